@@ -1,0 +1,90 @@
+"""The package's own data files, read once per process (functools.cache).
+
+Nothing here reads outside chalicelib/opco/data/: a deployed Lambda has only the package.
+"""
+from __future__ import annotations
+
+import csv
+import functools
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class IdccRow(NamedTuple):
+    idcc: str
+    title: str
+    active: str  # "1", "0" or "" (not in the DARES list)
+    successor: str
+    opco: str
+    share: float | None
+    establishments: int | None
+    ambiguous: bool
+    candidates: tuple[tuple[str, float | None], ...]
+    method: str  # siro | successor:<idcc> | table2019 | siro_majority | none | no_agreement
+
+
+class Hint(NamedTuple):
+    opco: str
+    examples: tuple[str, ...]
+    reason: str
+
+
+def _rows(name: str, delimiter: str = ",") -> list[dict[str, str]]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def _share(raw: str) -> float | None:
+    return float(raw) if raw else None
+
+
+def _candidates(raw: str) -> tuple[tuple[str, float | None], ...]:
+    pairs = (item.partition(":") for item in raw.split("|") if item)
+    return tuple((code, _share(share)) for code, _, share in pairs)
+
+
+@functools.cache
+def idcc_table() -> dict[str, IdccRow]:
+    return {
+        r["idcc"]: IdccRow(
+            r["idcc"], r["title"], r["active"], r["successor"], r["opco"], _share(r["share"]),
+            int(r["establishments"]) if r["establishments"] else None,
+            r["ambiguous"] == "1", _candidates(r["candidates"]), r["method"],
+        )
+        for r in _rows("idcc_opco.csv")
+    }
+
+
+@functools.cache
+def idcc_meta() -> dict[str, object]:
+    return json.loads((DATA_DIR / "idcc_opco_meta.json").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def opco_names() -> dict[str, str]:
+    return {r["code"]: r["name"] for r in _rows("opco_names.csv")}
+
+
+@functools.cache
+def naf_table() -> dict[str, tuple[str, str]]:
+    """NAF rév. 2 code (sections A-U and 732 sub-classes, no dot) -> (label, section)."""
+    return {r["code"]: (r["label"], r["section"]) for r in _rows("naf_rev2.csv")}
+
+
+@functools.cache
+def naf_hints() -> dict[str, Hint]:
+    return {
+        r["prefix"]: Hint(r["opco"], tuple(r["example_idcc"].split("|")), r["reason"])
+        for r in _rows("naf_opco_hints.csv")
+    }
+
+
+@functools.cache
+def sector_keywords() -> dict[str, Hint]:
+    return {
+        r["keyword"]: Hint(r["opco"], tuple(r["example_idcc"].split("|")), "")
+        for r in _rows("sector_keywords.csv")
+    }

@@ -1,0 +1,38 @@
+"""Results of the OPCO room: what the resolver answers."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Confidence = Literal["high", "medium", "low", "none"]
+
+
+class OpcoRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    portal_url: str | None = None
+
+
+class Candidate(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    name: str
+    share: float | None = None  # share of the branch's establishments, 0..1, when known
+
+
+class OpcoMatch(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    opco: OpcoRef | None
+    candidates: list[Candidate] = []
+    confidence: Confidence
+    source: Literal["idcc", "idcc_successor", "registry", "naf", "sector", "none"]
+    explanation: str
+    data_date: str
+    idcc: str | None = None
+    idcc_label: str | None = None
+    successor_chain: list[str] = []
