@@ -1,0 +1,38 @@
+"""French formats for everything a user reads: 26/11/2026, 1 234,50 €. Pure."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before « : ; ! ? »
+
+
+def fr_date(value: date | datetime | str | None, empty: str = "à préciser") -> str:
+    if value is None or value == "":
+        return empty
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def fr_number(value: Decimal | int | float | str, decimals: int = 2) -> str:
+    q = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    sign = "-" if q < 0 else ""
+    whole, _, frac = f"{abs(q):f}".partition(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    text = NNBSP.join(groups) or "0"
+    return f"{sign}{text},{frac}" if decimals else f"{sign}{text}"
+
+
+def fr_money(value: Decimal | int | float | str | None, empty: str = "à préciser") -> str:
+    if value is None:
+        return empty
+    return f"{fr_number(value)}{NNBSP}€"
+
+
+def fr_hours(value: Decimal | int | float | str) -> str:
+    d = Decimal(str(value))
+    return f"{fr_number(d, 0 if d == d.to_integral_value() else 1)}{NNBSP}h"

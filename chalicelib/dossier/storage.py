@@ -1,0 +1,48 @@
+"""The only code that speaks to the dossier bucket (S3).
+
+Keys: dossiers/<lead-id>/v<N>/<file>: no personal data in keys.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
+
+
+def pack_prefix(lead_id: str, version: int) -> str:
+    return f"dossiers/{lead_id}/v{version}/"
+
+
+class DossierStorage:
+    def __init__(self, client: Any, bucket: str):
+        self._s3 = client
+        self._bucket = bucket
+
+    def put_pack(self, lead_id: str, version: int, files: Mapping[str, bytes]) -> dict[str, str]:
+        """Write every file of one pack version; return {file name: key}."""
+        keys = {}
+        prefix = pack_prefix(lead_id, version)
+        for name, body in files.items():
+            key = prefix + name
+            suffix = name[name.rfind("."):]
+            self._s3.put_object(Bucket=self._bucket, Key=key, Body=body,
+                                ContentType=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+                                ServerSideEncryption="AES256")
+            keys[name] = key
+        return keys
+
+    def read(self, key: str) -> bytes:
+        return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+
+    def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
+        return self._s3.generate_presigned_url(
+            "get_object", ExpiresIn=expires_s,
+            Params={"Bucket": self._bucket, "Key": key,
+                    "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+
+
+def dossier_storage() -> DossierStorage:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return DossierStorage(aws.s3(), settings().bucket_name)

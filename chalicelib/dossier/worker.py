@@ -1,0 +1,77 @@
+"""The worker: SQS jobs → pack in S3 → lead updated. And the sweeper that re-sends lost jobs.
+
+Heavy imports (fpdf, Jinja2) happen inside the functions: app.py imports this
+module in every Lambda, including the API's.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.leads.model import PackInfo
+from chalicelib.leads.store import PackAlreadyBuilt, leads_store
+from chalicelib.observability import logger, metrics
+
+bp = Blueprint(__name__)
+
+JOBS_QUEUE = "opco-dossier-jobs"  # the deployed ARN is set in infra/ (merge template)
+SWEEP_AFTER = timedelta(minutes=3)
+
+
+@bp.on_sqs_message(queue=JOBS_QUEUE, batch_size=5)
+def build_dossier(event: Any) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+
+    processor = BatchProcessor(event_type=EventType.SQS)
+    return process_partial_response(event=event.to_dict(), record_handler=_handle_record,
+                                    processor=processor, context=event.context)
+
+
+def _handle_record(record: Any) -> None:
+    job = DossierJob.from_body(record.body)
+    build_pack(job)
+
+
+def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
+    """Build the requested pack version once; return False when there was nothing to do."""
+    from chalicelib.dossier.content import build_content
+    from chalicelib.dossier.render import render_pack
+    from chalicelib.dossier.storage import dossier_storage
+
+    now = now or datetime.now(timezone.utc)
+    store = leads_store()
+    lead = store.get(job.lead_id)
+    logger.append_keys(lead_id=lead.id)
+    if not lead.needs_pack or job.pack_version != lead.pack_requested:
+        logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
+        return False
+    content = build_content(lead, version=lead.pack_requested, today=now.date())
+    files = render_pack(content)
+    keys = dossier_storage().put_pack(lead.id, content.version, files)
+    try:
+        store.record_pack(lead.id, PackInfo(version=content.version, built_at=now, keys=keys), now=now)
+    except PackAlreadyBuilt:
+        logger.info("pack already recorded by another delivery", extra={"pack_version": content.version})
+        return False
+    logger.info("dossier built", extra={"pack_version": content.version, "files": len(keys)})
+    return True
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def sweep_stuck_leads(event: Any) -> dict[str, int]:
+    """Re-send jobs for leads still waiting for their pack (a lost send, a dead worker)."""
+    return sweep(now=datetime.now(timezone.utc))
+
+
+def sweep(*, now: datetime) -> dict[str, int]:
+    jobs = dossier_jobs()
+    sent = 0
+    for lead in leads_store().waiting_for_pack(created_before=now - SWEEP_AFTER):
+        if lead.needs_pack:
+            jobs.send(DossierJob(lead.id, lead.pack_requested))
+            sent += 1
+    logger.info("sweep done", extra={"resent": sent})
+    return {"resent": sent}

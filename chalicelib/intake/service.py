@@ -1,0 +1,32 @@
+"""Accept a valid submission: resolve the OPCO, store the lead, queue its pack.
+
+The lead is durably stored before the visitor hears "reçu"; a failed queue send
+is logged and left to the sweeper (DESIGN.md section 1 invariants).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.intake.consent import CONSENT_VERSION
+from chalicelib.intake.form import ContactForm
+from chalicelib.leads.model import Lead, Provenance
+from chalicelib.leads.store import leads_store
+from chalicelib.observability import logger
+from chalicelib.opco import resolve_opco
+
+
+def accept_submission(form: ContactForm, provenance: Provenance, *, now: datetime, retention_days: int) -> Lead:
+    match = resolve_opco(idcc=form.idcc, naf=form.naf)
+    lead = Lead.from_form(form, opco=match.model_dump(mode="json"), now=now, consent_version=CONSENT_VERSION,
+                          provenance=provenance, spam=bool(provenance.spam_reasons), retention_days=retention_days)
+    leads_store().create(lead)
+    logger.append_keys(lead_id=lead.id)
+    logger.info("lead stored", extra={"status": lead.status.value, "opco": lead.opco_code,
+                                      "opco_confidence": match.confidence})
+    if lead.needs_pack:
+        try:
+            dossier_jobs().send(DossierJob(lead.id, lead.pack_requested))
+        except Exception:  # the sweeper re-sends: the visitor's lead is already safe
+            logger.exception("dossier job send failed; the sweeper will retry")
+    return lead

@@ -1,0 +1,122 @@
+"""Lead: what we store for one form submission, its statuses and events. Pure."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from ulid import ULID
+
+
+class LeadStatus(StrEnum):
+    recu = "recu"
+    dossier_pret = "dossier_pret"
+    envoye_client = "envoye_client"
+    demande_deposee = "demande_deposee"
+    accord = "accord"
+    accord_partiel = "accord_partiel"
+    refus = "refus"
+    formation_realisee = "formation_realisee"
+    abandonne = "abandonne"
+    spam = "spam"
+
+
+STATUS_LABELS = {
+    LeadStatus.recu: "Reçu",
+    LeadStatus.dossier_pret: "Dossier prêt",
+    LeadStatus.envoye_client: "Envoyé au client",
+    LeadStatus.demande_deposee: "Demande déposée à l'OPCO",
+    LeadStatus.accord: "Accord de l'OPCO",
+    LeadStatus.accord_partiel: "Accord partiel",
+    LeadStatus.refus: "Refus de l'OPCO",
+    LeadStatus.formation_realisee: "Formation réalisée",
+    LeadStatus.abandonne: "Abandonné",
+    LeadStatus.spam: "Indésirable",
+}
+
+
+def new_lead_id() -> str:
+    # ULID: not guessable (80 random bits), sorts by creation time.
+    return str(ULID()).lower()
+
+
+class Consent(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    given_at: datetime
+    text_version: str
+
+
+class Provenance(BaseModel):
+    """Where the submission came from (no IP in clear: hashed)."""
+    model_config = ConfigDict(frozen=True)
+    referrer: str | None = None
+    utm: dict[str, str] = Field(default_factory=dict)
+    form_token: str = "absent"  # valid | absent | invalid | expired
+    ip_hash: str | None = None
+    spam_reasons: tuple[str, ...] = ()
+
+
+class PackInfo(BaseModel):
+    """The last pack built for the lead: version and its S3 keys."""
+    model_config = ConfigDict(frozen=True)
+    version: int
+    built_at: datetime
+    keys: dict[str, str]
+
+
+class Lead(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    status: LeadStatus
+    # What the visitor declared.
+    company_name: str
+    siret: str
+    idcc: str | None = None
+    naf: str | None = None
+    headcount: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str | None = None
+    trainings: tuple[str, ...]
+    trainees: int
+    start_date: date | None = None
+    message: str | None = None
+    consent: Consent
+    provenance: Provenance = Provenance()
+    # What we worked out (plain dicts: shaped by the opco room's models).
+    opco: dict[str, Any] = Field(default_factory=dict)
+    # Packs: the version asked for and the last one built.
+    pack_requested: int = 1
+    pack: PackInfo | None = None
+    expires_at: int | None = None  # epoch seconds: DynamoDB TTL for retention
+
+    @property
+    def opco_code(self) -> str | None:
+        ref = self.opco.get("opco") or {}
+        return ref.get("code")
+
+    @property
+    def needs_pack(self) -> bool:
+        built = self.pack.version if self.pack else 0
+        return self.status != LeadStatus.spam and built < self.pack_requested
+
+    @classmethod
+    def from_form(cls, form: Any, *, opco: dict[str, Any], now: datetime, consent_version: str,
+                  provenance: Provenance, spam: bool, retention_days: int) -> "Lead":
+        now = now.astimezone(timezone.utc)
+        return cls(
+            id=new_lead_id(), created_at=now, updated_at=now,
+            status=LeadStatus.spam if spam else LeadStatus.recu,
+            company_name=form.company_name, siret=form.siret, idcc=form.idcc, naf=form.naf,
+            headcount=form.headcount, first_name=form.first_name, last_name=form.last_name,
+            email=form.email, phone=form.phone, trainings=form.training, trainees=form.trainees,
+            start_date=form.start_date, message=form.message,
+            consent=Consent(given_at=now, text_version=consent_version),
+            provenance=provenance, opco=opco,
+            expires_at=int(now.timestamp()) + retention_days * 86400,
+        )

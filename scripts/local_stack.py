@@ -1,0 +1,225 @@
+"""The embedded default: the whole pipeline on one laptop, no AWS account.
+
+Starts moto's ThreadedMotoServer, creates the table, bucket and queues from the
+same definitions the deployment uses (infra/resources.json), starts
+`chalice local --stage local`, and pumps SQS messages into the real worker
+handler with real SQS event shapes (chalice local runs no event handlers).
+
+    python scripts/local_stack.py [--api-port 8000] [--aws-port 5000]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REGION = "eu-west-3"
+NAMES = {"LeadsTable": "opco-dossier-local", "DossierBucket": "opco-dossier-local",
+         "DossierJobsQueue": "opco-dossier-jobs", "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq"}
+SENDER = "dossiers@formation-ia.example"
+NOTIFY = "consultants@formation-ia.example"
+
+
+def local_env(aws_port: int, api_port: int) -> dict[str, str]:
+    endpoint = f"http://127.0.0.1:{aws_port}"
+    return {
+        "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+        "STAGE": "local", "TABLE_NAME": NAMES["LeadsTable"], "BUCKET_NAME": NAMES["DossierBucket"],
+        "JOBS_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsQueue']}",
+        "DEAD_LETTER_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsDeadLetterQueue']}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
+        "SENDER_EMAIL": SENDER, "NOTIFY_EMAIL": NOTIFY,
+        "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier", "POWERTOOLS_SERVICE_NAME": "opco-dossier",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+    }
+
+
+def create_resources(template: dict[str, Any]) -> dict[str, str]:
+    """Create what infra/resources.json declares, with the same properties."""
+    from chalicelib import aws
+
+    created: dict[str, str] = {}
+    resources = template["Resources"]
+    order = sorted(resources, key=lambda n: n != "DossierJobsDeadLetterQueue")
+    for name in order:
+        res = resources[name]
+        props = res.get("Properties", {})
+        if res["Type"] == "AWS::DynamoDB::Table":
+            created[name] = _create_table(aws.dynamodb(), NAMES[name], props)
+        elif res["Type"] == "AWS::S3::Bucket":
+            created[name] = _create_bucket(aws.s3(), NAMES[name], props)
+        elif res["Type"] == "AWS::SQS::Queue":
+            created[name] = _create_queue(aws.sqs(), NAMES[name], props)
+    ses = aws.ses()
+    ses.verify_email_identity(EmailAddress=SENDER)
+    return created
+
+
+def _create_table(ddb: Any, name: str, props: dict[str, Any]) -> str:
+    kwargs = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+              if k in props}
+    if "SSESpecification" in props:
+        kwargs["SSESpecification"] = {"Enabled": props["SSESpecification"]["SSEEnabled"]}
+    ddb.create_table(TableName=name, **kwargs)
+    ttl = props.get("TimeToLiveSpecification")
+    if ttl:
+        ddb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+    return name
+
+
+def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> str:
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    if "VersioningConfiguration" in props:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
+    if "BucketEncryption" in props:
+        # CloudFormation spells it ServerSideEncryptionByDefault, the S3 API ApplyServerSideEncryptionByDefault.
+        rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+                  "BucketKeyEnabled": r.get("BucketKeyEnabled", False)}
+                 for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+        s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+    if "PublicAccessBlockConfiguration" in props:
+        s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+    return name
+
+
+def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:
+    attrs = {k: str(props[k]) for k in ("VisibilityTimeout", "MessageRetentionPeriod") if k in props}
+    if "RedrivePolicy" in props:
+        dlq_url = sqs.get_queue_url(QueueName=NAMES["DossierJobsDeadLetterQueue"])["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn,
+                                             "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]})
+    return sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
+
+
+class LambdaContext:
+    """What the Lambda runtime passes; enough for Chalice and Powertools."""
+    function_name = "opco-dossier-local-build_dossier"
+    memory_limit_in_mb = 512
+    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{function_name}"
+    aws_request_id = ""
+
+    def __init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 120_000
+
+
+def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
+    return {"Records": [{
+        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+        "attributes": m.get("Attributes", {}), "messageAttributes": {},
+        "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
+        "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": REGION,
+    } for m in messages]}
+
+
+def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
+    """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does."""
+    from app import app  # noqa: F401  (registers the blueprints)
+    from chalicelib import aws
+    from chalicelib.config import settings
+    from chalicelib.dossier import worker
+
+    sqs = aws.sqs()
+    url = settings().jobs_queue_url
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    last_sweep = time.monotonic()
+    while not stop.is_set():
+        try:
+            resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=1,
+                                       AttributeNames=["All"], VisibilityTimeout=30)
+            messages = resp.get("Messages", [])
+            if messages:
+                result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
+                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+                for m in messages:
+                    if m["MessageId"] not in failed:
+                        sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+                    else:  # make it visible again soon, as a Lambda retry would
+                        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
+                                                      VisibilityTimeout=2)
+            if time.monotonic() - last_sweep > sweep_every_s:
+                worker.sweep_stuck_leads({}, LambdaContext())
+                last_sweep = time.monotonic()
+        except Exception as exc:  # keep pumping: a local stack that dies is useless
+            print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            time.sleep(1)
+
+
+def wait_http(url: str, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except Exception:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout_s} s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
+    parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
+    parser.add_argument("--sweep-every", type=float, default=60.0)
+    args = parser.parse_args()
+
+    os.environ.update(local_env(args.aws_port, args.api_port))
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
+    server.start()
+    create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
+
+    chalice = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+         "--port", str(args.api_port)], cwd=ROOT, env=os.environ.copy())
+    stop = threading.Event()
+    pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
+    pumper.start()
+
+    def shutdown(*_: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    signal.signal(signal.SIGINT, shutdown)
+    try:
+        wait_http(f"http://127.0.0.1:{args.api_port}/")
+        print(f"\nopco-dossier local stack ready\n"
+              f"  form:           http://127.0.0.1:{args.api_port}/\n"
+              f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
+              f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
+              f"  stop with Ctrl+C\n", flush=True)
+        while not stop.is_set() and chalice.poll() is None:
+            stop.wait(0.5)
+    finally:
+        stop.set()
+        chalice.terminate()
+        try:
+            chalice.wait(10)
+        except subprocess.TimeoutExpired:
+            chalice.kill()
+        pumper.join(5)
+        server.stop()
+    return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

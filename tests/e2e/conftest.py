@@ -1,0 +1,62 @@
+"""The real local stack (moto server + chalice local + pump), started once on free ports."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalStack:
+    def __init__(self, api_port: int, aws_port: int, proc: subprocess.Popen):
+        self.api = f"http://127.0.0.1:{api_port}"
+        self.aws = f"http://127.0.0.1:{aws_port}"
+        self.proc = proc
+
+    def client(self, service: str):
+        import boto3
+
+        return boto3.client(service, endpoint_url=self.aws, region_name="eu-west-3",
+                            aws_access_key_id="local", aws_secret_access_key="local")
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    api_port, aws_port = free_port(), free_port()
+    log = tmp_path_factory.mktemp("stack") / "stack.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "scripts/local_stack.py", "--api-port", str(api_port),
+                                 "--aws-port", str(aws_port), "--sweep-every", "5"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    s = LocalStack(api_port, aws_port, proc)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"local stack exited:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(s.api + "/", timeout=2):
+                break
+        except Exception:
+            time.sleep(0.3)
+    else:
+        proc.terminate()
+        raise RuntimeError(f"local stack did not start:\n{log.read_text()}")
+    yield s
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()

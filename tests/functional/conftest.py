@@ -1,0 +1,60 @@
+"""Functional fixtures: moto's mock_aws with the deployment's own resource definitions."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from moto import mock_aws
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch):
+    # mock_aws does not intercept a custom endpoint: never let the local one leak in.
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    env = {
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-3",
+        "STAGE": "test", "TABLE_NAME": "opco-dossier-local", "BUCKET_NAME": "opco-dossier-local",
+        "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs",
+        "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
+        "SENDER_EMAIL": "dossiers@formation-ia.example", "NOTIFY_EMAIL": "consultants@formation-ia.example",
+    }
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    from chalicelib import aws, config
+
+    config.reset()
+    aws.reset()
+    with mock_aws():
+        from scripts.local_stack import create_resources
+
+        create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
+        yield
+    config.reset()
+    aws.reset()
+
+
+@pytest.fixture
+def client(aws_env):
+    from chalice.test import Client
+
+    from app import app
+
+    with Client(app, stage_name="local") as c:
+        yield c
+
+
+@pytest.fixture
+def table_items(aws_env):
+    def items() -> list[dict]:
+        from chalicelib import aws
+
+        return aws.dynamodb().scan(TableName=os.environ["TABLE_NAME"])["Items"]
+    return items
+
+
+def post_json(client, body, headers=None):
+    return client.http.post("/leads", headers={"Content-Type": "application/json", **(headers or {})},
+                            body=json.dumps(body))

@@ -1,0 +1,76 @@
+"""ContactForm: French per-field messages, normalisation, no I/O."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from chalicelib.intake.errors import InvalidSubmission
+from chalicelib.intake.form import ContactForm
+
+TODAY = date(2026, 11, 26)
+
+
+def parse(data: dict) -> ContactForm:
+    return ContactForm.parse(data, today=TODAY)
+
+
+def errors_of(data: dict) -> dict[str, str]:
+    with pytest.raises(InvalidSubmission) as exc:
+        parse(data)
+    return exc.value.by_field()
+
+
+@pytest.mark.parametrize("raw", ["16", "0016", " 16 "])
+def test_idcc_spellings_mean_the_same_convention(valid_submission, raw):
+    assert parse({**valid_submission, "idcc": raw, "start_date": None}).idcc == "0016"
+
+
+def test_siret_with_spaces_is_stored_as_digits(valid_submission):
+    form = parse({**valid_submission, "siret": "732 829 320 00074", "start_date": None})
+    assert form.siret == "73282932000074"
+
+
+def test_la_poste_siret_follows_its_own_checksum(valid_submission):
+    # La Poste establishments: digit sum multiple of 5 instead of Luhn (python-stdnum).
+    assert parse({**valid_submission, "siret": "35600000049837", "start_date": None}).siret == "35600000049837"
+
+
+def test_wrong_siret_checksum_is_explained(valid_submission):
+    assert "clé de contrôle" in errors_of({**valid_submission, "siret": "73282932000079"})["siret"]
+
+
+def test_phone_is_stored_in_international_format(valid_submission):
+    assert parse({**valid_submission, "start_date": None}).phone == "+33612345678"
+
+
+def test_checkbox_on_counts_as_consent(valid_submission):
+    assert parse({**valid_submission, "consent": ["on"], "start_date": None}).consent is True
+
+
+def test_start_date_in_the_past_is_refused(valid_submission):
+    assert "passé" in errors_of({**valid_submission, "start_date": "2026-11-25"})["start_date"]
+
+
+def test_more_trainees_than_employees_is_refused(valid_submission):
+    assert "effectif" in errors_of({**valid_submission, "trainees": 9, "start_date": None})["trainees"]
+
+
+def test_unknown_training_is_refused(valid_submission):
+    assert "catalogue" in errors_of({**valid_submission, "training": ["cours-inconnu"], "start_date": None})["training"]
+
+
+def test_every_missing_required_field_is_named():
+    errs = errors_of({})
+    assert set(errs) == {"company_name", "siret", "headcount", "first_name", "last_name", "email",
+                         "training", "trainees", "consent"}
+    assert all(m == "Ce champ est obligatoire." for m in errs.values())
+
+
+def test_naf_is_checked_against_the_nomenclature(valid_submission):
+    assert parse({**valid_submission, "naf": "6201z", "start_date": None}).naf == "62.01Z"
+    assert "nomenclature" in errors_of({**valid_submission, "naf": "99.99Z", "start_date": None})["naf"]
+
+
+def test_control_characters_are_refused(valid_submission):
+    assert "contrôle" in errors_of({**valid_submission, "company_name": "Dupont\x00SA", "start_date": None})["company_name"]
