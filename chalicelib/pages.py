@@ -11,7 +11,7 @@ from chalicelib.catalogue import TEMPLATES_DIR
 def _env() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from chalicelib.dossier.formats import fr_date, fr_money
+    from chalicelib.formats import fr_date, fr_money
 
     env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
                       autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)

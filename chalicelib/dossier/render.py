@@ -13,7 +13,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from chalicelib.dossier.content import DossierContent
-from chalicelib.dossier.formats import fr_date, fr_hours
+from chalicelib.formats import fr_date, fr_hours
 
 FONT = "SourceSans"
 

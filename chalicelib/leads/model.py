@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -65,6 +66,21 @@ class PackInfo(BaseModel):
     keys: dict[str, str]
 
 
+class DossierFields(BaseModel):
+    """What a consultant may adjust before (re)generating the pack. None = take the lead's value
+    (or the catalogue's, for price and modality)."""
+    model_config = ConfigDict(frozen=True)
+    trainings: tuple[str, ...] | None = None
+    trainees: int | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    price_ht: Decimal | None = None  # total pedagogical cost HT for the group
+    modality: str | None = None  # presentiel | classe_virtuelle | elearning | mixte
+    place: str | None = None
+    subrogation: bool | None = None  # the OPCO pays the organisme directly
+    notes: str | None = None  # internal, never printed in the pack
+
+
 class Lead(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -90,6 +106,8 @@ class Lead(BaseModel):
     provenance: Provenance = Provenance()
     # What we worked out (plain dicts: shaped by the opco room's models).
     opco: dict[str, Any] = Field(default_factory=dict)
+    estimate: dict[str, Any] | None = None  # FundingEstimate dump (opco room), recomputed on edit
+    dossier: DossierFields = DossierFields()
     # Packs: the version asked for and the last one built.
     pack_requested: int = 1
     pack: PackInfo | None = None
