@@ -48,14 +48,16 @@ def _candidates(raw: str) -> tuple[tuple[str, float | None], ...]:
 
 @functools.cache
 def idcc_table() -> dict[str, IdccRow]:
-    return {
-        r["idcc"]: IdccRow(
-            r["idcc"], r["title"], r["active"], r["successor"], r["opco"], _share(r["share"]),
-            int(r["establishments"]) if r["establishments"] else None,
-            r["ambiguous"] == "1", _candidates(r["candidates"]), r["method"],
-        )
-        for r in _rows("idcc_opco.csv")
-    }
+    # csv.reader + positional fields: about twice as fast as DictReader on the request path.
+    with (DATA_DIR / "idcc_opco.csv").open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows)
+        return {
+            r[0]: IdccRow(r[0], r[1], r[2], r[3], r[4], float(r[5]) if r[5] else None,
+                          int(r[6]) if r[6] else None, r[7] == "1",
+                          _candidates(r[8]) if r[8] else (), r[9])
+            for r in rows
+        }
 
 
 @functools.cache

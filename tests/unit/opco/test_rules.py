@@ -1,0 +1,59 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from chalicelib.opco import opco_profile
+from chalicelib.opco._data import DATA_DIR, opco_names
+
+RULES = json.loads((DATA_DIR / "opco_rules.json").read_text(encoding="utf-8"))
+
+
+def _figures(node, path="$"):
+    if isinstance(node, dict):
+        if "value" in node:
+            yield path, node
+        for key, value in node.items():
+            yield from _figures(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _figures(value, f"{path}[{index}]")
+
+
+def test_no_figure_lacks_source_year_and_status():
+    figures = list(_figures(RULES))
+    assert len(figures) > 50
+    for path, figure in figures:
+        assert figure.get("source"), path
+        assert isinstance(figure.get("year"), int), path
+        assert figure.get("status") in ("confirmed", "secondary", "old", "unconfirmed", "unknown"), path
+        if figure["value"] is None:
+            assert figure.get("note") or figure["status"] == "unknown", path
+
+
+def test_every_sourced_text_has_source_and_year():
+    for path, node in _walk_texts(RULES):
+        assert node.get("source") and isinstance(node.get("year"), int), path
+
+
+def _walk_texts(node, path="$"):
+    if isinstance(node, dict):
+        if "text" in node:
+            yield path, node
+        for key, value in node.items():
+            yield from _walk_texts(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _walk_texts(value, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("code", sorted(opco_names()))
+def test_every_opco_has_a_profile(code):
+    profile = opco_profile(code)
+    assert profile.name == opco_names()[code]
+    assert profile.lead_time.kind in ("calendar", "working", "unknown")
+
+
+def test_atlas_betic_ceilings_are_the_2026_ones():
+    ceilings = [c for c in opco_profile("atlas").ceilings if c.branch_idcc == ["1486"]]
+    assert [(c.min_headcount, c.amount.value) for c in ceilings][:2] == [(0, 2500), (11, 3000)]
