@@ -32,5 +32,19 @@ functional: $(STAMP)
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e
 
+# Rebuild the shipped IDCC -> OPCO table from the official downloads (see chalicelib/opco/data/SOURCES.md):
+#   make refresh-opco SIRO=SIRO_202608.csv SIRO_DATE=2026-08-11 DARES=dares.xlsx DARES_EDITION=2026-06
+SIRO ?= SIRO.csv
+DARES ?= dares.xlsx
+SIRO_DATE ?=
+DARES_EDITION ?=
+TABLE2019 ?=
+
+.PHONY: refresh-opco
+refresh-opco:
+	$(PY) scripts/refresh_opco.py --siro $(SIRO) --siro-date "$(SIRO_DATE)" --dares $(DARES) \
+		--dares-edition "$(DARES_EDITION)" $(if $(TABLE2019),--table2019 $(TABLE2019)) \
+		--out chalicelib/opco/data/idcc_opco.csv
+
 clean:
 	rm -rf $(VENV) .pytest_cache build out
