@@ -83,16 +83,17 @@ class LeadStore:
         self._table = table_name
 
     def create(self, lead: Lead) -> Lead:
-        """Store the lead and its first event atomically; never overwrite."""
+        """Store the lead with one conditional put; never overwrite.
+
+        No TransactWriteItems on the request path: single puts cost half the write units,
+        and moto copies the whole table for every transaction (local stack and benchmarks
+        would slow down as leads accumulate). The "reçu" step of the history is the lead's
+        own created_at, so no event item is needed here.
+        """
         item = _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
-        event = event_item(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
-                           expires_at=lead.expires_at)
         try:
-            self._ddb.transact_write_items(TransactItems=[
-                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Put": {"TableName": self._table, "Item": event}},
-            ])
-        except self._ddb.exceptions.TransactionCanceledException as exc:
+            self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self._ddb.exceptions.ConditionalCheckFailedException as exc:
             raise LeadAlreadyExists(lead.id) from exc
         return lead
 
@@ -111,21 +112,22 @@ class LeadStore:
         values = _to_ddb({":pack": pack.model_dump(mode="json"), ":status": status.value,
                           ":v": pack.version, ":now": now.isoformat(), ":g1": idx["gsi1pk"]})
         try:
-            self._ddb.transact_write_items(TransactItems=[
-                {"Update": {
-                    "TableName": self._table, "Key": _lead_key(lead_id),
-                    "UpdateExpression": "SET pack = :pack, #s = :status, updated_at = :now, gsi1pk = :g1",
-                    "ConditionExpression": "attribute_exists(pk) AND (attribute_not_exists(pack) OR pack.version < :v)",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": values,
-                }},
-                {"Put": {"TableName": self._table, "Item": event_item(
-                    lead_id, "dossier_genere", at=now, details={"version": pack.version, "status": status.value},
-                    expires_at=lead.expires_at)}},
-            ])
-        except self._ddb.exceptions.TransactionCanceledException as exc:
+            self._ddb.update_item(
+                TableName=self._table, Key=_lead_key(lead_id),
+                UpdateExpression="SET pack = :pack, #s = :status, updated_at = :now, gsi1pk = :g1",
+                ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(pack) OR pack.version < :v)",
+                ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues=values)
+        except self._ddb.exceptions.ConditionalCheckFailedException as exc:
             raise PackAlreadyBuilt(f"{lead_id} v{pack.version}") from exc
+        # The conditional update above is the exactly-once point; the audit line follows it.
+        self.add_event(lead_id, "dossier_genere", at=now, details={"version": pack.version, "status": status.value},
+                       expires_at=lead.expires_at)
         return updated
+
+    def add_event(self, lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
+                  details: dict[str, Any] | None = None, expires_at: int | None = None) -> None:
+        self._ddb.put_item(TableName=self._table, Item=event_item(lead_id, kind, at=at, actor=actor, details=details,
+                                                                  expires_at=expires_at))
 
     def events(self, lead_id: str) -> list[dict[str, Any]]:
         resp = self._ddb.query(
