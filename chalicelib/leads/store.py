@@ -147,8 +147,8 @@ class LeadStore:
         )
         while True:
             resp = self._ddb.query(**kwargs)
-            for item in resp["Items"]:
-                yield self.get(_from_ddb(item)["id"])
+            for item in resp["Items"]:  # the index projects every attribute
+                yield _lead_from_item(item)
             if "LastEvaluatedKey" not in resp:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
