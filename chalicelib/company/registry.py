@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from chalicelib.opco import naf_label
 
@@ -150,7 +150,10 @@ class RegistryClient:
                 raise
             self._sleep(wait)
             payload = self._get(ident)
-        return record_from_payload(payload, ident, fetched_at=datetime.now(timezone.utc))
+        try:
+            return record_from_payload(payload, ident, fetched_at=datetime.now(timezone.utc))
+        except (ValidationError, AttributeError, TypeError) as exc:
+            raise RegistryUnavailable("invalid_payload") from exc
 
     def _get(self, ident: str) -> dict[str, Any]:
         url = f"{self._base}/search?" + urllib.parse.urlencode({"q": ident, "per_page": 1})
