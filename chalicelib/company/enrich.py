@@ -72,7 +72,10 @@ def _lookup(siret: str, now: datetime, client: RegistryClient,
 
 
 def _outcome(status: str, now: datetime, record: CompanyRecord | None) -> dict[str, Any]:
-    return {"status": status, "checked_at": now.isoformat(), "note": NOTES[status].format(date=fr_date(now)),
+    note = NOTES[status].format(date=fr_date(now))
+    if record and not record.active:
+        note += " Attention : l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client."
+    return {"status": status, "checked_at": now.isoformat(), "note": note,
             "record": record.model_dump(mode="json") if record else None}
 
 

@@ -125,3 +125,10 @@ def test_sqs_handler_runs_the_lookup(client, registry_on, valid_submission):
     lead = leads_store().get(lead_id)
     assert lead.opco_check["agrees"] is False and lead.status == "dossier_pret"
     assert registry_on.requests[0]["user_agent"].startswith("opco-dossier/")
+
+
+def test_ceased_company_is_flagged_in_the_note(client, registry_on, valid_submission):
+    registry_on.companies[SIRET_ATLAS] = registry_on.companies[SIRET_ATLAS] | {"etat_administratif": "C"}
+    lead = _build(_lead(client, valid_submission))
+    assert lead.registry["record"]["etat_administratif"] == "C"
+    assert lead.registry["note"].endswith("l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client.")
