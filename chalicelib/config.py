@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     registry_enabled: bool = False
     registry_url: str = "https://recherche-entreprises.api.gouv.fr"
     registry_timeout_s: float = 3.0
+    # Contact put in the registry's User-Agent (URL or email); defaults to sender_email.
+    registry_contact: str = ""
     # Per-IP rate limit on POST /leads; 0 means off.
     rate_limit_per_hour: int = 0
     turnstile_secret: str = ""
