@@ -202,16 +202,13 @@ class RegistryStore:
         values = _to_ddb({":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(),
                           ":g2": _index_attrs(updated)["gsi2pk"]})
         values[":c"] = _to_ddb({"c": lead.opco_check})["c"] if lead.opco_check else {"NULL": True}
-        self._ddb.transact_write_items(TransactItems=[
-            {"Update": {
-                "TableName": self._table, "Key": _lead_key(lead.id), "ConditionExpression": "attribute_exists(pk)",
-                "UpdateExpression": "SET registry = :r, opco_check = :c, opco = :o, updated_at = :now, gsi2pk = :g2",
-                "ExpressionAttributeValues": values,
-            }},
-            {"Put": {"TableName": self._table, "Item": event_item(
-                lead.id, "registre_consulte", at=now, details={"status": (lead.registry or {}).get("status")},
-                expires_at=lead.expires_at)}},
-        ])
+        self._ddb.update_item(
+            TableName=self._table, Key=_lead_key(lead.id), ConditionExpression="attribute_exists(pk)",
+            UpdateExpression="SET registry = :r, opco_check = :c, opco = :o, updated_at = :now, gsi2pk = :g2",
+            ExpressionAttributeValues=values)
+        self._ddb.put_item(TableName=self._table, Item=event_item(
+            lead.id, "registre_consulte", at=now, details={"status": (lead.registry or {}).get("status")},
+            expires_at=lead.expires_at))
         return updated
 
 
