@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -31,7 +32,8 @@ def _sign(secret: str, payload: str) -> str:
 
 
 def issue_token(secret: str, now_s: float, nonce: str | None = None) -> str:
-    payload = f"{TOKEN_VERSION}.{int(now_s)}.{nonce or secrets.token_hex(8)}"
+    # Rounded up: a fill time is never over-estimated.
+    payload = f"{TOKEN_VERSION}.{math.ceil(now_s)}.{nonce or secrets.token_hex(8)}"
     return f"{payload}.{_sign(secret, payload)}"
 
 
