@@ -1,6 +1,6 @@
 """Anti-spam and duplicate keys of the website door. Pure: the clock and secrets come in.
 
-- The form token is `v1.<epoch seconds>.<nonce>.<hmac>`: our form page and GET /form-token sign
+- The form token is `v1.<epoch milliseconds>.<nonce>.<hmac>`: our form page and GET /form-token sign
   the moment the form was served, so a bot can neither forge it nor post faster than a person.
 - IPs, idempotency keys and submission fingerprints are only ever kept as keyed hashes.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import secrets
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -32,8 +31,8 @@ def _sign(secret: str, payload: str) -> str:
 
 
 def issue_token(secret: str, now_s: float, nonce: str | None = None) -> str:
-    # Rounded up: a fill time is never over-estimated.
-    payload = f"{TOKEN_VERSION}.{math.ceil(now_s)}.{nonce or secrets.token_hex(8)}"
+    # Milliseconds: a fill time measured to the second would be off by up to one.
+    payload = f"{TOKEN_VERSION}.{round(now_s * 1000)}.{nonce or secrets.token_hex(8)}"
     return f"{payload}.{_sign(secret, payload)}"
 
 
@@ -44,12 +43,12 @@ def check_token(token: Any, policy: TokenPolicy, now_s: float) -> str:
     if not isinstance(token, str) or len(token) > 200:
         return "invalid"
     parts = token.split(".")
-    if len(parts) != 4 or parts[0] != TOKEN_VERSION or not parts[1].isdigit():
+    if len(parts) != 4 or parts[0] != TOKEN_VERSION or not (parts[1].isascii() and parts[1].isdigit()):
         return "invalid"
     payload = ".".join(parts[:3])
     if not hmac.compare_digest(_sign(policy.secret, payload), parts[3]):
         return "invalid"
-    age = now_s - int(parts[1])
+    age = now_s - int(parts[1]) / 1000
     if age < -_CLOCK_SKEW_S:
         return "invalid"
     if age < policy.min_fill_s:
