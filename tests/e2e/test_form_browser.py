@@ -108,3 +108,58 @@ def test_keyboard_alone_reaches_every_field_and_the_button(stack, browser):
         assert field in seen
     assert "website" not in seen  # the honeypot is out of the tab order
     page.close()
+
+
+EMBED_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Site</title></head><body>
+<form data-opco-dossier action="{api}/leads" method="post" data-thanks="{api}/merci">
+<label for="company_name">Raison sociale</label><input id="company_name" name="company_name" value="Embed SARL">
+<label for="siret">SIRET</label><input id="siret" name="siret" value="{siret}">
+<label for="idcc">IDCC</label><input id="idcc" name="idcc"><div data-opco-live hidden></div>
+<input name="headcount" value="5"><input name="first_name" value="Lou"><input name="last_name" value="Bernard">
+<input name="email" value="lou.bernard@embed.example"><input name="training" value="ia-marketing-commercial">
+<input name="trainees" value="2"><input type="checkbox" id="consent" name="consent" checked>
+<input name="website" tabindex="-1"><button type="submit">Envoyer</button></form>
+<script src="{api}/embed.js" defer></script></body></html>"""
+
+
+@pytest.fixture
+def website(stack):
+    """The company's website on another origin, serving a page with the embed snippet."""
+    import http.server
+    import threading
+
+    page = EMBED_PAGE.format(api=stack.api, siret=BAD_SIRET).encode()
+
+    class Site(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://localhost:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_embed_snippet_on_another_origin_shows_errors_and_posts_with_a_fresh_token(stack, browser, website):
+    page = browser.new_page()
+    page.goto(website + "/formations?utm_campaign=embed")
+    page.locator("#idcc").fill("3248")
+    page.locator("[data-opco-live]").wait_for(state="visible")  # GET /opco across origins
+    page.get_by_role("button", name="Envoyer").click()  # preflighted: Idempotency-Key
+    page.locator("#siret-error").wait_for()
+    page.locator("#siret").fill(GOOD_SIRET)
+    page.get_by_role("button", name="Envoyer").click()
+    page.wait_for_url(stack.api + "/merci")
+    lead = _stored_lead(stack, "lou.bernard@embed.example")
+    provenance = lead["provenance"]["M"]
+    assert provenance["form_token"]["S"] == "valid"
+    assert provenance["referrer"]["S"] == website + "/formations?utm_campaign=embed"
+    assert provenance["utm"]["M"]["utm_campaign"]["S"] == "embed"
+    page.close()
