@@ -90,7 +90,8 @@ def test_lookup_is_cached_per_siren_for_30_days(client, registry_on, valid_submi
     from chalicelib.company.enrich import enrich_from_registry
     from chalicelib.leads.store import leads_store
 
-    first, second, late = (_lead(client, valid_submission) for _ in range(3))
+    # Three distinct visitors of the same company (the same visitor twice would be one lead).
+    first, second, late = (_lead(client, valid_submission, email=f"contact{i}@atelier-dupont.fr") for i in range(3))
     _build(first)
     assert _build(second, NOW + timedelta(days=29)).registry["status"] == "ok"
     assert registry_on.hits(SIRET_ATLAS) == 1
