@@ -125,5 +125,17 @@ def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
     return merged
 
 
+def keep_defaults(before: DossierFields, after: DossierFields, shown: dict[str, Any]) -> DossierFields:
+    """A page form posts every field: a value equal to the one shown by default stays a default."""
+    same = {}
+    for name in EDITABLE:
+        default = shown.get(name)
+        if name == "trainings" and default is not None:
+            default = tuple(t.id for t in default)
+        if getattr(before, name) is None and getattr(after, name) == default:
+            same[name] = None
+    return after.model_copy(update=same)
+
+
 def changed_fields(before: DossierFields, after: DossierFields) -> list[str]:
     return [name for name in EDITABLE if getattr(before, name) != getattr(after, name)]

@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any, Iterator
 
 from chalicelib.consultants.auth import Consultant
-from chalicelib.consultants.edits import apply_edit, changed_fields
+from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.consultants.workflow import apply_change, parse_change
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.listing import LeadFilter
@@ -99,7 +99,9 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
-    dossier = apply_edit(lead.dossier, data)
+    from chalicelib.consultants.presenter import effective
+
+    dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
         return lead
