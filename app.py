@@ -1,9 +1,17 @@
 """opco-dossier: the Chalice app. It only creates the app and registers the Blueprints."""
 from chalice import Chalice
 
+from chalicelib.consultants.api import bp as consultants_api
+from chalicelib.consultants.auth import bp as consultants_auth
+from chalicelib.consultants.notify import bp as consultants_notify
+from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.dossier.worker import bp as worker
 from chalicelib.intake.routes import bp as intake
 
 app = Chalice(app_name="opco-dossier")
 app.register_blueprint(intake)
 app.register_blueprint(worker)
+app.register_blueprint(consultants_auth)
+app.register_blueprint(consultants_api)
+app.register_blueprint(consultants_pages)
+app.register_blueprint(consultants_notify)

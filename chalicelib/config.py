@@ -46,11 +46,18 @@ class Settings(BaseSettings):
     turnstile_timeout_s: float = 3.0
     turnstile_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
     # Consultant sign-in: Cognito in AWS, a local key pair in the local stage.
+    # jwt_issuer: https://cognito-idp.<region>.amazonaws.com/<pool id>; jwt_audience: the app client id
+    # (Cognito ID tokens carry it as `aud`); jwks_url: <issuer>/.well-known/jwks.json.
     jwt_issuer: str = ""
     jwt_audience: str = ""
     jwks_url: str = ""
+    # Only read when STAGE=local: the key pair scripts/local_stack.py generates (git-ignored).
     local_jwt_private_key_file: str = ""
-    presign_expiry_s: int = 600
+    # Cognito Hosted UI login URL the sign-in page links to (AWS stages).
+    sign_in_url: str = ""
+    session_max_age_s: int = Field(default=8 * 3600, ge=300, le=12 * 3600)
+    # Presigned download URLs: 15 minutes at most.
+    presign_expiry_s: int = Field(default=600, ge=60, le=900)
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -31,6 +31,7 @@ NAMES = {"LeadsTable": "opco-dossier-local", "DossierBucket": "opco-dossier-loca
          "DossierJobsQueue": "opco-dossier-jobs", "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq"}
 SENDER = "dossiers@formation-ia.example"
 NOTIFY = "consultants@formation-ia.example"
+CONSULTANT = "consultante@formation-ia.example"
 
 
 def local_env(aws_port: int, api_port: int) -> dict[str, str]:
@@ -45,6 +46,9 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         "SENDER_EMAIL": SENDER, "NOTIFY_EMAIL": NOTIFY,
         "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier", "POWERTOOLS_SERVICE_NAME": "opco-dossier",
         "POWERTOOLS_TRACE_DISABLED": "true",
+        # Consultant sign-in: a key pair generated at startup stands in for Cognito (git-ignored, per port).
+        "LOCAL_JWT_PRIVATE_KEY_FILE": str(ROOT / ".local" / f"consultant-signing-key-{api_port}.pem"),
+        "JWT_ISSUER": f"http://127.0.0.1:{api_port}/consultants/dev", "JWT_AUDIENCE": "opco-dossier-local",
     }
 
 
@@ -184,6 +188,9 @@ def main() -> int:
     os.environ.update(local_env(args.aws_port, args.api_port))
     import logging
 
+    from chalicelib.consultants.auth import generate_local_key
+
+    generate_local_key(Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]))
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the pump polls every second: keep the console readable
@@ -210,6 +217,8 @@ def main() -> int:
               f"  form:           http://127.0.0.1:{args.api_port}/\n"
               f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
               f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
+              f"  consultants:    http://127.0.0.1:{args.api_port}/consultants/dev/connexion "
+              f"(local stage only; sign in as {CONSULTANT})\n"
               f"  stop with Ctrl+C\n", flush=True)
         while not stop.is_set() and chalice.poll() is None:
             stop.wait(0.5)
@@ -222,6 +231,7 @@ def main() -> int:
             chalice.kill()
         pumper.join(5)
         server.stop()
+        Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]).unlink(missing_ok=True)
     return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1
 
 

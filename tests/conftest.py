@@ -1,6 +1,7 @@
 """Shared fixtures: a valid submission, and the repository root on sys.path."""
 from __future__ import annotations
 
+import itertools
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -10,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+_VISITORS = itertools.count(1)
 
 # A real, checksum-valid SIRET (INSEE example used in python-stdnum's docs).
 VALID_SIRET = "73282932000074"
@@ -25,7 +28,8 @@ def valid_submission() -> dict:
         "headcount": 8,
         "first_name": "Camille",
         "last_name": "Martin",
-        "email": "camille.martin@atelier-dupont.fr",
+        # One visitor per test: the same SIRET + email + training within 24 h is one lead (dedup).
+        "email": f"camille.martin.{next(_VISITORS)}@atelier-dupont.fr",
         "phone": "06 12 34 56 78",
         "training": ["ia-generative-essentiels"],
         "trainees": 3,

@@ -34,6 +34,20 @@ class DossierStorage:
     def read(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
 
+    def erase_lead(self, lead_id: str) -> int:
+        """Delete every version and delete marker under dossiers/<id>/ (GDPR erasure); return the count."""
+        paginator = self._s3.get_paginator("list_object_versions")
+        deleted = 0
+        for page in paginator.paginate(Bucket=self._bucket, Prefix=f"dossiers/{lead_id}/"):
+            batch = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                     for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+            if batch:
+                resp = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+                if resp.get("Errors"):
+                    raise RuntimeError(f"S3 refused to delete {len(resp['Errors'])} object versions")
+                deleted += len(batch)
+        return deleted
+
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
         return self._s3.generate_presigned_url(
             "get_object", ExpiresIn=expires_s,

@@ -59,6 +59,11 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         logger.info("pack already recorded by another delivery", extra={"pack_version": content.version})
         return False
     logger.info("dossier built", extra={"pack_version": content.version, "files": len(keys)})
+    store.clear_pending(lead.id, built_version=content.version)
+    if content.version == 1:  # tied to the conditional record of v1: one email per lead
+        from chalicelib.consultants.notify import notify_new_lead
+
+        notify_new_lead(store.get(lead.id), today=now.date())
     return True
 
 
@@ -75,5 +80,26 @@ def sweep(*, now: datetime) -> dict[str, int]:
         if lead.needs_pack:
             jobs.send(DossierJob(lead.id, lead.pack_requested))
             sent += 1
+    sent += _sweep_edited(jobs, asked_before=now - SWEEP_AFTER)
     logger.info("sweep done", extra={"resent": sent})
     return {"resent": sent}
+
+
+def _sweep_edited(jobs: Any, *, asked_before: datetime) -> int:
+    """Edited leads whose new version was never built (markers written with the edit)."""
+    from chalicelib.leads.store import LeadNotFound
+
+    store = leads_store()
+    sent = 0
+    for lead_id, _version, asked_at in store.pending_packs():
+        try:
+            lead = store.get(lead_id)
+        except LeadNotFound:
+            store.clear_pending(lead_id, built_version=10**9)
+            continue
+        if not lead.needs_pack:
+            store.clear_pending(lead_id, built_version=lead.pack.version if lead.pack else lead.pack_requested)
+        elif datetime.fromisoformat(asked_at) < asked_before:
+            jobs.send(DossierJob(lead.id, lead.pack_requested))
+            sent += 1
+    return sent

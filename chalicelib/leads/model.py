@@ -81,6 +81,19 @@ class DossierFields(BaseModel):
     notes: str | None = None  # internal, never printed in the pack
 
 
+class Tracking(BaseModel):
+    """What the consultant records along the OPCO's process (dates, file number, decision)."""
+    model_config = ConfigDict(frozen=True)
+    sent_on: date | None = None  # pack sent to the client to sign
+    filed_on: date | None = None  # the client filed the request on the OPCO's portal
+    opco_file_number: str | None = None
+    decided_on: date | None = None
+    amount_granted: Decimal | None = None
+    completed_on: date | None = None
+    closed_on: date | None = None  # abandoned
+    reason: str | None = None  # why refused or abandoned (no personal data)
+
+
 class Lead(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -117,6 +130,9 @@ class Lead(BaseModel):
     pack_requested: int = 1
     pack: PackInfo | None = None
     expires_at: int | None = None  # epoch seconds: DynamoDB TTL for retention
+    # Consultant side: the OPCO process and a revision for optimistic locking of their edits.
+    tracking: Tracking = Tracking()
+    rev: int = 0
 
     @property
     def opco_code(self) -> str | None:

@@ -7,18 +7,23 @@ Items:
   pk=DEDUP#<hash> sk=DEDUP              SIRET+email+trainings fingerprint → lead id (TTL 24 h)
   pk=RATE#<hash>#<hour> sk=RATE         per-IP submission counter (TTL)
 Hashes are keyed HMACs computed by the caller: no personal data in any key.
+  pk=PACK_PENDING  sk=LEAD#<id>         a pack version asked for by an edit and not yet built
+  pk=ERASURE  sk=<ts>#<id>              GDPR erasure audit line (no personal data)
 """
 from __future__ import annotations
 
 import json
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterator, NamedTuple
 
-from chalicelib.leads.model import Lead, LeadStatus, PackInfo
+from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan, search_text
+from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
 
 ALL_LEADS = "LEADS"
+PACK_PENDING = "PACK_PENDING"
 
 
 class LeadNotFound(Exception):
@@ -45,6 +50,16 @@ class Stored(NamedTuple):
 RESUBMITTED_FIELDS = ("company_name", "idcc", "naf", "headcount", "first_name", "last_name", "phone",
                       "trainees", "start_date", "message", "consent", "provenance", "opco", "estimate")
 DUPLICATE_WINDOW_S = 24 * 3600
+class EditConflict(Exception):
+    """Someone else changed the lead since the consultant loaded it (optimistic locking)."""
+
+
+@dataclass(frozen=True)
+class LeadPage:
+    leads: list[Lead]
+    cursor: str | None
+    count: int  # the Query's Count and ScannedCount: what this page cost
+    scanned: int
 
 
 def _to_ddb(data: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +97,7 @@ def _index_attrs(lead: Lead) -> dict[str, str]:
         "gsi1pk": f"STATUS#{lead.status.value}", "gsi1sk": order,
         "gsi2pk": f"OPCO#{lead.opco_code or 'inconnu'}", "gsi2sk": order,
         "gsi3pk": ALL_LEADS, "gsi3sk": order,
+        "search": search_text(lead.company_name, lead.siret),
     }
 
 
@@ -242,8 +258,124 @@ class LeadStore:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
 
+    # --- consultant side -------------------------------------------------------------------
 
-_INTERNAL = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk"}
+    def list_leads(self, f: LeadFilter, *, limit: int = 25, cursor: str | None = None) -> LeadPage:
+        """One page, newest first: a single GSI Query evaluating at most limit + 1 items."""
+        plan = query_plan(f, ALL_LEADS)
+        kwargs: dict[str, Any] = {"TableName": self._table, "Limit": limit + 1, **plan}
+        if cursor:
+            kwargs["ExclusiveStartKey"] = decode_cursor(cursor, plan)
+        resp = self._ddb.query(**kwargs)
+        items = resp["Items"]
+        next_key = resp.get("LastEvaluatedKey")
+        if len(items) > limit:
+            items = items[:limit]
+            next_key = key_of(items[-1], plan["IndexName"])
+        return LeadPage(leads=[_lead_from_item(i) for i in items], cursor=encode_cursor(next_key, plan["IndexName"]),
+                        count=resp["Count"], scanned=resp["ScannedCount"])
+
+    def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime,
+                     details: dict[str, Any] | None = None) -> None:
+        lead = self.get(lead_id)
+        self._ddb.put_item(TableName=self._table, Item=event_item(
+            lead_id, kind, at=now, actor=actor, details=details, expires_at=lead.expires_at))
+
+    def update_dossier(self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str,
+                       now: datetime, changed: list[str]) -> Lead:
+        """Store edited fields and ask for the next pack version; refuse a stale revision."""
+        lead = self.get(lead_id)
+        version = lead.pack_requested + 1
+        values = _to_ddb({":d": dossier.model_dump(mode="json"), ":v": version, ":now": now.isoformat(),
+                          ":r": expected_rev, ":r1": expected_rev + 1})
+        pending = _to_ddb({"pk": PACK_PENDING, "sk": f"LEAD#{lead_id}", "lead_id": lead_id, "version": version,
+                           "at": now.isoformat()})
+        event = event_item(lead_id, "dossier_modifie", at=now, actor=actor, expires_at=lead.expires_at,
+                           details={"champs": changed, "version": version})
+        self._transact_edit(lead_id, "SET dossier = :d, pack_requested = :v, updated_at = :now, rev = :r1",
+                            values, extra=[{"Put": {"TableName": self._table, "Item": pending}},
+                                           {"Put": {"TableName": self._table, "Item": event}}])
+        return lead.model_copy(update={"dossier": dossier, "pack_requested": version, "updated_at": now,
+                                       "rev": expected_rev + 1})
+
+    def change_status(self, lead_id: str, status: LeadStatus, tracking: Tracking, *, expected_rev: int,
+                      actor: str, now: datetime, details: dict[str, Any]) -> Lead:
+        lead = self.get(lead_id)
+        values = _to_ddb({":s": status.value, ":g1": f"STATUS#{status.value}", ":t": tracking.model_dump(mode="json"),
+                          ":now": now.isoformat(), ":r": expected_rev, ":r1": expected_rev + 1})
+        event = event_item(lead_id, "statut_modifie", at=now, actor=actor, expires_at=lead.expires_at,
+                           details={"de": lead.status.value, "vers": status.value, **details})
+        self._transact_edit(lead_id, "SET #st = :s, gsi1pk = :g1, tracking = :t, updated_at = :now, rev = :r1",
+                            values, extra=[{"Put": {"TableName": self._table, "Item": event}}],
+                            names={"#st": "status"})
+        return lead.model_copy(update={"status": status, "tracking": tracking, "updated_at": now,
+                                       "rev": expected_rev + 1})
+
+    def _transact_edit(self, lead_id: str, expression: str, values: dict[str, Any], *, extra: list[dict[str, Any]],
+                       names: dict[str, str] | None = None) -> None:
+        update: dict[str, Any] = {
+            "TableName": self._table, "Key": _lead_key(lead_id), "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(pk) AND rev = :r", "ExpressionAttributeValues": values}
+        if names:
+            update["ExpressionAttributeNames"] = names
+        try:
+            self._ddb.transact_write_items(TransactItems=[{"Update": update}, *extra])
+        except self._ddb.exceptions.TransactionCanceledException as exc:
+            self.get(lead_id)  # raises LeadNotFound if it went away
+            raise EditConflict(lead_id) from exc
+
+    def pending_packs(self, *, limit: int = 100) -> list[tuple[str, int, str]]:
+        """(lead id, version, asked at) for packs asked for by an edit and not yet recorded as built."""
+        resp = self._ddb.query(TableName=self._table, KeyConditionExpression="pk = :p",
+                               ExpressionAttributeValues={":p": {"S": PACK_PENDING}}, Limit=limit)
+        return [(i["lead_id"], int(i["version"]), i["at"]) for i in map(_from_ddb, resp["Items"])]
+
+    def clear_pending(self, lead_id: str, *, built_version: int) -> None:
+        """Forget the pending marker once its version (or a newer one) is built."""
+        try:
+            self._ddb.delete_item(TableName=self._table, Key={"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}},
+                                  ConditionExpression="attribute_not_exists(pk) OR version <= :v",
+                                  ExpressionAttributeValues={":v": {"N": str(built_version)}})
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            pass  # a newer version was asked for meanwhile: keep the marker
+
+    def erase(self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int,
+              fingerprint: str | None = None) -> int:
+        """Delete the lead, its events, markers and duplicate pointer; leave an audit line without
+        personal data. (An Idempotency-Key pointer holds only the lead id and expires within 24 h.)"""
+        keys: list[dict[str, Any]] = [{"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}}]
+        if fingerprint:
+            keys.append({"pk": {"S": f"DEDUP#{fingerprint}"}, "sk": {"S": "DEDUP"}})
+        kwargs: dict[str, Any] = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
+                                  "ExpressionAttributeValues": {":pk": {"S": f"LEAD#{lead_id}"}},
+                                  "ProjectionExpression": "pk, sk"}
+        while True:
+            resp = self._ddb.query(**kwargs)
+            keys += resp["Items"]
+            if "LastEvaluatedKey" not in resp:
+                break
+            kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
+        if not any(k["pk"]["S"] == f"LEAD#{lead_id}" for k in keys):
+            raise LeadNotFound(lead_id)
+        for start in range(0, len(keys), 25):
+            self._batch_delete(keys[start:start + 25])
+        self._ddb.put_item(TableName=self._table, Item=_to_ddb({
+            "pk": "ERASURE", "sk": f"{now.isoformat()}#{lead_id}", "kind": "effacement_rgpd", "lead_id": lead_id,
+            "at": now.isoformat(), "actor_sub": actor_sub, "items_deleted": len(keys) - 1 - bool(fingerprint),
+            "s3_versions_deleted": s3_versions_deleted}))
+        return len(keys) - 1 - bool(fingerprint)
+
+    def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
+        request = {self._table: [{"DeleteRequest": {"Key": k}} for k in keys]}
+        for _ in range(8):
+            resp = self._ddb.batch_write_item(RequestItems=request)
+            request = resp.get("UnprocessedItems") or {}
+            if not request:
+                return
+        raise RuntimeError("DynamoDB kept items unprocessed during erasure")
+
+
+_INTERNAL = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "search"}
 
 
 def _lead_from_item(item: dict[str, Any]) -> Lead:

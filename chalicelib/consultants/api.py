@@ -1,0 +1,129 @@
+"""The consultants' JSON API under /consultants/api (Authorization: Bearer <Cognito ID token>)."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Callable
+
+from chalice import Blueprint, Response
+
+from chalicelib.consultants import presenter, service
+from chalicelib.consultants.auth import consultant_api_auth, current_consultant
+from chalicelib.consultants.edits import InvalidEdit
+from chalicelib.consultants.workflow import TransitionRefused
+from chalicelib.intake.http import json_response
+from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+
+bp = Blueprint(__name__)
+API = "/consultants/api"
+
+
+def _error(field: str, message: str, status: int) -> Response:
+    return json_response({"errors": [{"field": field, "message": message}]}, status)
+
+
+def answers(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Map domain errors to HTTP, in one place."""
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        try:
+            return view(*args, **kwargs)
+        except LeadNotFound:
+            return _error("lead", "Demande introuvable (peut-être effacée).", 404)
+        except service.DocumentNotFound:
+            return _error("document", "Document introuvable dans la dernière version du dossier.", 404)
+        except InvalidEdit as exc:
+            return json_response(exc.as_json(), 422)
+        except TransitionRefused as exc:
+            return _error(exc.field, exc.message, 422)
+        except service.BadRequest as exc:
+            return _error(exc.field, exc.message, 400)
+        except EditConflict:
+            return _error("rev", "La fiche a été modifiée entre-temps : rechargez-la puis recommencez.", 409)
+    return wrapper
+
+
+def _body() -> dict[str, Any]:
+    try:
+        data = json.loads(bp.current_request.raw_body or b"{}")
+    except ValueError:
+        raise service.BadRequest("_requete", "Le contenu envoyé n'est pas un JSON valide.") from None
+    if not isinstance(data, dict):
+        raise service.BadRequest("_requete", "Le JSON envoyé doit être un objet.")
+    return data
+
+
+def _who() -> Any:
+    return current_consultant(bp.current_request)
+
+
+@bp.route(f"{API}/leads", methods=["GET"], authorizer=consultant_api_auth)
+@answers
+def list_leads() -> Response:
+    params = bp.current_request.query_params or {}
+    f = service.parse_filter(params)
+    page = service.list_page(f, params.get("cursor"))
+    today = service.now().date()
+    return json_response({"leads": [presenter.summary(lead, today) for lead in page.leads],
+                          "next_cursor": page.cursor, "filter": f.as_params()})
+
+
+@bp.route(f"{API}/leads.csv", methods=["GET"], authorizer=consultant_api_auth)
+@answers
+def export_csv() -> Response:
+    return csv_response(service.parse_filter(bp.current_request.query_params))
+
+
+def csv_response(f: Any) -> Response:
+    body = presenter.to_csv(service.export_leads(f), service.now().date())
+    return Response(body=body, status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Disposition": 'attachment; filename="demandes-formation.csv"'})
+
+
+@bp.route(f"{API}/leads/{{lead_id}}", methods=["GET"], authorizer=consultant_api_auth)
+@answers
+def lead_detail(lead_id: str) -> Response:
+    store = leads_store()
+    lead = store.get(lead_id)
+    return json_response(presenter.detail(lead, store.events(lead_id), service.now().date()))
+
+
+@bp.route(f"{API}/leads/{{lead_id}}", methods=["PATCH"], authorizer=consultant_api_auth)
+@answers
+def edit_lead(lead_id: str) -> Response:
+    lead = service.edit_dossier(lead_id, _body(), _who())
+    return json_response({"id": lead.id, "rev": lead.rev, "pack_requested": lead.pack_requested,
+                          "dossier": lead.dossier.model_dump(mode="json")})
+
+
+@bp.route(f"{API}/leads/{{lead_id}}", methods=["DELETE"], authorizer=consultant_api_auth)
+@answers
+def erase_lead(lead_id: str) -> Response:
+    return json_response(service.erase_lead(lead_id, _who()))
+
+
+@bp.route(f"{API}/leads/{{lead_id}}/status", methods=["POST"], authorizer=consultant_api_auth)
+@answers
+def change_status(lead_id: str) -> Response:
+    lead = service.change_status(lead_id, _body(), _who())
+    return json_response({"id": lead.id, "rev": lead.rev, "status": lead.status.value,
+                          "tracking": lead.tracking.model_dump(mode="json")})
+
+
+@bp.route(f"{API}/leads/{{lead_id}}/dossier", methods=["GET"], authorizer=consultant_api_auth)
+@answers
+def dossier(lead_id: str) -> Response:
+    """The last pack's documents; each download link is a recorded, short-lived presigned URL."""
+    lead = leads_store().get(lead_id)
+    docs = sorted(lead.pack.keys) if lead.pack else []
+    return json_response({"version": lead.pack.version if lead.pack else None,
+                          "pack_requested": lead.pack_requested,
+                          "documents": [{"name": n, "href": f"{API}/leads/{lead_id}/dossier/{n}"} for n in docs]})
+
+
+@bp.route(f"{API}/leads/{{lead_id}}/dossier/{{name}}", methods=["GET"], authorizer=consultant_api_auth)
+@answers
+def download(lead_id: str, name: str) -> Response:
+    url, expires = service.download_url(lead_id, name, _who())
+    return json_response({"url": url, "expires_in": expires})

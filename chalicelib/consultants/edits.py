@@ -1,0 +1,141 @@
+"""Consultant edits of the dossier fields, from JSON or a page form, with French errors. Pure."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.catalogue import MODALITY_LABELS, catalogue
+from chalicelib.consultants.workflow import TransitionRefused, parse_amount
+from chalicelib.leads.model import DossierFields
+
+EDITABLE = tuple(DossierFields.model_fields)
+MAX_TRAINEES = 200
+
+
+class InvalidEdit(Exception):
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("invalid dossier edit")
+        self.errors = errors
+
+    def as_json(self) -> dict[str, Any]:
+        return {"errors": [{"field": f, "message": m} for f, m in self.errors.items()]}
+
+
+def _one(value: Any) -> Any:
+    if isinstance(value, list):  # urlencoded forms give lists
+        return value if len(value) != 1 else value[0]
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trainings(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    ids = tuple(dict.fromkeys(str(v).strip() for v in items if not _blank(v)))
+    if not ids:
+        raise ValueError("Choisissez au moins une formation.")
+    unknown = [i for i in ids if catalogue().get(i) is None]
+    if unknown:
+        raise ValueError("Formation inconnue du catalogue.")
+    return ids
+
+
+def _trainees(value: Any) -> int:
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError("Indiquez un nombre entier de stagiaires.") from None
+    if not 1 <= number <= MAX_TRAINEES:
+        raise ValueError(f"Entre 1 et {MAX_TRAINEES} stagiaires.")
+    return number
+
+
+def _date(value: Any) -> date:
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError("Date invalide (format attendu : AAAA-MM-JJ).") from None
+
+
+def _price(value: Any) -> Decimal:
+    try:
+        amount = parse_amount(str(value), field="price_ht")
+    except TransitionRefused as exc:
+        raise ValueError(exc.message) from None
+    assert amount is not None
+    return amount
+
+
+def _modality(value: Any) -> str:
+    text = str(value).strip()
+    if text not in MODALITY_LABELS:
+        raise ValueError("Choisissez une modalité de la liste.")
+    return text
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"oui", "true", "1", "on"}:
+        return True
+    if text in {"non", "false", "0", "off"}:
+        return False
+    raise ValueError("Répondez oui ou non.")
+
+
+def _text(limit: int) -> Any:
+    def parse(value: Any) -> str:
+        text = str(value).strip()
+        if len(text) > limit:
+            raise ValueError(f"{limit} caractères au plus.")
+        return text
+    return parse
+
+
+PARSERS = {"trainings": _trainings, "trainees": _trainees, "start_date": _date, "end_date": _date,
+           "price_ht": _price, "modality": _modality, "place": _text(200), "subrogation": _flag,
+           "notes": _text(2000)}
+
+
+def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
+    """Fields present in `data` replace the current ones (blank = back to the lead's value)."""
+    unknown = sorted(set(data) - set(EDITABLE) - {"rev", "csrf"})
+    errors: dict[str, str] = {name: "Champ non modifiable." for name in unknown}
+    updates: dict[str, Any] = {}
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name] if name == "trainings" else _one(data[name])
+        if _blank(value) or value == []:
+            updates[name] = None
+            continue
+        try:
+            updates[name] = PARSERS[name](value)
+        except ValueError as exc:
+            errors[name] = str(exc)
+    merged = current.model_copy(update=updates)
+    if not errors and merged.start_date and merged.end_date and merged.end_date < merged.start_date:
+        errors["end_date"] = "La date de fin précède la date de début."
+    if errors:
+        raise InvalidEdit(errors)
+    return merged
+
+
+def keep_defaults(before: DossierFields, after: DossierFields, shown: dict[str, Any]) -> DossierFields:
+    """A page form posts every field: a value equal to the one shown by default stays a default."""
+    same = {}
+    for name in EDITABLE:
+        default = shown.get(name)
+        if name == "trainings" and default is not None:
+            default = tuple(t.id for t in default)
+        if getattr(before, name) is None and getattr(after, name) == default:
+            same[name] = None
+    return after.model_copy(update=same)
+
+
+def changed_fields(before: DossierFields, after: DossierFields) -> list[str]:
+    return [name for name in EDITABLE if getattr(before, name) != getattr(after, name)]

@@ -1,0 +1,122 @@
+"""Emails to the consultants' address through SES: a new lead, and a daily digest of near deadlines.
+
+The messages carry what a consultant needs to act (OPCO, training, trainees, dates, a link to the
+lead) and no contact details: names, e-mail addresses and phones stay behind the sign-in.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from chalice import Blueprint, Cron
+
+from chalicelib.consultants import presenter
+from chalicelib.consultants.workflow import label
+from chalicelib.formats import fr_date
+from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.model import Lead
+from chalicelib.leads.store import LeadStore, leads_store
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+
+DIGEST_DAYS = 7
+
+
+class Notifier:
+    """SES adapter: one plain-text message to the consultants' address."""
+
+    def __init__(self, client: Any, sender: str, recipient: str):
+        self._ses = client
+        self._sender = sender
+        self._recipient = recipient
+
+    def send(self, subject: str, body: str) -> str | None:
+        if not self._sender or not self._recipient:
+            logger.warning("notification skipped: SENDER_EMAIL or NOTIFY_EMAIL unset")
+            return None
+        resp = self._ses.send_email(
+            Source=self._sender, Destination={"ToAddresses": [self._recipient]},
+            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
+                     "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}})
+        return resp["MessageId"]
+
+
+def notifier() -> Notifier:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return Notifier(aws.ses(), settings().sender_email, settings().notify_email)
+
+
+def lead_url(lead_id: str) -> str:
+    from chalicelib.config import settings
+
+    return f"{settings().public_base_url}/consultants/leads/{lead_id}"
+
+
+def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
+    e = presenter.effective(lead)
+    dl = presenter.deadline(lead, today)
+    opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
+    subject = f"Nouvelle demande de formation — {opco} — {e['trainees']} stagiaire(s)"
+    lines = [
+        "Une nouvelle demande est arrivée et son dossier est prêt à relire.", "",
+        f"OPCO : {opco}",
+        f"Formation(s) : {', '.join(t.title for t in e['trainings']) or 'à préciser'}",
+        f"Stagiaires : {e['trainees']}",
+        f"Début souhaité : {fr_date(e['start_date'])}",
+        f"Dépôt de la demande avant le : {fr_date(dl.deposit_before)}" + (" (EN RETARD)" if dl.late else ""),
+        "", f"Ouvrir le dossier : {lead_url(lead.id)}",
+    ]
+    return subject, "\n".join(lines)
+
+
+def notify_new_lead(lead: Lead, *, today: date) -> None:
+    """Best effort: the pack is built whatever SES says; a failure is logged, not retried."""
+    try:
+        subject, body = new_lead_message(lead, today)
+        notifier().send(subject, body)
+        logger.info("new lead notified")
+    except Exception:
+        logger.exception("new lead notification failed")
+
+
+def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Lead]:
+    """Leads not yet filed whose filing deadline falls within `days` days (today included)."""
+    due = []
+    for status in presenter.BEFORE_FILING:
+        cursor = None
+        while True:
+            page = store.list_leads(LeadFilter(status=status.value), limit=100, cursor=cursor)
+            for lead in page.leads:
+                deposit = presenter.deadline(lead, today).deposit_before
+                if deposit and today <= deposit <= today + timedelta(days=days):
+                    due.append(lead)
+            cursor = page.cursor
+            if not cursor:
+                break
+    return sorted(due, key=lambda lead: presenter.deadline(lead, today).deposit_before)
+
+
+def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
+    subject = f"Échéances OPCO : {len(leads)} dossier(s) à déposer d'ici le {fr_date(today + timedelta(days=DIGEST_DAYS))}"
+    lines = ["Dossiers dont la demande de prise en charge doit être déposée dans les 7 jours :", ""]
+    for lead in leads:
+        opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
+        deposit = presenter.deadline(lead, today).deposit_before
+        lines.append(f"- avant le {fr_date(deposit)} — {opco} — {label(lead.status)} — {lead_url(lead.id)}")
+    return subject, "\n".join(lines)
+
+
+@bp.schedule(Cron(0, 6, "*", "*", "?", "*"))
+def deadline_digest(event: Any) -> dict[str, int]:
+    return send_digest(today=datetime.now(timezone.utc).date())
+
+
+def send_digest(*, today: date) -> dict[str, int]:
+    leads = leads_due(leads_store(), today)
+    if leads:
+        notifier().send(*digest_message(leads, today))
+    logger.info("deadline digest", extra={"due": len(leads)})
+    return {"due": len(leads)}

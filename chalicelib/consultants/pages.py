@@ -1,0 +1,195 @@
+"""Server-rendered consultant pages under /consultants (Jinja2, French).
+
+The browser holds the ID token in an HttpOnly, SameSite=Strict cookie (Secure outside the local
+stage). CSRF: SameSite=Strict keeps the cookie off cross-site requests, and the gate
+(auth.consultant_gate) also refuses any cookie-authenticated POST whose Origin/Referer is not
+this site, so no form token is needed.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlencode
+
+from chalice import Blueprint, NotFoundError, Response
+
+from chalicelib.catalogue import MODALITY_LABELS, catalogue
+from chalicelib.config import settings
+from chalicelib.consultants import presenter, service
+from chalicelib.consultants.api import csv_response
+from chalicelib.consultants.auth import (cleared_cookie, current_consultant, issue_local_token,
+                                         local_signing_enabled, session_cookie)
+from chalicelib.consultants.edits import InvalidEdit
+from chalicelib.consultants.workflow import TransitionRefused
+from chalicelib.intake.http import FORM, html_response, redirect
+from chalicelib.leads.model import STATUS_LABELS
+from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.pages import render_page
+
+bp = Blueprint(__name__)
+BASE = "/consultants"
+
+
+def _opcos() -> dict[str, str]:
+    from chalicelib.opco._data import opco_names
+
+    return dict(sorted(opco_names().items(), key=lambda kv: kv[1].lower()))
+
+
+def _page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
+    context.setdefault("who", _who_or_none())
+    return html_response(render_page(f"consultants/{name}", status_labels=STATUS_LABELS, **context), status,
+                         headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
+                                  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+                                  **(headers or {})})
+
+
+def _who_or_none() -> Any:
+    try:
+        return current_consultant(bp.current_request)
+    except Exception:
+        return None
+
+
+def _form() -> dict[str, Any]:
+    raw = (bp.current_request.raw_body or b"").decode("utf-8", "replace")
+    return parse_qs(raw, keep_blank_values=True, max_num_fields=100)
+
+
+def _first(data: dict[str, Any], name: str) -> str:
+    value = data.get(name) or [""]
+    return value[0] if isinstance(value, list) else str(value)
+
+
+# --- sign-in ------------------------------------------------------------------------------
+
+@bp.route(f"{BASE}/connexion", methods=["GET"])
+def sign_in() -> Response:
+    return _page("signin.html", who=None, dev=local_signing_enabled(), sign_in_url=settings().sign_in_url)
+
+
+def _dev_only() -> None:
+    # The dev sign-in exists only in the local stage with its generated key: 404 anywhere else.
+    if not local_signing_enabled():
+        raise NotFoundError("Page introuvable")
+
+
+@bp.route(f"{BASE}/dev/connexion", methods=["GET"])
+def dev_sign_in_page() -> Response:
+    _dev_only()
+    return _page("dev_signin.html", who=None, error=None, email="")
+
+
+@bp.route(f"{BASE}/dev/connexion", methods=["POST"], content_types=[FORM])
+def dev_sign_in() -> Response:
+    _dev_only()
+    email = _first(_form(), "email").strip().lower()
+    if "@" not in email or len(email) > 120:
+        return _page("dev_signin.html", 422, who=None, error="Indiquez une adresse e-mail.", email=email)
+    max_age = settings().session_max_age_s
+    token = issue_local_token(email, lifetime_s=max_age)
+    return Response(body="", status_code=303, headers={
+        "Location": BASE, "Set-Cookie": session_cookie(token, max_age=max_age), "Cache-Control": "no-store"})
+
+
+@bp.route(f"{BASE}/deconnexion", methods=["POST"], content_types=[FORM])
+def sign_out() -> Response:
+    return Response(body="", status_code=303, headers={
+        "Location": f"{BASE}/connexion", "Set-Cookie": cleared_cookie(), "Cache-Control": "no-store"})
+
+
+# --- leads --------------------------------------------------------------------------------
+
+@bp.route(BASE, methods=["GET"])
+def lead_list() -> Response:
+    params = bp.current_request.query_params or {}
+    try:
+        f = service.parse_filter(params)
+        page = service.list_page(f, params.get("cursor"))
+    except service.BadRequest as exc:
+        return _page("list.html", 400, rows=[], filter=service.parse_filter({}), params={}, error=exc.message,
+                     opcos=_opcos(), next_url=None)
+    today = service.now().date()
+    next_url = f"{BASE}?{urlencode({**f.as_params(), 'cursor': page.cursor})}" if page.cursor else None
+    return _page("list.html", rows=[presenter.summary(lead, today) for lead in page.leads], filter=f,
+                 params=f.as_params(), opcos=_opcos(), next_url=next_url, error=None,
+                 export_url=f"{BASE}/leads.csv?{urlencode(f.as_params())}", first_page=not params.get("cursor"))
+
+
+@bp.route(f"{BASE}/leads.csv", methods=["GET"])
+def export_csv() -> Response:
+    try:
+        return csv_response(service.parse_filter(bp.current_request.query_params))
+    except service.BadRequest as exc:
+        return html_response(exc.message, 400)
+
+
+def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
+    store = leads_store()
+    try:
+        lead = store.get(lead_id)
+    except LeadNotFound:
+        return _page("missing.html", 404)
+    view = presenter.detail(lead, store.events(lead_id), service.now().date())
+    ok = (bp.current_request.query_params or {}).get("ok")
+    return _page("detail.html", status, lead=lead, view=view, eff=presenter.effective(lead), ok=ok,
+                 trainings=catalogue().trainings, modalities=MODALITY_LABELS, errors=extra.pop("errors", {}),
+                 **extra)
+
+
+def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
+    """Re-render the detail page with French messages instead of a bare error."""
+    @functools.wraps(view)
+    def wrapper(lead_id: str) -> Response:
+        try:
+            return view(lead_id)
+        except LeadNotFound:
+            return _page("missing.html", 404)
+        except InvalidEdit as exc:
+            return _detail(lead_id, 422, errors=exc.errors)
+        except (TransitionRefused, service.BadRequest) as exc:
+            return _detail(lead_id, 422, errors={exc.field: exc.message}, status_error=exc.message)
+        except EditConflict:
+            return _detail(lead_id, 409, errors={"rev": "La fiche a été modifiée entre-temps : "
+                                                        "vérifiez-la puis recommencez."})
+    return wrapper
+
+
+@bp.route(f"{BASE}/leads/{{lead_id}}", methods=["GET"])
+def lead_detail(lead_id: str) -> Response:
+    return _detail(lead_id)
+
+
+@bp.route(f"{BASE}/leads/{{lead_id}}/dossier", methods=["POST"], content_types=[FORM])
+@form_errors
+def edit_dossier(lead_id: str) -> Response:
+    data = _form()
+    data.setdefault("subrogation", [""])
+    service.edit_dossier(lead_id, data, current_consultant(bp.current_request))
+    return redirect(f"{BASE}/leads/{lead_id}?ok=dossier")
+
+
+@bp.route(f"{BASE}/leads/{{lead_id}}/statut", methods=["POST"], content_types=[FORM])
+@form_errors
+def change_status(lead_id: str) -> Response:
+    service.change_status(lead_id, _form(), current_consultant(bp.current_request))
+    return redirect(f"{BASE}/leads/{lead_id}?ok=statut")
+
+
+@bp.route(f"{BASE}/leads/{{lead_id}}/effacer", methods=["POST"], content_types=[FORM])
+@form_errors
+def erase(lead_id: str) -> Response:
+    if _first(_form(), "confirmation") != "EFFACER":
+        raise service.BadRequest("confirmation", "Tapez EFFACER pour confirmer l'effacement définitif.")
+    service.erase_lead(lead_id, current_consultant(bp.current_request))
+    return redirect(f"{BASE}?efface=1")
+
+
+@bp.route(f"{BASE}/leads/{{lead_id}}/documents/{{name}}", methods=["GET"])
+def download(lead_id: str, name: str) -> Response:
+    try:
+        url, _ = service.download_url(lead_id, name, current_consultant(bp.current_request))
+    except (LeadNotFound, service.DocumentNotFound):
+        return _page("missing.html", 404)
+    return redirect(url)
+

@@ -1,0 +1,137 @@
+"""What consultants see of a lead: effective dossier values, deadline, estimate, CSV rows. Pure."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+from typing import Any, Iterable
+
+from chalicelib.catalogue import MODALITY_LABELS, catalogue
+from chalicelib.consultants.workflow import allowed_next, label
+from chalicelib.formats import fr_date, fr_money
+from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.opco import estimate_funding, filing_deadline
+
+EVENT_LABELS = {
+    "lead_recu": "Demande reçue", "dossier_genere": "Dossier généré", "dossier_modifie": "Dossier modifié",
+    "statut_modifie": "Statut modifié", "telechargement": "Document téléchargé",
+}
+# Statuses for which the filing deadline still matters (not yet filed, not closed).
+BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
+
+
+def effective(lead: Lead) -> dict[str, Any]:
+    """The values the pack uses: the consultant's edits, else the lead's, else the catalogue's."""
+    d = lead.dossier
+    trainings = [t for t in (catalogue().get(i) for i in (d.trainings or lead.trainings)) if t]
+    price = d.price_ht if d.price_ht is not None else sum((t.price_group_ht for t in trainings), Decimal(0))
+    modality = d.modality or (trainings[0].modality if trainings else "presentiel")
+    return {"trainings": trainings, "trainees": d.trainees or lead.trainees,
+            "start_date": d.start_date or lead.start_date, "end_date": d.end_date, "price_ht": price,
+            "modality": modality, "modality_label": MODALITY_LABELS.get(modality, modality),
+            "hours": sum((t.hours for t in trainings), Decimal(0)), "place": d.place,
+            "subrogation": d.subrogation, "notes": d.notes}
+
+
+def deadline(lead: Lead, today: date) -> Any:
+    return filing_deadline(opco_code=lead.opco_code, start_date=effective(lead)["start_date"], today=today)
+
+
+def estimate(lead: Lead, today: date) -> Any:
+    e = effective(lead)
+    if not e["trainings"] or e["hours"] <= 0:
+        return None
+    modality = "distanciel" if e["modality"] == "elearning" else e["modality"]
+    return estimate_funding(opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount,
+                            trainees=e["trainees"], hours=float(e["hours"]), price_ht=e["price_ht"],
+                            modality=modality, start_date=e["start_date"], today=today)
+
+
+def is_late(lead: Lead, today: date) -> bool:
+    return lead.status in BEFORE_FILING and bool(deadline(lead, today).late)
+
+
+def summary(lead: Lead, today: date) -> dict[str, Any]:
+    """One row of the list (JSON and page)."""
+    dl = deadline(lead, today)
+    ref = lead.opco.get("opco") or {}
+    return {"id": lead.id, "created_at": lead.created_at.isoformat(), "status": lead.status.value,
+            "status_label": label(lead.status), "company_name": lead.company_name, "siret": lead.siret,
+            "opco": {"code": ref.get("code"), "name": ref.get("name")}, "trainees": effective(lead)["trainees"],
+            "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
+            "late": lead.status in BEFORE_FILING and bool(dl.late),
+            "pack_version": lead.pack.version if lead.pack else None}
+
+
+def detail(lead: Lead, events: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    est = estimate(lead, today)
+    return {
+        **summary(lead, today),
+        "lead": lead.model_dump(mode="json", exclude={"provenance"}),
+        "deadline": deadline(lead, today).model_dump(mode="json"),
+        "estimate": est.model_dump(mode="json") if est else None,
+        "documents": sorted(lead.pack.keys) if lead.pack else [],
+        "pack_requested": lead.pack_requested,
+        "allowed_next": [{"status": s.value, "label": label(s)} for s in allowed_next(lead.status)],
+        "history": history(events),
+    }
+
+
+def history(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows = sorted(events, key=lambda e: e["sk"])
+    return [{"at": e["at"], "kind": e["kind"], "label": EVENT_LABELS.get(e["kind"], e["kind"]),
+             "actor": e.get("actor", "systeme"), "text": describe(e)} for e in rows]
+
+
+def describe(event: dict[str, Any]) -> str:
+    d = event.get("details") or {}
+    kind = event["kind"]
+    if kind == "dossier_genere":
+        return f"Version {d.get('version')}"
+    if kind == "dossier_modifie":
+        return f"Champs : {', '.join(d.get('champs', []))} — version {d.get('version')} demandée"
+    if kind == "statut_modifie":
+        text = f"{label(d['de'])} → {label(d['vers'])}"
+        if d.get("montant"):
+            text += f" — montant accordé {fr_money(d['montant'])}"
+        if d.get("le"):
+            text += f" le {fr_date(d['le'])}"
+        return text
+    if kind == "telechargement":
+        return f"{d.get('fichier')} (version {d.get('version')})"
+    if kind == "lead_recu":
+        return label(d.get("status", "recu"))
+    return ""
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = ("Référence", "Reçue le", "Statut", "OPCO", "Entreprise", "SIRET", "Contact", "E-mail", "Téléphone",
+               "Formations", "Stagiaires", "Début", "Dépôt avant le", "En retard", "N° dossier OPCO",
+               "Montant accordé")
+
+
+def safe_cell(value: Any) -> str:
+    """Neutralise spreadsheet formulas (OWASP CSV injection): a leading quote makes them text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_row(lead: Lead, today: date) -> list[str]:
+    e, dl, t = effective(lead), deadline(lead, today), lead.tracking
+    cells = [lead.id, fr_date(lead.created_at, ""), label(lead.status), (lead.opco.get("opco") or {}).get("name"),
+             lead.company_name, lead.siret, f"{lead.first_name} {lead.last_name}", lead.email, lead.phone,
+             " + ".join(x.title for x in e["trainings"]), e["trainees"], fr_date(e["start_date"], ""),
+             fr_date(dl.deposit_before, ""), "oui" if is_late(lead, today) else "non", t.opco_file_number,
+             fr_money(t.amount_granted, "")]
+    return [safe_cell(c) for c in cells]
+
+
+def to_csv(leads: Iterable[Lead], today: date) -> str:
+    """UTF-8 with BOM and ';' separators: what French Excel opens without a wizard."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    for lead in leads:
+        writer.writerow(csv_row(lead, today))
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,163 @@
+"""What the consultant API and pages both do: list, edit, change status, download, export, erase.
+
+Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, Iterator
+
+from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
+from chalicelib.consultants.workflow import apply_change, parse_change
+from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.store import LeadPage, leads_store
+from chalicelib.observability import logger
+
+PAGE_SIZE = 25
+EXPORT_MAX_ROWS = 5000
+
+
+class BadRequest(Exception):
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class DocumentNotFound(Exception):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _param(params: dict[str, Any], name: str) -> str | None:
+    value = (params.get(name) or "").strip()
+    return value or None
+
+
+def parse_filter(params: dict[str, Any] | None) -> LeadFilter:
+    params = params or {}
+    status = _param(params, "status")
+    if status and status not in LeadStatus.__members__:
+        raise BadRequest("status", "Statut inconnu.")
+    opco = _param(params, "opco")
+    if opco and (len(opco) > 40 or not opco.replace("-", "").replace("_", "").isalnum()):
+        raise BadRequest("opco", "OPCO inconnu.")
+    dates = {}
+    for name in ("from", "to"):
+        value = _param(params, name)
+        try:
+            dates[name] = date.fromisoformat(value) if value else None
+        except ValueError:
+            raise BadRequest(name, "Date invalide (format attendu : AAAA-MM-JJ).") from None
+    query = _param(params, "q")
+    if query and len(query) > 100:
+        raise BadRequest("q", "Recherche trop longue (100 caractères au plus).")
+    return LeadFilter(status=status, opco=opco, date_from=dates["from"], date_to=dates["to"], query=query)
+
+
+def list_page(f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE) -> LeadPage:
+    from chalicelib.leads.listing import InvalidCursor
+
+    try:
+        return leads_store().list_leads(f, limit=limit, cursor=cursor)
+    except InvalidCursor:
+        raise BadRequest("cursor", "Lien de pagination invalide : revenez à la première page.") from None
+
+
+def export_leads(f: LeadFilter) -> Iterator[Lead]:
+    cursor, count = None, 0
+    while True:
+        page = list_page(f, cursor, limit=100)
+        for lead in page.leads:
+            yield lead
+            count += 1
+            if count >= EXPORT_MAX_ROWS:
+                return
+        cursor = page.cursor
+        if not cursor:
+            return
+
+
+def parse_rev(value: Any) -> int:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise BadRequest("rev", "Révision manquante : rechargez la fiche puis recommencez.") from None
+
+
+def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
+    """Validate the edit, store it with the next pack version, and queue that version."""
+    store = leads_store()
+    lead = store.get(lead_id)
+    if lead.status == LeadStatus.spam:
+        raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
+    from chalicelib.consultants.presenter import effective
+
+    dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
+    changed = changed_fields(lead.dossier, dossier)
+    if not changed:
+        return lead
+    updated = store.update_dossier(lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label,
+                                   now=now(), changed=changed)
+    try:
+        dossier_jobs().send(DossierJob(lead_id, updated.pack_requested))
+    except Exception:  # the pending marker lets the sweeper send it again
+        logger.exception("dossier job send failed after an edit; the sweeper will retry")
+    return updated
+
+
+def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
+    store = leads_store()
+    lead = store.get(lead_id)
+    change = parse_change(data)
+    today = now().date()
+    tracking = apply_change(lead.status, lead.tracking, change, today=today)
+    details = {"le": (change.on or today).isoformat()}
+    if change.amount_granted is not None:
+        details["montant"] = str(change.amount_granted)
+    if change.opco_file_number:
+        details["numero_dossier_opco"] = change.opco_file_number
+    return store.change_status(lead_id, change.status, tracking, expected_rev=parse_rev(data.get("rev")),
+                               actor=who.label, now=now(), details=details)
+
+
+def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
+    """A presigned GET URL (15 minutes at most) for one document, recorded in the lead's history."""
+    from chalicelib.config import settings
+    from chalicelib.dossier.storage import dossier_storage
+
+    store = leads_store()
+    lead = store.get(lead_id)
+    if not lead.pack or name not in lead.pack.keys:
+        raise DocumentNotFound(name)
+    expires = min(settings().presign_expiry_s, 900)
+    url = dossier_storage().presigned_url(lead.pack.keys[name], expires_s=expires,
+                                          filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}")
+    store.record_event(lead_id, "telechargement", actor=who.label, now=now(),
+                       details={"fichier": name, "version": lead.pack.version, "sub": who.sub})
+    return url, expires
+
+
+def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
+    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records."""
+    from chalicelib.dossier.storage import dossier_storage
+
+    from chalicelib.config import settings
+    from chalicelib.intake.antispam import submission_fingerprint
+
+    store = leads_store()
+    lead = store.get(lead_id)
+    fingerprint = submission_fingerprint(settings().form_token_secret, siret=lead.siret, email=lead.email,
+                                         trainings=lead.trainings)
+    objects = dossier_storage().erase_lead(lead_id)
+    items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
+    logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
+    return {"items_deleted": items, "s3_versions_deleted": objects}
