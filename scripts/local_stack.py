@@ -183,6 +183,8 @@ def main() -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
+    parser.add_argument("--no-autoreload", action="store_true",
+                        help="don't restart the API when a file changes (tests: a restart drops connections)")
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -201,7 +203,7 @@ def main() -> int:
 
     chalice = subprocess.Popen(
         [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-         "--port", str(args.api_port)], cwd=ROOT, env=os.environ.copy())
+         "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])], cwd=ROOT, env=os.environ.copy())
     stop = threading.Event()
     pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
     pumper.start()
