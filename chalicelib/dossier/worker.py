@@ -37,7 +37,9 @@ def _handle_record(record: Any) -> None:
 
 def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     """Build the requested pack version once; return False when there was nothing to do."""
+    from chalicelib.config import settings
     from chalicelib.dossier.content import build_content
+    from chalicelib.dossier.organisme import organisme_profile
     from chalicelib.dossier.render import render_pack
     from chalicelib.dossier.storage import dossier_storage
 
@@ -48,7 +50,8 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     if not lead.needs_pack or job.pack_version != lead.pack_requested:
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
-    content = build_content(lead, version=lead.pack_requested, today=now.date())
+    content = build_content(lead, version=lead.pack_requested, today=now.date(),
+                            organisme=organisme_profile(settings().stage))
     files = render_pack(content)
     keys = dossier_storage().put_pack(lead.id, content.version, files)
     try:
