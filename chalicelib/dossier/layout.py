@@ -3,9 +3,9 @@
 Why not fpdf2's write_html: its table cells take one plain string (no <br>, no <b>), and its
 layout is slower. Here the template's HTML (autoescaped by Jinja2, so a visitor's `<script>` is
 text) is parsed with the standard library, every text run is escaped for fpdf2's markdown, and
-<b>/<i> become markdown markers: bold and line breaks work in paragraphs and table cells alike.
+<b> becomes a markdown marker: bold and line breaks work in paragraphs and table cells alike.
 
-Supported: h1 h2 h3 p (class="small") ul ol li b strong i em br table thead tbody tr th td
+Supported: h1 h2 h3 p (class="small") ul ol li b strong br table thead tbody tr th td
 (width="NN%" on the first row, align, colspan).
 """
 from __future__ import annotations
@@ -85,8 +85,6 @@ class _Parser(HTMLParser):
             self._lists.append([None if tag == "ul" else 0])
         elif tag in ("b", "strong"):
             self._append("**")
-        elif tag in ("i", "em"):
-            self._append("__")
         elif tag == "br":
             self._append("\n")
         elif tag == "table":
@@ -104,8 +102,6 @@ class _Parser(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in ("b", "strong"):
             self._append("**")
-        elif tag in ("i", "em"):
-            self._append("__")
         elif tag in BLOCKS and self._block is not None and self._table is None:
             self._block.text = _tidy(self._block.text)
             self.blocks.append(self._block)

@@ -9,24 +9,52 @@ that set (emoji, CJK...) are replaced before layout: a visitor's text can never 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import tempfile
 import unicodedata
 from pathlib import Path
 
+import fpdf
 from fpdf import FPDF, FontFace
+from fpdf.line_break import CurrentLine
 
 from chalicelib.dossier.layout import Block, parse
 
 FAMILY = "SourceSans"
-STYLES = {"": "Regular", "B": "Bold", "I": "It", "BI": "BoldIt"}
+STYLES = {"": "Regular", "B": "Bold"}  # the templates use no italics
 # Basic Latin, Latin-1 (« » é à), Latin Extended-A (œ Œ Ÿ), general punctuation (U+202F, ’ – …),
 # €, and the ballot boxes of the subrogation choice.
-KEPT = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2000, 0x2070), 0x20AC, 0x2122, 0x2192, 0x2610, 0x2612]
+KEPT = [*range(0x20, 0x7F), *range(0xA0, 0x180), *range(0x2000, 0x2070), 0x20AC, 0x2122, 0x2192, 0x2610, 0x2611, 0x2713]
 REPLACEMENT = "?"
 INVISIBLE = {"\u200d", "\ufe0f", "\ufe0e"}  # joiners and variation selectors glue emoji together
 INK = (31, 45, 61)
 ACCENT = (0, 84, 147)
+
+
+def _line_width(self: CurrentLine) -> float:
+    """CurrentLine.width, memoised per fragment: fpdf2 asks for it after every character and
+    recomputes the whole line each time, which makes line breaking quadratic in the line length
+    (most of a pack's render time). Widths add up character by character when text shaping is
+    off, so only the characters added since the last call are measured."""
+    memo = self.__dict__.setdefault("_width_memo", {})
+    total = 0.0
+    for i, frag in enumerate(self.fragments):
+        n = len(frag.characters)
+        seen = memo.get(id(frag))
+        # Appending keeps the same list; trim() slices a new one: then measure it all again.
+        if seen and seen[0] is frag and seen[1] is frag.characters and seen[2] <= n \
+                and not frag.text_shaping_parameters:
+            width = seen[3] + (frag.get_width(start=seen[2], initial_cs=True) if n > seen[2] else 0.0)
+        else:
+            width = frag.get_width(initial_cs=i > 0)
+        memo[id(frag)] = (frag, frag.characters, n, width)
+        total += width
+    return total
+
+
+if fpdf.__version__ == "2.8.9":  # checked against this version's line_break.py; re-check on upgrade
+    CurrentLine.width = property(_line_width)  # type: ignore[method-assign]
 
 
 @functools.cache
@@ -36,7 +64,8 @@ def font_files() -> dict[str, Path]:
     from fontTools import subset, ttLib
 
     source = Path(font_source_sans_pro.font_directory)
-    target = Path(tempfile.gettempdir()) / "opco-dossier-fonts-v1"
+    key = hashlib.sha1(repr((KEPT, source.stat().st_mtime_ns)).encode()).hexdigest()[:12]
+    target = Path(tempfile.gettempdir()) / f"opco-dossier-fonts-{key}"
     target.mkdir(exist_ok=True)
     files = {}
     for style, name in STYLES.items():
