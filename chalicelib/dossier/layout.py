@@ -27,6 +27,11 @@ def md_escape(text: str) -> str:
     return text.replace("](", "] (")  # "[x](y)" would become a link
 
 
+def needs_markdown(text: str) -> bool:
+    """fpdf2 parses markdown character by character: skip it for text with nothing to parse."""
+    return "\\" in text or any(marker in text for marker in MARKERS)
+
+
 @dataclass
 class Cell:
     text: str = ""

@@ -19,7 +19,7 @@ import fpdf
 from fpdf import FPDF, FontFace
 from fpdf.line_break import CurrentLine
 
-from chalicelib.dossier.layout import Block, parse
+from chalicelib.dossier.layout import Block, needs_markdown, parse
 
 FAMILY = "SourceSans"
 STYLES = {"": "Regular", "B": "Bold"}  # the templates use no italics
@@ -148,7 +148,7 @@ class PackDocument(FPDF):
         self.ln(top)
         self.set_font(FAMILY, "B", size)
         self.set_text_color(*ACCENT)
-        self.multi_cell(0, size * 0.5, text, markdown=True, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, text, markdown=needs_markdown(text), new_x="LMARGIN", new_y="NEXT")
         if line:
             self.set_draw_color(200, 212, 224)
             self.set_line_width(0.2)
@@ -168,7 +168,8 @@ class PackDocument(FPDF):
         size = 7.5 if block.small else 9.5
         self.set_font(FAMILY, "", size)
         self.set_text_color(*(MUTED if block.small else INK))
-        self.multi_cell(0, size * 0.5, block.text, markdown=True, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.5, block.text, markdown=needs_markdown(block.text), align="L",
+                        new_x="LMARGIN", new_y="NEXT")
         self.ln(1.2)
 
     def _li(self, block: Block) -> None:
@@ -177,7 +178,8 @@ class PackDocument(FPDF):
         self.set_text_color(*INK)
         self.set_x(self.l_margin + indent)
         self.cell(5, 4.75, block.bullet)
-        self.multi_cell(self.epw - indent - 5, 4.75, block.text, markdown=True, new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(self.epw - indent - 5, 4.75, block.text, markdown=needs_markdown(block.text),
+                        new_x="LMARGIN", new_y="NEXT")
         self.ln(0.6)
 
     def _table(self, block: Block) -> None:
@@ -191,7 +193,8 @@ class PackDocument(FPDF):
         self.set_draw_color(190, 200, 212)
         self.set_line_width(0.2)
         self.ln(0.5)
-        with self.table(col_widths=widths, width=self.epw, markdown=True, line_height=4.3, padding=(1.1, 1.5),
+        markdown = any(needs_markdown(c.text) for cells in table.rows for c in cells)
+        with self.table(col_widths=widths, width=self.epw, markdown=markdown, line_height=4.3, padding=(1.1, 1.5),
                         first_row_as_headings=table.head_rows > 0, headings_style=HEADINGS,
                         text_align="LEFT", v_align="TOP") as pdf_table:
             for cells in table.rows:
@@ -203,7 +206,11 @@ class PackDocument(FPDF):
 
 HEADINGS = FontFace(family=FAMILY, emphasis="BOLD", color=ACCENT, fill_color=(230, 238, 245))
 MUTED = (90, 90, 90)
+
+
+@functools.lru_cache(maxsize=16)
 def html_to_pdf(markup: str, *, title: str, letterhead: tuple[str, str], footer: str) -> bytes:
+    """Identical inputs give the same document: a warm worker reuses e.g. a training's programme."""
     doc = PackDocument(title=title, letterhead=letterhead, footer=footer)
     doc.html(markup)
     return bytes(doc.output())

@@ -53,8 +53,10 @@ def render_document(name: str, content: DossierContent) -> bytes:
     o = content.organisme
     letterhead = (o.name, f"{' – '.join(o.address)} · SIRET {o.siret} · NDA {o.nda} · "
                           f"Qualiopi n° {o.qualiopi.certificate} · {o.contact.email} · {o.contact.phone}")
-    return html_to_pdf(render_html(template, content), title=f"{title} {content.reference}",
-                       letterhead=letterhead, footer=f"{title} · réf. {content.reference}")
+    # The programme describes the catalogue's training, not the lead: no lead reference on it.
+    ref = f"catalogue du {fr_date(content.catalogue_version)}" if name == "programme.pdf" else f"réf. {content.reference}"
+    return html_to_pdf(render_html(template, content), title=f"{title} {ref}", letterhead=letterhead,
+                       footer=f"{title} · {ref}")
 
 
 def render_pack(content: DossierContent) -> dict[str, bytes]:
