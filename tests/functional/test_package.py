@@ -34,6 +34,21 @@ def _project_copy(tmp: Path) -> Path:
     return project
 
 
+def _keep_dependency_cache(project: Path) -> None:
+    """Chalice names its dependency cache after requirements.txt *and* vendor/ (the templates): keep
+    the latest build in the repository's git-ignored cache so the next run skips pip."""
+    built = sorted((project / ".chalice" / "deployments").glob("*.zip"), key=lambda p: p.stat().st_mtime)
+    if not built:
+        return
+    cache = ROOT / ".chalice" / "deployments"
+    cache.mkdir(parents=True, exist_ok=True)
+    for old in cache.glob("*.zip"):
+        if old.name != built[-1].name:
+            old.unlink()
+    if not (cache / built[-1].name).exists():
+        shutil.copy2(built[-1], cache / built[-1].name)
+
+
 def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
     assert os.readlink(ROOT / "vendor" / "templates") == "../templates"
     project = _project_copy(tmp_path)
@@ -42,9 +57,7 @@ def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
     chalice = Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--stage", "dev", str(tmp_path / "out")], cwd=project, env=env,
                    check=True, capture_output=True, timeout=600)
-    cache = ROOT / ".chalice" / "deployments"
-    if not cache.is_dir() and (project / ".chalice" / "deployments").is_dir():
-        shutil.copytree(project / ".chalice" / "deployments", cache)
+    _keep_dependency_cache(project)
     with zipfile.ZipFile(tmp_path / "out" / "deployment.zip") as z:
         names = set(z.namelist())
     for template in ("templates/documents/devis.html", "templates/documents/programme.html",
