@@ -48,3 +48,11 @@ refresh-opco:
 
 clean:
 	rm -rf $(VENV) .pytest_cache build out
+
+# The pack's sample images (docs/samples/*.png) and its render time.
+.PHONY: samples bench-pack
+samples: $(STAMP)
+	$(PY) scripts/samples.py
+
+bench-pack: $(STAMP)
+	$(PY) scripts/bench_pack.py 20

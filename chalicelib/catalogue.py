@@ -44,12 +44,14 @@ class Training(BaseModel):
     technical_means: str
     trainer: str
     assessment: str
+    follow_up: str
     sanction: str
     price_per_trainee_ht: Decimal
     price_group_ht: Decimal
     group_max: int
     access_lead_time: str
     accessibility: str
+    disability_contact: str
 
     @property
     def modality_label(self) -> str:

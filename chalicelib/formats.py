@@ -5,6 +5,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before « : ; ! ? »
+CENT = Decimal("0.01")
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def fr_date(value: date | datetime | str | None, empty: str = "à préciser") -> str:
@@ -36,3 +41,9 @@ def fr_money(value: Decimal | int | float | str | None, empty: str = "à précis
 def fr_hours(value: Decimal | int | float | str) -> str:
     d = Decimal(str(value))
     return f"{fr_number(d, 0 if d == d.to_integral_value() else 1)}{NNBSP}h"
+
+
+def fr_percent(share: float) -> str:
+    """0.859 -> '85,9 %' (narrow no-break space)."""
+    text = f"{share * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}{NNBSP}%"

@@ -1,64 +1,130 @@
-"""What the pack says, worked out from a lead: pure, no I/O, no clock."""
+"""What the pack says, worked out from a lead: pure, no I/O, no clock (`today` is passed in)."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chalicelib.catalogue import Training, catalogue
+from chalicelib.catalogue import catalogue
+from chalicelib.dossier.organisme import Organisme
+from chalicelib.dossier.quote import Quote, TrainingAction, action_for_lead, build_quote, estimate_for
 from chalicelib.leads.model import Lead
-from chalicelib.opco import filing_deadline
+from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline, opco_profile
+
+
+class Client(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    company_name: str
+    siret: str
+    idcc: str | None
+    idcc_label: str | None
+    naf: str | None
+    headcount: int
+    contact_name: str
+    email: str
+    phone: str | None
 
 
 class DossierContent(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     lead_id: str
     version: int
     issued_on: date
-    company_name: str
-    siret: str
-    idcc: str | None
-    naf: str | None
-    headcount: int
-    contact_name: str
-    trainings: tuple[Training, ...]
-    trainees: int
-    start_date: date | None
-    opco: dict[str, Any]
-    deadline: dict[str, Any]
+    valid_until: date
+    catalogue_version: str
+    organisme: Organisme
+    client: Client
+    action: TrainingAction
+    quote: Quote
+    estimate: FundingEstimate | None
+    deadline: FilingDeadline
+    opco: dict[str, Any]  # OpcoMatch dump
+    opco_profile: OpcoProfile | None
 
     @property
-    def total_hours(self) -> Decimal:
-        return sum((t.hours for t in self.trainings), Decimal(0))
+    def reference(self) -> str:
+        """Pack number printed on every document: year, lead suffix, version (no personal data)."""
+        return f"{self.issued_on.year}-{self.lead_id[-6:].upper()}-V{self.version}"
+
+    @property
+    def opco_name(self) -> str | None:
+        return (self.opco.get("opco") or {}).get("name")
+
+    @property
+    def portal_name(self) -> str | None:
+        return self.opco_profile.portal.name if self.opco_profile else None
+
+    @property
+    def portal_url(self) -> str | None:
+        if self.opco_profile and self.opco_profile.portal.url:
+            return self.opco_profile.portal.url
+        return (self.opco.get("opco") or {}).get("portal_url")
+
+    @property
+    def cost_per_trainee_hour_ht(self) -> Decimal | None:
+        hours = self.action.hours * self.action.trainees
+        return (self.quote.total_ht / hours).quantize(Decimal("0.01")) if hours else None
 
     def prefill(self) -> dict[str, Any]:
-        """The fields a consultant pastes into the OPCO's portal (machine-readable)."""
-        ref = self.opco.get("opco") or {}
+        """The OPCO portal's fields, for machines (the fiche OPCO prints the same values)."""
+        a, c, o = self.action, self.client, self.organisme
         return {
-            "lead_id": self.lead_id, "pack_version": self.version, "issued_on": self.issued_on.isoformat(),
-            "opco": {"code": ref.get("code"), "name": ref.get("name"), "portal_url": ref.get("portal_url"),
+            "lead_id": self.lead_id, "pack_version": self.version, "reference": self.reference,
+            "issued_on": self.issued_on.isoformat(),
+            "opco": {"code": (self.opco.get("opco") or {}).get("code"), "name": self.opco_name,
+                     "portal": self.portal_name, "portal_url": self.portal_url,
                      "confidence": self.opco.get("confidence"), "source": self.opco.get("source")},
-            "entreprise": {"raison_sociale": self.company_name, "siret": self.siret, "idcc": self.idcc,
-                           "naf": self.naf, "effectif": self.headcount},
-            "action": {"intitules": [t.title for t in self.trainings],
-                       "duree_heures_par_stagiaire": str(self.total_hours),
-                       "nombre_stagiaires": self.trainees,
-                       "date_debut": self.start_date.isoformat() if self.start_date else None},
-            "echeance": {"a_deposer_avant": self.deadline.get("deposit_before"),
-                         "en_retard": self.deadline.get("late")},
+            "entreprise": {"raison_sociale": c.company_name, "siret": c.siret, "idcc": c.idcc, "naf": c.naf,
+                           "effectif": c.headcount},
+            "action": {"intitule": " + ".join(t.title for t in a.trainings),
+                       "formations": [t.id for t in a.trainings],
+                       "date_debut": _iso(a.start_date), "date_fin": _iso(a.end_date),
+                       "duree_heures_par_stagiaire": str(a.hours), "nombre_stagiaires": a.trainees,
+                       "modalite": a.modality, "lieu": a.place},
+            "cout": {"pedagogique_ht": str(self.quote.total_ht), "tva": str(self.quote.vat_amount),
+                     "ttc": str(self.quote.total_ttc), "exoneration_tva": self.quote.vat_exempt,
+                     "par_heure_stagiaire_ht": _str(self.cost_per_trainee_hour_ht)},
+            "organisme": {"raison_sociale": o.name, "siret": o.siret, "nda": o.nda,
+                          "qualiopi": o.qualiopi.certificate},
+            "subrogation": a.subrogation,
+            "estimation": None if self.estimate is None else {
+                "montant_min": _str(self.estimate.amount_min), "montant_max": _str(self.estimate.amount_max),
+                "reste_a_charge_min": _str(self.estimate.remaining_cost_min),
+                "reste_a_charge_max": _str(self.estimate.remaining_cost_max),
+                "regle": self.estimate.rule_applied, "confiance": self.estimate.confidence},
+            "echeance": {"a_deposer_avant": _iso(self.deadline.deposit_before), "en_retard": self.deadline.late},
         }
 
 
-def build_content(lead: Lead, *, version: int, today: date) -> DossierContent:
-    cat = catalogue()
-    trainings = tuple(t for t in (cat.get(i) for i in lead.trainings) if t is not None)
-    deadline = filing_deadline(opco_code=lead.opco_code, start_date=lead.start_date, today=today)
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _str(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opco_profile(code: str | None) -> OpcoProfile | None:
+    try:
+        return opco_profile(code) if code else None
+    except KeyError:
+        return None
+
+
+def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme) -> DossierContent:
+    action = action_for_lead(lead)
+    quote = build_quote(action, vat_exempt=organisme.vat.exempt, vat_rate=organisme.vat.rate)
+    client = Client(company_name=lead.company_name, siret=lead.siret, idcc=lead.idcc,
+                    idcc_label=lead.opco.get("idcc_label"), naf=lead.naf, headcount=lead.headcount,
+                    contact_name=f"{lead.first_name} {lead.last_name}", email=lead.email, phone=lead.phone)
     return DossierContent(
-        lead_id=lead.id, version=version, issued_on=today, company_name=lead.company_name,
-        siret=lead.siret, idcc=lead.idcc, naf=lead.naf, headcount=lead.headcount,
-        contact_name=f"{lead.first_name} {lead.last_name}", trainings=trainings, trainees=lead.trainees,
-        start_date=lead.start_date, opco=lead.opco, deadline=deadline.model_dump(mode="json"),
-    )
+        lead_id=lead.id, version=version, issued_on=today,
+        valid_until=today + timedelta(days=organisme.quote_validity_days),
+        catalogue_version=catalogue().version, organisme=organisme, client=client, action=action, quote=quote,
+        estimate=estimate_for(action, quote, opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount,
+                              today=today),
+        deadline=filing_deadline(opco_code=lead.opco_code, start_date=action.start_date, today=today),
+        opco=lead.opco, opco_profile=_opco_profile(lead.opco_code))

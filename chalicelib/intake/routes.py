@@ -9,6 +9,7 @@ from chalice import Blueprint, Response
 
 from chalicelib.catalogue import catalogue
 from chalicelib.config import settings
+from chalicelib.dossier.quote import PreviewError, preview_estimate
 from chalicelib.intake.antispam import TOKEN_FIELD, issue_token, keyed_hash, submission_fingerprint
 from chalicelib.intake.consent import CONSENT_TEXT
 from chalicelib.intake.cors import preflight_headers, with_cors
@@ -161,6 +162,12 @@ def opco_lookup() -> Any:
                               "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie."}]}, 422)
     match = resolve_opco(idcc=idcc, naf=(params.get("naf") or None))
     body = match.model_dump(mode="json")
-    return json_response({"opco": body["opco"], "candidates": body["candidates"], "confidence": body["confidence"],
-                          "source": body["source"], "explanation": body["explanation"],
-                          "data_date": body.get("data_date")}, headers={"Cache-Control": "public, max-age=3600"})
+    answer = {"opco": body["opco"], "candidates": body["candidates"], "confidence": body["confidence"],
+              "source": body["source"], "explanation": body["explanation"], "data_date": body.get("data_date")}
+    if params.get("headcount"):
+        try:
+            answer["estimate"] = preview_estimate(params, opco_code=match.opco.code if match.opco else None,
+                                                 idcc=idcc, today=datetime.now(timezone.utc).date())
+        except PreviewError as exc:
+            return json_response({"errors": [{"field": exc.field, "message": str(exc)}]}, 422)
+    return json_response(answer, headers={"Cache-Control": "public, max-age=3600"})

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.dossier.quote import estimate_for_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, Provenance
@@ -22,6 +23,8 @@ def accept_submission(form: ContactForm, provenance: Provenance, *, now: datetim
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(form, opco=match.model_dump(mode="json"), now=now, consent_version=CONSENT_VERSION,
                           provenance=provenance, spam=bool(provenance.spam_reasons), retention_days=retention_days)
+    estimate = estimate_for_lead(lead, now.date())  # pure and in memory: fine on the request path
+    lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     lead = stored.lead
     logger.append_keys(lead_id=lead.id)

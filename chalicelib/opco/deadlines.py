@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict
 
-from .formats import fr_date
+from chalicelib.formats import fr_date
 from .rules import STATUS_FR, OpcoProfile, opco_profile
 
 

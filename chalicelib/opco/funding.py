@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .formats import fr_money, to_cents
+from chalicelib.formats import fr_money, to_cents
 from .models import Confidence
 from .rules import (STATUS_FR, Ceiling, Figure, HourlyCap, OpcoProfile, SourcedText, common_rules,
                     for_branch, opco_profile)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from ._data import IdccRow, idcc_meta, idcc_table, opco_names, sector_keywords
-from .formats import fr_date, fr_percent
+from chalicelib.formats import fr_date, fr_percent
 from .models import Candidate, Confidence, OpcoMatch, OpcoRef
 from .naf import clean_naf, naf_hint, naf_label
 from .rules import portal_url
