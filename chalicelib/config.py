@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     jwks_url: str = ""
     local_jwt_private_key_file: str = ""
     presign_expiry_s: int = 600
+    # The `environment` dimension of every metric: the CloudFormation stack name in AWS.
+    metrics_environment: str = "local"
 
     @property
     def cors_origin_list(self) -> list[str]:

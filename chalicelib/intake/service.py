@@ -10,9 +10,9 @@ from datetime import datetime
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
-from chalicelib.leads.model import Lead, Provenance
+from chalicelib.leads.model import Lead, LeadStatus, Provenance
 from chalicelib.leads.store import leads_store
-from chalicelib.observability import logger
+from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
 
 
@@ -24,6 +24,7 @@ def accept_submission(form: ContactForm, provenance: Provenance, *, now: datetim
     logger.append_keys(lead_id=lead.id)
     logger.info("lead stored", extra={"status": lead.status.value, "opco": lead.opco_code,
                                       "opco_confidence": match.confidence})
+    lead_received(lead.opco_code, spam=lead.status == LeadStatus.spam)
     if lead.needs_pack:
         try:
             dossier_jobs().send(DossierJob(lead.id, lead.pack_requested))
