@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     public_base_url: str = ""
     # HMAC secret for the form token (anti-spam) - set per stage from a secret.
     form_token_secret: str = "local-form-token-secret-not-for-production"
+    # A form sent sooner than this after the page was served is a bot's (anti-spam).
+    form_min_fill_seconds: float = 3.0
+    form_token_max_age_hours: float = 24.0
     # Comma-separated list of website origins allowed to post the form.
     cors_origins: str = ""
     lead_retention_days: int = 3 * 365
@@ -34,9 +37,13 @@ class Settings(BaseSettings):
     registry_enabled: bool = False
     registry_url: str = "https://recherche-entreprises.api.gouv.fr"
     registry_timeout_s: float = 3.0
+    # Contact put in the registry's User-Agent (URL or email); defaults to sender_email.
+    registry_contact: str = ""
     # Per-IP rate limit on POST /leads; 0 means off.
     rate_limit_per_hour: int = 0
     turnstile_secret: str = ""
+    turnstile_site_key: str = ""
+    turnstile_timeout_s: float = 3.0
     turnstile_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
     # Consultant sign-in: Cognito in AWS, a local key pair in the local stage.
     jwt_issuer: str = ""

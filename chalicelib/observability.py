@@ -9,7 +9,8 @@ Logs are JSON, one line per event, correlated by `lead_id` (handlers call
 company names. Metrics are CloudWatch EMF documents printed to stdout and
 flushed once per invocation by `observe`. Every metric carries the dimensions
 `service` and `environment` (the CloudFormation stack name, so dev and prod
-can share an account); `LeadReceived` is also published per `Opco`.
+can share an account); `LeadReceived` is also published per `Opco`. Other rooms add
+their own with `metrics.add_metric` (RegistryLookupFailed: chalicelib/company/enrich.py).
 """
 from __future__ import annotations
 
@@ -109,11 +110,6 @@ def measured_pack_build(build: Callable[[], bool]) -> bool:
 def leads_waiting_for_pack(count: int) -> None:
     """The sweeper's gauge: leads still without a pack 15 minutes after they arrived."""
     _count("LeadsWaitingForPack", count)
-
-
-def registry_lookup_failed() -> None:
-    """For chalicelib/company/: the company registry did not answer (timeout, 5xx, bad JSON)."""
-    _count("RegistryLookupFailed")
 
 
 def failure_details(exc: BaseException) -> dict[str, str]:

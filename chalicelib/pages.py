@@ -22,3 +22,12 @@ def _env() -> Any:
 
 def render_page(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
+
+
+@functools.cache
+def static_asset(name: str) -> tuple[str, str]:
+    """A file of templates/pages/static/ and a short hash of it (cache-busting `?v=`)."""
+    import hashlib
+
+    text = (TEMPLATES_DIR / "pages" / "static" / name).read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()[:12]

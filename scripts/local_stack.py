@@ -189,7 +189,11 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the pump polls every second: keep the console readable
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
     server.start()

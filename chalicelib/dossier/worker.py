@@ -37,6 +37,7 @@ def _handle_record(record: Any) -> None:
 
 def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     """Build the requested pack version once; return False when there was nothing to do."""
+    from chalicelib.company.enrich import enrich_from_registry
     from chalicelib.dossier.content import build_content
     from chalicelib.dossier.render import render_pack
     from chalicelib.dossier.storage import dossier_storage
@@ -48,6 +49,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     if not lead.needs_pack or job.pack_version != lead.pack_requested:
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
+    lead = enrich_from_registry(lead, now)  # company registry (cached, optional): never blocks the pack
     content = build_content(lead, version=lead.pack_requested, today=now.date())
     files = render_pack(content)
     keys = dossier_storage().put_pack(lead.id, content.version, files)

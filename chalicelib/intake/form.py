@@ -38,6 +38,8 @@ _FRENCH = {
     "int_parsing": "Un nombre entier est attendu.",
     "int_type": "Un nombre entier est attendu.",
     "int_from_float": "Un nombre entier est attendu.",
+    "int_parsing_size": "Un nombre entier est attendu.",
+    "finite_number": "Un nombre entier est attendu.",
     "bool_parsing": "Une valeur oui/non est attendue.",
     "bool_type": "Une valeur oui/non est attendue.",
     "date_from_datetime_parsing": "Date invalide : utilisez le format AAAA-MM-JJ.",
@@ -63,6 +65,25 @@ def _text(value: Any, *, multiline: bool = False) -> Any:
     if _CONTROL.search(check) or (not multiline and ("\n" in value or "\t" in value)):
         raise PydanticCustomError("control_chars", "Caractères non autorisés (caractères de contrôle).")
     return value.strip()
+
+
+# National "0X" numbers of the overseas departments have their own country codes: Réunion and
+# Mayotte +262, Guadeloupe (and Saint-Martin, Saint-Barthélemy) +590, Guyane +594, Martinique +596.
+_NATIONAL_REGIONS = ("FR", "RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
+
+
+def _french_phone(text: str) -> Any:
+    """A valid number: international (+…) as given, national forms tried in France then overseas."""
+    for region in _NATIONAL_REGIONS:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            return None
+        if phonenumbers.is_valid_number(number):
+            return number
+        if text.lstrip().startswith(("+", "00")):
+            return None
+    return None
 
 
 class ContactForm(BaseModel):
@@ -139,13 +160,16 @@ class ContactForm(BaseModel):
     def _phone(cls, v: str | None) -> str | None:
         if not v:
             return None
-        try:
-            number = phonenumbers.parse(v, "FR")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        if len(v) > 30 or (number := _french_phone(v)) is None:
             raise PydanticCustomError("phone", "Numéro de téléphone invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).")
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @field_validator("headcount", "trainees", mode="before")
+    @classmethod
+    def _no_boolean(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # pydantic would read true as 1
+            raise PydanticCustomError("int_type", "Un nombre entier est attendu.")
+        return v
 
     @field_validator("training", mode="before")
     @classmethod

@@ -1,35 +1,54 @@
-"""The website's door: the form page, POST /leads, GET /opco, the thank-you page."""
+"""The website's door: the form page, POST /leads, GET /opco, the form token, the scripts."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timezone
 from typing import Any
 
-from chalice import Blueprint
+from chalice import Blueprint, Response
 
 from chalicelib.catalogue import catalogue
 from chalicelib.config import settings
+from chalicelib.intake.antispam import TOKEN_FIELD, issue_token, keyed_hash, submission_fingerprint
 from chalicelib.intake.consent import CONSENT_TEXT
+from chalicelib.intake.cors import preflight_headers, with_cors
 from chalicelib.intake.errors import InvalidSubmission, TransportError
 from chalicelib.intake.form import ContactForm
-from chalicelib.intake.http import FORM, FORM_AND_JSON, content_type, html_response, json_response, parse_body, redirect
-from chalicelib.intake.service import accept_submission
-from chalicelib.leads.model import Lead, Provenance
+from chalicelib.intake.http import (ANY_CONTENT, html_response, idempotency_key, json_response, parse_body,
+                                    redirect, static_response, wants_html)
+from chalicelib.intake.screening import ip_hash, screen, source_ip
+from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
+from chalicelib.leads.model import Lead
+from chalicelib.leads.store import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
-from chalicelib.pages import render_page
+from chalicelib.pages import render_page, static_asset
 
 bp = Blueprint(__name__)
-
-HONEYPOT = "website"
+cors = with_cors(lambda: bp.current_request)
+RATE_LIMITED = "Trop de demandes envoyées depuis votre connexion : réessayez dans {minutes} minute{s}."
 
 
 def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Any:
-    return html_response(render_page("form.html", trainings=catalogue().trainings, values=values or {},
-                                     errors=errors or {}, consent_text=CONSENT_TEXT), status)
+    values = values or {}
+    s = settings()
+    # A re-rendered form keeps its first token: the fill time counts from the first display.
+    token = values.get(TOKEN_FIELD)
+    return html_response(render_page(
+        "form.html", trainings=catalogue().trainings, values=values, errors=errors or {},
+        consent_text=CONSENT_TEXT,
+        form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
+        utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
+        script_version=static_asset("form.js")[1], turnstile_site_key=s.turnstile_site_key), status)
 
 
 @bp.route("/", methods=["GET"])
 def form_page() -> Any:
-    return _form_page()
+    # UTM parameters of the landing URL travel with the form as hidden fields.
+    request = bp.current_request
+    values = {k: v for k, v in (request.query_params or {}).items() if k in UTM_FIELDS}
+    referer = referring_page({}, request.headers.get("referer"))
+    return _form_page({**values, PAGE_FIELD: referer} if referer else values)
 
 
 @bp.route("/merci", methods=["GET"])
@@ -37,25 +56,85 @@ def thank_you() -> Any:
     return html_response(render_page("thanks.html"))
 
 
-@bp.route("/leads", methods=["POST"], content_types=FORM_AND_JSON)
+@bp.route("/form-token", methods=["GET"])
+@cors
+def form_token() -> Any:
+    s = settings()
+    return json_response({TOKEN_FIELD: issue_token(s.form_token_secret, time.time()),
+                          "min_fill_seconds": s.form_min_fill_seconds})
+
+
+@bp.route("/static/form.js", methods=["GET"])
+def form_script() -> Any:
+    return static_response(static_asset("form.js")[0], "text/javascript; charset=utf-8", 31536000)
+
+
+@bp.route("/embed.js", methods=["GET"])
+def embed_script() -> Any:
+    # Same script as the form page's; its URL is not versioned, so a short cache.
+    return static_response(static_asset("form.js")[0], "text/javascript; charset=utf-8", 300)
+
+
+@bp.route("/leads", methods=["OPTIONS"])
+def leads_preflight() -> Any:
+    return _preflight("POST, OPTIONS")
+
+
+@bp.route("/opco", methods=["OPTIONS"])
+def opco_preflight() -> Any:
+    return _preflight("GET, OPTIONS")
+
+
+def _preflight(methods: str) -> Response:
+    s = settings()
+    headers = preflight_headers(bp.current_request.headers.get("origin"), methods, s.cors_origin_list, stage=s.stage)
+    if headers is None:
+        return json_response({"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403,
+                             headers={"Vary": "Origin"})
+    return Response(body="", status_code=204, headers=headers)
+
+
+@bp.route("/leads", methods=["POST"], content_types=ANY_CONTENT)
+@cors
 def create_lead() -> Any:
     request = bp.current_request
-    is_form = content_type(request) == FORM
+    html = wants_html(request)
     now = datetime.now(timezone.utc)
+    ip = source_ip(request)
+    data: dict[str, Any] = {}
     try:
+        rate_limiter().hit(ip_hash(ip), now_s=int(now.timestamp()))
         data = parse_body(request)
+        key = idempotency_key(request)
         form = ContactForm.parse(data, today=now.date())
+    except RateLimited as exc:
+        return _refused(html, data, 429, RATE_LIMITED.format(minutes=-(-exc.retry_after_s // 60),
+                        s="s" if exc.retry_after_s > 60 else ""), {"Retry-After": str(exc.retry_after_s)})
     except TransportError as exc:
-        body = {"errors": [{"field": exc.field or "_requete", "message": exc.message}]}
-        return json_response(body, exc.status)
+        return _refused(html, data, exc.status, exc.message, field=exc.field)
     except InvalidSubmission as exc:
-        if is_form:
-            return _form_page(_echo(data), exc.by_field(), 422)
-        return json_response(exc.as_json(), 422)
-    lead = accept_submission(form, _provenance(data), now=now, retention_days=settings().lead_retention_days)
-    if is_form:
+        return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
+    provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
+    lead = accept_submission(form, provenance, now=now, retention_days=settings().lead_retention_days,
+                             idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
+                             fingerprint=None if provenance.spam_reasons else _fingerprint(form))
+    if html:
         return redirect(f"{settings().public_base_url}/merci")
-    return json_response(_acknowledgement(lead), 201)
+    repeat = is_repeat(lead, now)
+    return json_response(_acknowledgement(lead, repeat), 200 if repeat else 201,
+                         headers={"Idempotent-Replayed": "true"} if key and repeat else None)
+
+
+def _refused(html: bool, data: dict[str, Any], status: int, message: str, headers: dict[str, str] | None = None,
+             field: str | None = None) -> Response:
+    if html:
+        return _form_page(_echo(data), {field or "_requete": message}, status)
+    return json_response({"errors": [{"field": field or "_requete", "message": message}]}, status, headers)
+
+
+def _fingerprint(form: ContactForm) -> str:
+    return submission_fingerprint(settings().form_token_secret, siret=form.siret, email=form.email,
+                                  trainings=form.training)
 
 
 def _echo(data: dict[str, Any]) -> dict[str, Any]:
@@ -63,24 +142,16 @@ def _echo(data: dict[str, Any]) -> dict[str, Any]:
     return {k: (v if k == "training" else (v[0] if isinstance(v, list) and v else v)) for k, v in data.items()}
 
 
-def _provenance(data: dict[str, Any]) -> Provenance:
-    honeypot = data.get(HONEYPOT)
-    if isinstance(honeypot, list):
-        honeypot = "".join(str(v) for v in honeypot)
-    reasons = ("honeypot",) if honeypot else ()
-    referrer = bp.current_request.headers.get("referer")
-    return Provenance(referrer=referrer[:500] if referrer else None, spam_reasons=reasons)
-
-
-def _acknowledgement(lead: Lead) -> dict[str, Any]:
+def _acknowledgement(lead: Lead, duplicate: bool) -> dict[str, Any]:
     # Spam gets the same answer as a person: status says "reçu" either way.
     ref = lead.opco.get("opco") or {}
-    return {"lead_id": lead.id, "status": "recu",
+    return {"lead_id": lead.id, "status": "recu", "duplicate": duplicate,
             "opco": {"code": ref.get("code"), "name": ref.get("name"),
                      "confidence": lead.opco.get("confidence"), "source": lead.opco.get("source")}}
 
 
-@bp.route("/opco", methods=["GET"], cors=True)
+@bp.route("/opco", methods=["GET"])
+@cors
 def opco_lookup() -> Any:
     params = bp.current_request.query_params or {}
     try:

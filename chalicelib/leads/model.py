@@ -108,6 +108,11 @@ class Lead(BaseModel):
     opco: dict[str, Any] = Field(default_factory=dict)
     estimate: dict[str, Any] | None = None  # FundingEstimate dump (opco room), recomputed on edit
     dossier: DossierFields = DossierFields()
+    # What the company registry said (worker only): {"status": ok|not_found|unavailable|disabled,
+    # "checked_at", "note" (French), "record": CompanyRecord dump or None}; and, when the declared
+    # IDCC and the registry's disagree, both side by side for the consultant.
+    registry: dict[str, Any] | None = None
+    opco_check: dict[str, Any] | None = None
     # Packs: the version asked for and the last one built.
     pack_requested: int = 1
     pack: PackInfo | None = None

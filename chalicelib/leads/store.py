@@ -3,6 +3,10 @@
 Items:
   pk=LEAD#<id>  sk=LEAD                 the lead (GSI1 by status, GSI2 by OPCO, GSI3 all leads)
   pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail
+  pk=IDEM#<hash>  sk=IDEM               Idempotency-Key → lead id (TTL 24 h)
+  pk=DEDUP#<hash> sk=DEDUP              SIRET+email+trainings fingerprint → lead id (TTL 24 h)
+  pk=RATE#<hash>#<hour> sk=RATE         per-IP submission counter (TTL)
+Hashes are keyed HMACs computed by the caller: no personal data in any key.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import json
 import secrets
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from chalicelib.leads.model import Lead, LeadStatus, PackInfo
 
@@ -27,6 +31,20 @@ class LeadAlreadyExists(Exception):
 
 class PackAlreadyBuilt(Exception):
     """The lead already holds this pack version (or a newer one)."""
+
+
+class Stored(NamedTuple):
+    """What LeadStore.create did: `created`, `replayed` (same Idempotency-Key) or `updated`
+    (same submission within the window); `repack` when the update asks for a new pack version."""
+    lead: Lead
+    outcome: str
+    repack: bool = False
+
+
+# What a visitor's repeated submission may change on the lead it duplicates.
+RESUBMITTED_FIELDS = ("company_name", "idcc", "naf", "headcount", "first_name", "last_name", "phone",
+                      "trainees", "start_date", "message", "consent", "provenance", "opco", "estimate")
+DUPLICATE_WINDOW_S = 24 * 3600
 
 
 def _to_ddb(data: dict[str, Any]) -> dict[str, Any]:
@@ -83,18 +101,90 @@ class LeadStore:
         self._table = table_name
 
     def create(self, lead: Lead) -> Lead:
-        """Store the lead and its first event atomically; never overwrite."""
+        """Store a new lead; never overwrite."""
+        return self.submit(lead).lead
+
+    def submit(self, lead: Lead, *, idempotency_key: str | None = None, fingerprint: str | None = None,
+               window_s: int = DUPLICATE_WINDOW_S) -> Stored:
+        """Store a submitted lead, unless it repeats one.
+
+        Claim first, then write: the Idempotency-Key and fingerprint pointers are conditional puts
+        made before the lead's own conditional put. Two concurrent posts make one lead: the loser
+        reads the winner's pointer and adopts its lead id, so whichever writes the lead first wins
+        and the other replays or updates it. A request that died between claim and write leaves a
+        pointer to a lead that does not exist yet; its retry adopts that id and finishes the job.
+        Single conditional writes, no TransactWriteItems: half the write cost, and moto copies
+        the whole table for every transaction (the local stack would slow down as leads grow).
+        """
+        now_s = int(lead.created_at.timestamp())
+        if idempotency_key:
+            owner = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
+            if owner != lead.id:
+                if (existing := self.get_or_none(owner)) is not None:
+                    return Stored(existing, "replayed")
+                lead = lead.model_copy(update={"id": owner})
+        if fingerprint:
+            owner = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
+            if owner != lead.id:
+                stored = self._resubmit(owner, lead)
+                if stored is not None:
+                    if idempotency_key:  # the key now stands for the lead it updated
+                        self._point(f"IDEM#{idempotency_key}", owner, now_s, window_s)
+                    return stored
+                if idempotency_key:
+                    self._point(f"IDEM#{idempotency_key}", owner, now_s, window_s)
+                lead = lead.model_copy(update={"id": owner})
         item = _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
-        event = event_item(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
-                           expires_at=lead.expires_at)
         try:
-            self._ddb.transact_write_items(TransactItems=[
-                {"Put": {"TableName": self._table, "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Put": {"TableName": self._table, "Item": event}},
-            ])
-        except self._ddb.exceptions.TransactionCanceledException as exc:
-            raise LeadAlreadyExists(lead.id) from exc
-        return lead
+            self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            # A concurrent request holding the same pointer wrote this lead id first.
+            if fingerprint and not idempotency_key and (stored := self._resubmit(lead.id, lead)):
+                return stored
+            if idempotency_key or fingerprint:
+                return Stored(self.get(lead.id), "replayed")
+            raise LeadAlreadyExists(lead.id) from None
+        self.add_event(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
+                       expires_at=lead.expires_at)
+        return Stored(lead, "created")
+
+    def _claim(self, pk: str, lead_id: str, now_s: int, window_s: int) -> str:
+        """Point `pk` at lead_id unless a live pointer exists; return the lead id it points to."""
+        try:
+            self._ddb.put_item(**_pointer_put(self._table, pk, lead_id, now_s, window_s)["Put"])
+            return lead_id
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            return self._pointer(pk, now_s) or self._claim(pk, lead_id, now_s, window_s)
+
+    def _point(self, pk: str, lead_id: str, now_s: int, window_s: int) -> None:
+        put = _pointer_put(self._table, pk, lead_id, now_s, window_s)["Put"]
+        self._ddb.put_item(TableName=put["TableName"], Item=put["Item"])
+
+    def _pointer(self, pk: str, now_s: int) -> str | None:
+        resp = self._ddb.get_item(TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": pk.split("#")[0]}},
+                                  ConsistentRead=True)
+        item = _from_ddb(resp.get("Item") or {})
+        return item.get("lead_id") if item.get("expires_at", 0) >= now_s else None
+
+    def _resubmit(self, lead_id: str, fresh: Lead) -> Stored | None:
+        """Apply a duplicate submission to the lead it repeats; None if that lead is not stored."""
+        existing = self.get_or_none(lead_id)
+        if existing is None:
+            return None
+        repack = existing.pack is not None and existing.status != LeadStatus.spam
+        try:
+            self._ddb.update_item(**_resubmit_update(self._table, existing, fresh, repack)["Update"])
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            return None
+        self.add_event(lead_id, "lead_resoumis", at=fresh.created_at, expires_at=existing.expires_at,
+                       details={"pack_requested": existing.pack_requested + int(repack)})
+        return Stored(self.get(lead_id), "updated", repack)
+
+    def get_or_none(self, lead_id: str) -> Lead | None:
+        try:
+            return self.get(lead_id)
+        except LeadNotFound:
+            return None
 
     def get(self, lead_id: str) -> Lead:
         resp = self._ddb.get_item(TableName=self._table, Key=_lead_key(lead_id), ConsistentRead=True)
@@ -111,21 +201,22 @@ class LeadStore:
         values = _to_ddb({":pack": pack.model_dump(mode="json"), ":status": status.value,
                           ":v": pack.version, ":now": now.isoformat(), ":g1": idx["gsi1pk"]})
         try:
-            self._ddb.transact_write_items(TransactItems=[
-                {"Update": {
-                    "TableName": self._table, "Key": _lead_key(lead_id),
-                    "UpdateExpression": "SET pack = :pack, #s = :status, updated_at = :now, gsi1pk = :g1",
-                    "ConditionExpression": "attribute_exists(pk) AND (attribute_not_exists(pack) OR pack.version < :v)",
-                    "ExpressionAttributeNames": {"#s": "status"},
-                    "ExpressionAttributeValues": values,
-                }},
-                {"Put": {"TableName": self._table, "Item": event_item(
-                    lead_id, "dossier_genere", at=now, details={"version": pack.version, "status": status.value},
-                    expires_at=lead.expires_at)}},
-            ])
-        except self._ddb.exceptions.TransactionCanceledException as exc:
+            self._ddb.update_item(
+                TableName=self._table, Key=_lead_key(lead_id),
+                UpdateExpression="SET pack = :pack, #s = :status, updated_at = :now, gsi1pk = :g1",
+                ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(pack) OR pack.version < :v)",
+                ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues=values)
+        except self._ddb.exceptions.ConditionalCheckFailedException as exc:
             raise PackAlreadyBuilt(f"{lead_id} v{pack.version}") from exc
+        # The conditional update above is the exactly-once point; the audit line follows it.
+        self.add_event(lead_id, "dossier_genere", at=now, details={"version": pack.version, "status": status.value},
+                       expires_at=lead.expires_at)
         return updated
+
+    def add_event(self, lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
+                  details: dict[str, Any] | None = None, expires_at: int | None = None) -> None:
+        self._ddb.put_item(TableName=self._table, Item=event_item(lead_id, kind, at=at, actor=actor, details=details,
+                                                                  expires_at=expires_at))
 
     def events(self, lead_id: str) -> list[dict[str, Any]]:
         resp = self._ddb.query(
@@ -145,8 +236,8 @@ class LeadStore:
         )
         while True:
             resp = self._ddb.query(**kwargs)
-            for item in resp["Items"]:
-                yield self.get(_from_ddb(item)["id"])
+            for item in resp["Items"]:  # the index projects every attribute
+                yield _lead_from_item(item)
             if "LastEvaluatedKey" not in resp:
                 return
             kwargs["ExclusiveStartKey"] = resp["LastEvaluatedKey"]
@@ -160,8 +251,122 @@ def _lead_from_item(item: dict[str, Any]) -> Lead:
     return Lead.model_validate(data)
 
 
+def _pointer_put(table: str, pk: str, lead_id: str, now_s: int, window_s: int) -> dict[str, Any]:
+    # DynamoDB deletes expired items lazily (up to days later): an expired pointer counts as absent.
+    return {"Put": {"TableName": table, "Item": _to_ddb({"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id,
+                                                         "expires_at": now_s + window_s}),
+                    "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+                    "ExpressionAttributeValues": {":now": {"N": str(now_s)}}}}
+
+
+def _resubmit_update(table: str, existing: Lead, fresh: Lead, repack: bool) -> dict[str, Any]:
+    data = fresh.model_dump(mode="json", include=set(RESUBMITTED_FIELDS))
+    names = {f"#{k}": k for k in data}
+    sets = [f"#{k} = :{k}" for k, v in data.items() if v is not None]
+    removes = [f"#{k}" for k, v in data.items() if v is None]
+    values = {f":{k}": v for k, v in data.items() if v is not None}
+    values.update({":now": fresh.created_at.isoformat(), ":g2": _index_attrs(fresh)["gsi2pk"]})
+    sets += ["updated_at = :now", "gsi2pk = :g2"]
+    if repack:
+        sets.append("pack_requested = :next")
+        values[":next"] = existing.pack_requested + 1
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    return {"Update": {"TableName": table, "Key": _lead_key(existing.id), "UpdateExpression": expression,
+                       "ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeNames": names,
+                       "ExpressionAttributeValues": _to_ddb(values)}}
+
+
 def leads_store() -> LeadStore:
     from chalicelib import aws
     from chalicelib.config import settings
 
     return LeadStore(aws.dynamodb(), settings().table_name)
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after_s: int):
+        super().__init__(f"retry after {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
+class SubmissionRateLimiter:
+    """Per-IP limit on submissions: one counter item per hashed IP and clock hour, expiring with it.
+
+    The conditional ADD is atomic, so concurrent posts cannot slip past the limit.
+    """
+
+    def __init__(self, client: Any, table_name: str, limit_per_hour: int):
+        self._ddb = client
+        self._table = table_name
+        self._limit = limit_per_hour
+
+    def hit(self, ip_hash: str, *, now_s: int) -> None:
+        """Count one submission; raise RateLimited once the hour's limit is reached (0 = off)."""
+        if self._limit <= 0:
+            return
+        window = now_s // 3600
+        try:
+            self._ddb.update_item(
+                TableName=self._table, Key={"pk": {"S": f"RATE#{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
+                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
+                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                ExpressionAttributeValues={":one": {"N": "1"}, ":limit": {"N": str(self._limit)},
+                                           ":exp": {"N": str((window + 2) * 3600)}},
+            )
+        except self._ddb.exceptions.ConditionalCheckFailedException:
+            raise RateLimited((window + 1) * 3600 - now_s) from None
+
+
+def rate_limiter() -> SubmissionRateLimiter:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return SubmissionRateLimiter(aws.dynamodb(), settings().table_name, settings().rate_limit_per_hour)
+
+
+COMPANY_CACHE_DAYS = 30
+
+
+class RegistryStore:
+    """Registry cache items and the lead's registry fields. A SIREN identifies a company, not a
+    person; the cached legal name may be a sole trader's own name: it is stored, never logged."""
+
+    def __init__(self, client: Any, table_name: str):
+        self._ddb = client
+        self._table = table_name
+
+    def cached_company(self, siren: str, *, now: datetime) -> dict[str, Any] | None:
+        """The cached record if younger than 30 days (TTL deletion lags: the age is checked here)."""
+        resp = self._ddb.get_item(TableName=self._table, Key={"pk": {"S": f"COMPANY#{siren}"}, "sk": {"S": "REGISTRY"}})
+        item = _from_ddb(resp["Item"]) if "Item" in resp else None
+        if not item or item.get("expires_at", 0) <= now.timestamp():
+            return None
+        return item["record"]
+
+    def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None:
+        expires = int(now.timestamp()) + COMPANY_CACHE_DAYS * 86400
+        self._ddb.put_item(TableName=self._table, Item=_to_ddb({
+            "pk": f"COMPANY#{siren}", "sk": "REGISTRY", "record": record,
+            "cached_at": now.isoformat(), "expires_at": expires}))
+
+    def record_on_lead(self, lead: Lead, *, now: datetime) -> Lead:
+        """Persist the lead's registry fields and its OPCO (re-resolved from the registry or not)."""
+        updated = lead.model_copy(update={"updated_at": now})
+        values = _to_ddb({":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(),
+                          ":g2": _index_attrs(updated)["gsi2pk"]})
+        values[":c"] = _to_ddb({"c": lead.opco_check})["c"] if lead.opco_check else {"NULL": True}
+        self._ddb.update_item(
+            TableName=self._table, Key=_lead_key(lead.id), ConditionExpression="attribute_exists(pk)",
+            UpdateExpression="SET registry = :r, opco_check = :c, opco = :o, updated_at = :now, gsi2pk = :g2",
+            ExpressionAttributeValues=values)
+        self._ddb.put_item(TableName=self._table, Item=event_item(
+            lead.id, "registre_consulte", at=now, details={"status": (lead.registry or {}).get("status")},
+            expires_at=lead.expires_at))
+        return updated
+
+
+def registry_store() -> RegistryStore:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return RegistryStore(aws.dynamodb(), settings().table_name)

@@ -10,18 +10,20 @@ from moto import mock_aws
 from tests.conftest import ROOT
 
 
+AWS_TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-3",
+    "STAGE": "test", "TABLE_NAME": "opco-dossier-local", "BUCKET_NAME": "opco-dossier-local",
+    "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs",
+    "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
+    "SENDER_EMAIL": "dossiers@formation-ia.example", "NOTIFY_EMAIL": "consultants@formation-ia.example",
+}
+
+
 @pytest.fixture
 def aws_env(monkeypatch: pytest.MonkeyPatch):
     # mock_aws does not intercept a custom endpoint: never let the local one leak in.
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    env = {
-        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-3",
-        "STAGE": "test", "TABLE_NAME": "opco-dossier-local", "BUCKET_NAME": "opco-dossier-local",
-        "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs",
-        "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
-        "SENDER_EMAIL": "dossiers@formation-ia.example", "NOTIFY_EMAIL": "consultants@formation-ia.example",
-    }
-    for k, v in env.items():
+    for k, v in AWS_TEST_ENV.items():
         monkeypatch.setenv(k, v)
     from chalicelib import aws, config
 

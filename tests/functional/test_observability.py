@@ -54,13 +54,21 @@ def _drain_into_worker(client, extra_bodies: list[str] = ()) -> dict:
 
 
 @pytest.fixture
-def pipeline_output(client, capfd, valid_submission):
-    """One genuine lead, one spam, one without OPCO; the worker (one job fails); the sweeper."""
+def pipeline_output(client, capfd, monkeypatch, valid_submission):
+    """One genuine lead, one spam, one without OPCO; the worker (one job fails, the company
+    registry is unreachable); the sweeper."""
+    from chalicelib import config
+
+    monkeypatch.setenv("REGISTRY_ENABLED", "true")
+    monkeypatch.setenv("REGISTRY_URL", "http://127.0.0.1:9")  # nothing listens: connection refused
+    monkeypatch.setenv("REGISTRY_TIMEOUT_S", "0.3")
+    config.reset()
     capfd.readouterr()
     post_json(client, valid_submission)
-    post_json(client, {**valid_submission, "website": "http://cheap-pills.example"})
+    # Distinct people: the same one again would be a duplicate, not a new lead.
+    post_json(client, {**valid_submission, "email": "a.b@example.fr", "website": "http://cheap-pills.example"})
     unresolved = {k: v for k, v in valid_submission.items() if k not in ("idcc", "naf")}
-    post_json(client, unresolved)
+    post_json(client, {**unresolved, "email": "c.d@example.fr"})
     missing_lead = json.dumps({"lead_id": "01jzzzzzzzzzzzzzzzzzzzzzzz", "pack_version": 1})
     result = _drain_into_worker(client, [missing_lead])
     assert result["batchItemFailures"] == [{"itemIdentifier": "msg-2"}]
@@ -73,7 +81,7 @@ def pipeline_output(client, capfd, valid_submission):
 def test_a_pipeline_run_publishes_every_business_metric_as_emf(pipeline_output):
     metrics = _emf_metrics(_json_lines(pipeline_output))
     for name in ("LeadReceived", "LeadSpam", "OpcoUnresolved", "PackBuilt", "PackFailed", "PackBuildMs",
-                 "LeadsWaitingForPack"):
+                 "RegistryLookupFailed", "LeadsWaitingForPack"):
         assert name in metrics, f"{name} missing from {sorted(metrics)}"
     def total(name: str, where=lambda d: True) -> float:
         return sum(_total(d[name]) for d in metrics[name] if where(d))
@@ -85,6 +93,7 @@ def test_a_pipeline_run_publishes_every_business_metric_as_emf(pipeline_output):
     assert total("OpcoUnresolved") == 1
     assert total("PackBuilt") == 2
     assert total("PackFailed") == 1
+    assert total("RegistryLookupFailed") == 2  # one per pack built
     build_ms = metrics["PackBuildMs"][0]["PackBuildMs"]
     assert len(build_ms) == 2 and all(ms > 0 for ms in build_ms)
     assert all(d["environment"] == "local" and d["service"] == "opco-dossier" for ds in metrics.values() for d in ds)
@@ -114,12 +123,3 @@ def test_sweeper_counts_leads_still_without_pack_after_15_minutes(client, valid_
     assert sweep(now=now + timedelta(minutes=5)) == {"resent": 1, "late": 0}
     assert sweep(now=now + timedelta(minutes=16)) == {"resent": 1, "late": 1}
 
-
-def test_registry_failure_metric_is_valid_emf(capfd, aws_env):
-    from chalicelib.observability import metrics, registry_lookup_failed
-
-    capfd.readouterr()
-    registry_lookup_failed()
-    metrics.flush_metrics()
-    found = _emf_metrics(_json_lines(capfd.readouterr().out))
-    assert _total(found["RegistryLookupFailed"][0]["RegistryLookupFailed"]) == 1

@@ -68,7 +68,7 @@ def test_each_policy_allows_the_calls_its_function_makes(client, recorder, valid
     recorder.function = "build_dossier"
     assert client.lambda_.invoke("build_dossier", event).payload == {"batchItemFailures": []}
     recorder.function = "api_handler"
-    post_json(client, valid_submission)  # a second lead, still waiting when the sweeper runs
+    post_json(client, {**valid_submission, "email": "a.b@example.fr"})  # a second lead, waiting for the sweeper
     recorder.function = "sweep_stuck_leads"
     assert sweep(now=datetime.now(timezone.utc) + timedelta(minutes=20))["resent"] == 1
 

@@ -1,0 +1,60 @@
+"""Pack build: median time and peak RSS to build one complete pack (every PDF and the zip)
+in-process, on one core; packs per second. Runs in a fresh process pinned to one CPU.
+
+    python bench/pack_build.py [--packs 30]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+from common import ROOT
+
+CHILD = r"""
+import json, resource, sys, time
+from datetime import date, datetime, timezone
+sys.path.insert(0, {root!r}); sys.path.insert(0, {root!r} + "/bench")
+from common import submission
+from chalicelib.intake.form import ContactForm
+from chalicelib.leads.model import Lead, Provenance
+from chalicelib.opco import resolve_opco
+from chalicelib.dossier.content import build_content
+from chalicelib.dossier.render import render_pack
+
+today = date.today()
+times, sizes = [], 0
+for i in range({n} + 3):
+    form = ContactForm.parse(submission(i), today=today)
+    lead = Lead.from_form(form, opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"),
+                          now=datetime.now(timezone.utc), consent_version="bench", provenance=Provenance(),
+                          spam=False, retention_days=1)
+    t0 = time.perf_counter()
+    files = render_pack(build_content(lead, version=1, today=today))
+    elapsed = (time.perf_counter() - t0) * 1000
+    if i >= 3:  # the first packs load fonts and templates: a warm Lambda has them
+        times.append(elapsed)
+    sizes = sum(len(b) for b in files.values())
+times.sort()
+print(json.dumps({{"median_ms": times[len(times) // 2], "max_ms": times[-1], "files": sorted(files),
+                  "pack_bytes": sizes, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+
+
+def measure(n: int) -> dict:
+    cmd = [sys.executable, "-c", CHILD.format(root=str(ROOT), n=n)]
+    if hasattr(os, "sched_setaffinity"):
+        cmd = ["taskset", "-c", "0", *cmd]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"packs": n, "median_ms": round(r["median_ms"], 1), "max_ms": round(r["max_ms"], 1),
+            "packs_per_second_one_core": round(1000 / r["median_ms"], 1), "peak_rss_mb": round(r["peak_rss_mb"], 1),
+            "files": r["files"], "pack_bytes": r["pack_bytes"], "target_median_ms": 150, "target_rss_mb": 200}
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser()
+    p.add_argument("--packs", type=int, default=30)
+    print(json.dumps(measure(p.parse_args().packs), indent=2))

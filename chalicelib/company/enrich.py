@@ -1,0 +1,124 @@
+"""Enrich a lead from the company registry, in the worker (never on the request path).
+
+Cache first (per SIREN, 30 days), then the API. The outcome is recorded on the lead; a missing
+IDCC is filled from the registry's conventions (OPCO re-resolved, source "registry"); a declared
+IDCC the registry contradicts is kept, with both shown to the consultant. The registry being down,
+slow or rate-limited never stops the pack: the lead says so.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from chalicelib.company.registry import (
+    CompanyNotFound, CompanyRecord, RegistryClient, RegistryUnavailable, registry_client,
+)
+from chalicelib.config import settings
+from chalicelib.formats import fr_date
+from chalicelib.leads.model import Lead
+from chalicelib.leads.store import RegistryStore, registry_store
+from chalicelib.observability import logger, metrics
+from chalicelib.opco import resolve_opco
+
+NOTES = {
+    "ok": "Informations vérifiées dans l'annuaire des entreprises le {date}.",
+    "not_found": ("SIRET introuvable dans l'annuaire des entreprises le {date} (SIRET erroné ou "
+                  "entreprise non diffusible) : dossier établi sur les informations déclarées."),
+    "unavailable": ("Annuaire des entreprises indisponible le {date} : dossier établi sur les "
+                    "informations déclarées ; vérifiez l'IDCC et l'effectif avec le client."),
+    "disabled": "Consultation de l'annuaire des entreprises désactivée : informations déclarées seulement.",
+}
+
+
+def enrich_from_registry(lead: Lead, now: datetime, *, client: RegistryClient | None = None,
+                         store: RegistryStore | None = None) -> Lead:
+    """The lead with what the registry says recorded on it and stored.
+
+    Looked up once per lead: an answer (ok, not_found) is kept for later pack versions; an
+    unavailable registry, or one switched on since, is asked again at the next build.
+    """
+    prior = (lead.registry or {}).get("status")
+    if prior in ("ok", "not_found") or (prior and not settings().registry_enabled):
+        return lead
+    store = store or registry_store()
+    if not settings().registry_enabled:
+        return _record(store, lead, _outcome("disabled", now, None), now)
+    status, record = _lookup(lead.siret, now, client or registry_client(), store)
+    enriched = _apply(lead, record) if record else lead
+    logger.info("registry lookup", extra={"registry_status": status, "source": enriched.opco.get("source"),
+                                          "idcc_agrees": (enriched.opco_check or {}).get("agrees")})
+    return _record(store, enriched, _outcome(status, now, record), now)
+
+
+def _lookup(siret: str, now: datetime, client: RegistryClient,
+            store: RegistryStore) -> tuple[str, CompanyRecord | None]:
+    siren = siret[:9]
+    cached = store.cached_company(siren, now=now)
+    # Cached per SIREN; another establishment of the same company is looked up afresh.
+    if cached and cached.get("siret") == siret:
+        return "ok", CompanyRecord.model_validate(cached)
+    try:
+        record = client.lookup(siret)
+    except CompanyNotFound:
+        return "not_found", None
+    except RegistryUnavailable as exc:
+        metrics.add_metric(name="RegistryLookupFailed", unit=MetricUnit.Count, value=1)
+        logger.warning("registry unavailable", extra={"reason": exc.reason})
+        return "unavailable", None
+    store.cache_company(siren, record.model_dump(mode="json"), now=now)
+    return "ok", record
+
+
+def _outcome(status: str, now: datetime, record: CompanyRecord | None) -> dict[str, Any]:
+    note = NOTES[status].format(date=fr_date(now))
+    if record and not record.active:
+        note += " Attention : l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client."
+    return {"status": status, "checked_at": now.isoformat(), "note": note,
+            "record": record.model_dump(mode="json") if record else None}
+
+
+def _apply(lead: Lead, record: CompanyRecord) -> Lead:
+    """No declared IDCC: the registry's conventions resolve the OPCO. Declared: compare, keep it."""
+    if not lead.idcc:
+        match = resolve_opco(naf=lead.naf or record.naf, registry_idccs=record.liste_idcc)
+        return lead.model_copy(update={"opco": match.model_dump(mode="json")})
+    return lead.model_copy(update={"opco_check": opco_check(lead, record)})
+
+
+def opco_check(lead: Lead, record: CompanyRecord) -> dict[str, Any] | None:
+    """Declared IDCC vs the registry's, side by side; None when the registry lists no convention."""
+    if not record.liste_idcc:
+        return None
+    registry_match = resolve_opco(registry_idccs=record.liste_idcc)
+    declared = {"idcc": lead.idcc, "opco": lead.opco_code}
+    # A replaced IDCC and its successor are the same convention for this purpose.
+    seen = {lead.idcc, *(lead.opco.get("successor_chain") or [])}
+    agrees = bool(seen & {*_normalized(record.liste_idcc), *registry_match.successor_chain})
+    registry = {"idcc": list(_normalized(record.liste_idcc)),
+                "opco": registry_match.opco.code if registry_match.opco else None}
+    return {"declared": declared, "registry": registry, "agrees": agrees,
+            "message": _check_message(declared, registry, agrees, registry_match)}
+
+
+def _normalized(codes: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip().zfill(4) for c in codes if c.strip().isdigit())
+
+
+def _check_message(declared: dict[str, Any], registry: dict[str, Any], agrees: bool, match: Any) -> str:
+    listed = ", ".join(registry["idcc"])
+    if agrees:
+        return f"L'IDCC déclaré ({declared['idcc']}) figure dans l'annuaire des entreprises ({listed})."
+    text = (f"L'IDCC déclaré ({declared['idcc']}) diffère de celui de l'annuaire des entreprises ({listed}). "
+            "Le dossier suit l'IDCC déclaré ; vérifiez-le sur le bulletin de paie.")
+    if registry["opco"] and registry["opco"] != declared["opco"]:
+        name = match.opco.name if match.opco else registry["opco"]
+        text += f" D'après l'annuaire, l'OPCO serait {name}."
+    elif registry["opco"]:
+        text += " L'OPCO reste le même."
+    return text
+
+
+def _record(store: Any, lead: Lead, outcome: dict[str, Any], now: datetime) -> Lead:
+    return store.record_on_lead(lead.model_copy(update={"registry": outcome}), now=now)

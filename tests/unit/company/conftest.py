@@ -1,0 +1,1 @@
+from tests.fake_registry import fake_registry  # noqa: F401 (pytest fixture)
