@@ -1,4 +1,4 @@
-# opco-dossier: `make run` (the whole pipeline locally) and `make test`.
+# opco-dossier: `make run` (the whole pipeline locally), `make test`, `make package STAGE=prod`.
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
 
-.PHONY: run test unit functional e2e venv clean
+.PHONY: run test unit functional e2e venv clean package lint-infra redrive
 
 venv: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py
 
-test: $(STAMP)
+test: $(STAMP) lint-infra
 	$(PY) -m pytest -n 2 --dist loadfile tests
 
 unit: $(STAMP)
@@ -45,6 +45,20 @@ refresh-opco:
 	$(PY) scripts/refresh_opco.py --siro $(SIRO) --siro-date "$(SIRO_DATE)" --dares $(DARES) \
 		--dares-edition "$(DARES_EDITION)" $(if $(TABLE2019),--table2019 $(TABLE2019)) \
 		--out chalicelib/opco/data/idcc_opco.csv
+
+# Deployment artefacts: out/$(STAGE)/sam.json + deployment.zip (see README, "Deploy to AWS").
+# AWS_DEFAULT_REGION defaults to eu-west-3 (Paris); no AWS credentials are needed to package.
+package: $(STAMP)
+	$(PY) scripts/package.py --stage $(STAGE) --out out/$(STAGE)
+
+lint-infra: package
+	$(VENV)/bin/cfn-lint out/$(STAGE)/sam.json
+
+# Move dead-lettered dossier jobs back to the jobs queue (AWS: QUEUE=<DeadLetterQueueUrl output>;
+# local stack: AWS_ENDPOINT_URL=http://127.0.0.1:5000 and no QUEUE).
+QUEUE ?=
+redrive: $(STAMP)
+	$(PY) scripts/redrive.py $(if $(QUEUE),--dead-letter-queue-url $(QUEUE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache build out

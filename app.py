@@ -7,8 +7,10 @@ from chalicelib.consultants.notify import bp as consultants_notify
 from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.dossier.worker import bp as worker
 from chalicelib.intake.routes import bp as intake
+from chalicelib.observability import observe
 
-app = Chalice(app_name="opco-dossier")
+app = Chalice(app_name="opco-dossier", configure_logs=False)  # Powertools owns the "opco-dossier" logger
+app.register_middleware(observe, "all")  # logs, metrics, traces for every handler
 app.register_blueprint(intake)
 app.register_blueprint(worker)
 app.register_blueprint(consultants_auth)

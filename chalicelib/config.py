@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     session_max_age_s: int = Field(default=8 * 3600, ge=300, le=12 * 3600)
     # Presigned download URLs: 15 minutes at most.
     presign_expiry_s: int = Field(default=600, ge=60, le=900)
+    # The `environment` dimension of every metric: the CloudFormation stack name in AWS.
+    metrics_environment: str = "local"
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -134,6 +134,13 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     } for m in messages]}
 
 
+def scheduled_event() -> dict[str, Any]:
+    """What EventBridge sends a scheduled function (Chalice's CloudWatchEvent needs every field)."""
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "123456789012", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "region": REGION, "resources": [f"arn:aws:events:{REGION}:123456789012:rule/local-sweep"], "detail": {}}
+
+
 def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
     """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does."""
     from app import app  # noqa: F401  (registers the blueprints)
@@ -160,7 +167,7 @@ def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
                         sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
                                                       VisibilityTimeout=2)
             if time.monotonic() - last_sweep > sweep_every_s:
-                worker.sweep_stuck_leads({}, LambdaContext())
+                worker.sweep_stuck_leads(scheduled_event(), LambdaContext())
                 last_sweep = time.monotonic()
         except Exception as exc:  # keep pumping: a local stack that dies is useless
             print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
@@ -183,8 +190,6 @@ def main() -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
-    parser.add_argument("--no-autoreload", action="store_true",
-                        help="don't restart the API when a file changes (tests: a restart drops connections)")
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -202,8 +207,8 @@ def main() -> int:
     create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-         "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])], cwd=ROOT, env=os.environ.copy())
+        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload", "--host", "127.0.0.1",
+         "--port", str(args.api_port)], cwd=ROOT, env=os.environ.copy())
     stop = threading.Event()
     pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
     pumper.start()

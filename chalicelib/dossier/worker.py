@@ -13,12 +13,13 @@ from chalice import Blueprint, Rate
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import PackAlreadyBuilt, leads_store
-from chalicelib.observability import logger, metrics
+from chalicelib.observability import leads_waiting_for_pack, logger, measured_pack_build, metrics
 
 bp = Blueprint(__name__)
 
 JOBS_QUEUE = "opco-dossier-jobs"  # the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
+LATE_AFTER = timedelta(minutes=15)  # LeadsWaitingForPack counts these: an alarm in infra/
 
 
 @bp.on_sqs_message(queue=JOBS_QUEUE, batch_size=5)
@@ -31,8 +32,7 @@ def build_dossier(event: Any) -> dict[str, Any]:
 
 
 def _handle_record(record: Any) -> None:
-    job = DossierJob.from_body(record.body)
-    build_pack(job)
+    measured_pack_build(lambda: build_pack(DossierJob.from_body(record.body)))
 
 
 def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
@@ -46,8 +46,8 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
 
     now = now or datetime.now(timezone.utc)
     store = leads_store()
+    logger.append_keys(lead_id=job.lead_id)
     lead = store.get(job.lead_id)
-    logger.append_keys(lead_id=lead.id)
     if not lead.needs_pack or job.pack_version != lead.pack_requested:
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
@@ -78,14 +78,16 @@ def sweep_stuck_leads(event: Any) -> dict[str, int]:
 
 def sweep(*, now: datetime) -> dict[str, int]:
     jobs = dossier_jobs()
-    sent = 0
+    sent = late = 0
     for lead in leads_store().waiting_for_pack(created_before=now - SWEEP_AFTER):
         if lead.needs_pack:
             jobs.send(DossierJob(lead.id, lead.pack_requested))
             sent += 1
+            late += lead.created_at < now - LATE_AFTER
     sent += _sweep_edited(jobs, asked_before=now - SWEEP_AFTER)
-    logger.info("sweep done", extra={"resent": sent})
-    return {"resent": sent}
+    leads_waiting_for_pack(late)
+    logger.info("sweep done", extra={"resent": sent, "late": late})
+    return {"resent": sent, "late": late}
 
 
 def _sweep_edited(jobs: Any, *, asked_before: datetime) -> int:

@@ -11,9 +11,9 @@ from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.dossier.quote import estimate_for_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
-from chalicelib.leads.model import Lead, Provenance
+from chalicelib.leads.model import Lead, LeadStatus, Provenance
 from chalicelib.leads.store import leads_store
-from chalicelib.observability import logger
+from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
 
 
@@ -30,6 +30,8 @@ def accept_submission(form: ContactForm, provenance: Provenance, *, now: datetim
     logger.append_keys(lead_id=lead.id)
     logger.info("lead stored", extra={"status": lead.status.value, "opco": lead.opco_code, "outcome": stored.outcome,
                                       "opco_confidence": match.confidence})
+    if stored.outcome == "created":  # a replay or a duplicate is not a new lead
+        lead_received(lead.opco_code, spam=lead.status == LeadStatus.spam)
     # A replay or an update of a lead whose pack is still pending needs no second job.
     if lead.needs_pack and (stored.outcome == "created" or stored.repack):
         try:

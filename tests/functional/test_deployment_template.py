@@ -1,0 +1,189 @@
+"""The packaged prod template (`scripts/package.py`, what `make package` runs): cfn-lint clean,
+and the security and wiring properties the deployment relies on."""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+WIRED = {"TABLE_NAME": "LeadsTable", "BUCKET_NAME": "DossierBucket", "JOBS_QUEUE_URL": "DossierJobsQueue",
+         "DEAD_LETTER_QUEUE_URL": "DossierJobsDeadLetterQueue"}
+DATA_SERVICES = ("dynamodb", "s3", "sqs", "ses")
+
+
+@pytest.fixture(scope="module")
+def packaged(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("package") / "prod"
+    subprocess.run([sys.executable, "scripts/package.py", "--stage", "prod", "--out", str(out)],
+                   cwd=ROOT, check=True, capture_output=True, text=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def template(packaged) -> dict:
+    return json.loads((packaged / "sam.json").read_text())
+
+
+def _resources(template: dict, type_: str) -> dict[str, dict]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
+
+
+def _statements(template: dict):
+    for name, role in _resources(template, "AWS::IAM::Role").items():
+        for policy in role["Properties"].get("Policies", []):
+            for st in policy["PolicyDocument"]["Statement"]:
+                yield name, st
+
+
+def _listed(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def test_cfn_lint_passes_on_the_packaged_prod_template(packaged):
+    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(packaged / "sam.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_data_at_rest_is_encrypted_and_recoverable(template):
+    table = template["Resources"]["LeadsTable"]["Properties"]
+    assert table["SSESpecification"] == {"SSEEnabled": True}
+    assert table["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert table["TimeToLiveSpecification"]["Enabled"] is True
+    bucket = template["Resources"]["DossierBucket"]["Properties"]
+    rule = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert bucket["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert any("NoncurrentVersionExpiration" in r for r in bucket["LifecycleConfiguration"]["Rules"])
+    for queue in _resources(template, "AWS::SQS::Queue").values():
+        assert queue["Properties"]["SqsManagedSseEnabled"] is True
+
+
+def test_bucket_blocks_public_access_and_plain_http(template):
+    pab = template["Resources"]["DossierBucket"]["Properties"]["PublicAccessBlockConfiguration"]
+    assert pab == {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
+                   "RestrictPublicBuckets": True}
+    policy = template["Resources"]["DossierBucketPolicy"]["Properties"]
+    assert policy["Bucket"] == {"Ref": "DossierBucket"}
+    deny = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"
+            and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+    assert deny and deny[0]["Principal"] == "*"
+    assert {"Fn::GetAtt": ["DossierBucket", "Arn"]} in deny[0]["Resource"]
+
+
+def test_failed_jobs_go_to_the_dead_letter_queue_and_the_worker_reports_partial_failures(template):
+    res = template["Resources"]
+    redrive = res["DossierJobsQueue"]["Properties"]["RedrivePolicy"]
+    assert redrive["deadLetterTargetArn"] == {"Fn::GetAtt": ["DossierJobsDeadLetterQueue", "Arn"]}
+    assert 1 < redrive["maxReceiveCount"] <= 10
+    source = res["BuildDossier"]["Properties"]["Events"]["BuildDossierSqsEventSource"]["Properties"]
+    assert source["Queue"] == {"Fn::Sub": "${DossierJobsQueue.Arn}"}  # not Chalice's name-based ARN
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert res["DossierJobsQueue"]["Properties"]["VisibilityTimeout"] >= res["BuildDossier"]["Properties"]["Timeout"]
+
+
+def test_no_policy_allows_a_wildcard_action_and_only_xray_gets_any_resource(template):
+    checked = 0
+    for role, st in _statements(template):
+        assert st["Effect"] == "Allow", role
+        for action in _listed(st["Action"]):
+            assert "*" not in action, f"{role}: {action}"
+            checked += 1
+        if "*" in _listed(st["Resource"]):
+            assert all(a.startswith("xray:") for a in _listed(st["Action"])), f"{role}: {st}"
+    assert checked > 20
+
+
+def test_each_data_permission_names_this_stacks_resources(template):
+    for role, st in _statements(template):
+        if any(a.split(":")[0] in DATA_SERVICES for a in _listed(st["Action"])):
+            text = json.dumps(st["Resource"])
+            assert re.search(r"LeadsTable|DossierBucket|DossierJobsQueue|:identity/", text), f"{role}: {st}"
+
+
+def test_only_the_worker_writes_packs_and_the_api_may_only_presign_them(template):
+    s3 = [(role, st) for role, st in _statements(template) if any(a.startswith("s3:") for a in _listed(st["Action"]))]
+    writers = {role for role, st in s3 if "s3:PutObject" in _listed(st["Action"])}
+    assert writers == {"BuildDossierRole"}
+    for role, st in s3:
+        assert st["Resource"] == {"Fn::Sub": "${DossierBucket.Arn}/dossiers/*"}, role
+    readers = [(role, st) for role, st in s3 if "s3:GetObject" in _listed(st["Action"])]
+    assert [role for role, _ in readers] == ["ApiHandlerRole"]
+    # Presigned URLs only (the consultant's browser downloads): the Lambda itself cannot read a pack.
+    assert readers[0][1]["Condition"]["StringEquals"] == {"s3:authType": "REST-QUERY-STRING"}
+
+
+def test_email_may_only_be_sent_as_the_configured_sender(template):
+    for role, st in _statements(template):
+        if any(a.startswith("ses:") for a in _listed(st["Action"])):
+            assert st["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SenderEmail"}}}, role
+
+
+def test_every_function_gets_the_resources_and_sign_in_settings_wired(template):
+    from cfnlint.template.transforms._sam_globals import merge_globals
+
+    effective = merge_globals(copy.deepcopy(template))
+    functions = _resources(effective, "AWS::Serverless::Function")
+    assert set(functions) >= {"APIHandler", "BuildDossier", "SweepStuckLeads"}
+    for name, fn in functions.items():
+        env = fn["Properties"]["Environment"]["Variables"]
+        for var, resource in WIRED.items():
+            assert env[var] == {"Ref": resource}, f"{name}: {var}"
+        assert env["JWT_AUDIENCE"] == {"Ref": "ConsultantAppClient"}
+        assert "ConsultantUserPool" in json.dumps(env["JWT_ISSUER"]) and "jwks.json" in json.dumps(env["JWKS_URL"])
+        assert env["SENDER_EMAIL"] == {"Ref": "SenderEmail"}
+        assert fn["Properties"]["Tracing"] == "Active"
+
+
+def test_log_groups_have_retention_and_name_their_functions(template):
+    groups = _resources(template, "AWS::Logs::LogGroup")
+    functions = _resources(template, "AWS::Serverless::Function")
+    named = {g["Properties"]["LogGroupName"]["Fn::Sub"].removeprefix("/aws/lambda/${").rstrip("}")
+             for g in groups.values()}
+    assert named == set(functions)  # Chalice names the API's group ${ApiHandler}: overridden in infra/
+    assert all(g["Properties"]["RetentionInDays"] == 90 for g in groups.values())
+
+
+def test_alarms_cover_every_failure_mode_and_notify_the_topic(template):
+    alarms = _resources(template, "AWS::CloudWatch::Alarm")
+    assert set(alarms) == {"DeadLetterQueueNotEmptyAlarm", "WorkerErrorsAlarm", "ApiServerErrorsAlarm",
+                           "ThrottlesAlarm", "OldestJobAgeAlarm", "LeadsWaitingForPackAlarm"}
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    for alarm in alarms.values():
+        props = alarm["Properties"]
+        assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        anchor = props["AlarmDescription"].rsplit("#", 1)[1]
+        assert f"## {anchor.replace('-', ' ')}" in runbook.lower().replace("-", " "), anchor
+
+
+def test_dashboard_body_is_json_once_substituted(template):
+    body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
+    resources = set(template["Resources"])
+    for ref in re.findall(r"\$\{([^}]+)\}", body):
+        assert ref.startswith("AWS::") or ref.split(".")[0] in resources, ref
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
+    titles = {w["properties"].get("title") for w in widgets}
+    assert {"Leads per hour by OPCO", "Spam rate (%)", "Pack build time (ms)", "Packs built and failed",
+            "Unresolved OPCO rate (%)"} <= titles
+
+
+def test_saved_queries_search_every_function_log_group(template):
+    queries = _resources(template, "AWS::Logs::QueryDefinition")
+    groups = [{"Ref": name} for name in _resources(template, "AWS::Logs::LogGroup")]
+    assert len(queries) >= 4
+    for query in queries.values():
+        assert sorted(map(json.dumps, query["Properties"]["LogGroupNames"])) == sorted(map(json.dumps, groups))
+
+
+def test_zip_carries_the_tracer_backend_but_not_a_second_botocore(packaged):
+    names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
+    assert "aws_xray_sdk/__init__.py" in names and "wrapt/__init__.py" in names
+    assert not any(n.startswith(("botocore/", "boto3/")) for n in names)
