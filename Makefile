@@ -60,6 +60,14 @@ QUEUE ?=
 redrive: $(STAMP)
 	$(PY) scripts/redrive.py $(if $(QUEUE),--dead-letter-queue-url $(QUEUE))
 
+# Benchmarks of issue 9 (ratios against a floor app run side by side); figures in docs/benchmarks.md.
+.PHONY: bench bench-quick
+bench: $(STAMP)
+	cd bench && ../$(PY) run_all.py
+
+bench-quick: $(STAMP)
+	cd bench && ../$(PY) run_all.py --quick
+
 clean:
 	rm -rf $(VENV) .pytest_cache build out
 
