@@ -14,8 +14,6 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 CONSULTANT = "consultante@formation-ia.example"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
 # Outside the project: `chalice local` reloads (and drops connections) when a project file changes.
 SCREENSHOTS = Path(tempfile.gettempdir()) / "opco-dossier-screens"
 
@@ -47,16 +45,6 @@ def _reload_until(page, check) -> None:
         page.reload()
         return check()
     _wait_for(reloaded, every_s=0.5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def test_consultant_reviews_edits_downloads_and_records_the_opco_decision(stack, browser, valid_submission):
