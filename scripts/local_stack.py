@@ -130,6 +130,32 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     } for m in messages]}
 
 
+def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s: int = 2) -> dict[str, int]:
+    """One poll, as Lambda's event source mapping does it: receive a batch, invoke the real
+    handler, delete what succeeded, let the failures come back after `retry_after_s` (SQS then
+    counts the receives and moves a message to the DLQ after the queue's maxReceiveCount)."""
+    from chalicelib.dossier import worker
+
+    resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=wait_s,
+                               AttributeNames=["All"], VisibilityTimeout=30)
+    messages = resp.get("Messages", [])
+    if not messages:
+        return {"received": 0, "failed": 0}
+    try:
+        result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
+        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+    except Exception as exc:  # a crashed invocation: Lambda retries the whole batch
+        print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        failed = {m["MessageId"] for m in messages}
+    for m in messages:
+        if m["MessageId"] not in failed:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        else:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
+                                          VisibilityTimeout=retry_after_s)
+    return {"received": len(messages), "failed": len(failed)}
+
+
 def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
     """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does."""
     from app import app  # noqa: F401  (registers the blueprints)
@@ -143,18 +169,7 @@ def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
     last_sweep = time.monotonic()
     while not stop.is_set():
         try:
-            resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=1,
-                                       AttributeNames=["All"], VisibilityTimeout=30)
-            messages = resp.get("Messages", [])
-            if messages:
-                result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
-                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-                for m in messages:
-                    if m["MessageId"] not in failed:
-                        sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-                    else:  # make it visible again soon, as a Lambda retry would
-                        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
-                                                      VisibilityTimeout=2)
+            deliver_once(sqs, url, arn)
             if time.monotonic() - last_sweep > sweep_every_s:
                 worker.sweep_stuck_leads({}, LambdaContext())
                 last_sweep = time.monotonic()
