@@ -1,6 +1,6 @@
 """The embedded default: the whole pipeline on one laptop, no AWS account.
 
-Starts moto's ThreadedMotoServer, creates the table, bucket and queues from the
+Starts a moto server (threaded, see LocalAws), creates the table, bucket and queues from the
 same definitions the deployment uses (infra/resources.json), starts
 `chalice local --stage local`, and pumps SQS messages into the real worker
 handler with real SQS event shapes (chalice local runs no event handlers).
@@ -106,6 +106,45 @@ def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:
     return sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
 
 
+class LocalAws:
+    """moto's server, threaded like ThreadedMotoServer, with one difference: moto's backends are
+    not thread-safe (a TransactWriteItems deep-copies the table while another request writes:
+    "dictionary changed size during iteration" → 500), so every request but SQS's runs under
+    one lock. SQS stays concurrent: the pump's long polls must not block the API's writes."""
+
+    def __init__(self, port: int):
+        self._port = port
+        self._lock = threading.Lock()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def _app(self) -> Any:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        moto_app = DomainDispatcherApplication(create_backend_app)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if environ.get("HTTP_X_AMZ_TARGET", "").startswith("AmazonSQS."):
+                return moto_app(environ, start_response)
+            with self._lock:
+                return list(moto_app(environ, start_response))
+        return app
+
+    def start(self) -> None:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", self._port, self._app(), threaded=True,
+                                   request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        if self._thread:
+            self._thread.join(5)
+
+
 class LambdaContext:
     """What the Lambda runtime passes; enough for Chalice and Powertools."""
     function_name = "opco-dossier-local-build_dossier"
@@ -197,9 +236,7 @@ def main() -> int:
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
+    server = LocalAws(args.aws_port)
     server.start()
     create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
 
