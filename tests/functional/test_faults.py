@@ -197,3 +197,15 @@ def test_poison_messages_fail_alone_and_the_rest_of_the_batch_is_built(client, v
 def test_a_batch_of_only_poison_is_answered_not_raised(client):
     result, ids = _invoke(client, POISON[:2])
     assert _failed(result) == set(ids)
+
+
+# --- the table refuses the lead at intake ----------------------------------------------------
+
+def test_a_lead_the_table_cannot_store_is_never_acknowledged_nor_queued(client, table_items, valid_submission):
+    with inject("dynamodb", "TransactWriteItems", "ProvisionedThroughputExceededException", status=400) as fault:
+        resp = post_json(client, valid_submission)
+    assert fault.fired == 1
+    assert resp.status_code >= 500  # an error the visitor can retry, never a false "reçu"
+    assert "lead_id" not in resp.body.decode()
+    assert table_items() == []
+    assert _queued_bodies() == []
