@@ -198,7 +198,7 @@ def local_stack() -> Iterator[tuple[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with tempfile.TemporaryFile("w+") as log:
         proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "local_stack.py"), "--api-port", str(api_port),
-                                 "--aws-port", str(aws_port), "--sweep-every", "10"],
+                                 "--aws-port", str(aws_port), "--sweep-every", "10", "--no-autoreload"],
                                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             api = f"http://127.0.0.1:{api_port}"

@@ -169,6 +169,14 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     } for m in messages]}
 
 
+def scheduled_event() -> dict[str, Any]:
+    """What EventBridge passes a schedule handler (Chalice's CloudWatchEvent reads every key)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
+            "account": "123456789012", "time": now, "region": REGION, "detail": {},
+            "resources": [f"arn:aws:events:{REGION}:123456789012:rule/opco-dossier-local-sweep_stuck_leads"]}
+
+
 def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s: int = 2) -> dict[str, int]:
     """One poll, as Lambda's event source mapping does it: receive a batch, invoke the real
     handler, delete what succeeded, let the failures come back after `retry_after_s` (SQS then
@@ -210,7 +218,7 @@ def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
         try:
             deliver_once(sqs, url, arn)
             if time.monotonic() - last_sweep > sweep_every_s:
-                worker.sweep_stuck_leads({}, LambdaContext())
+                worker.sweep_stuck_leads(scheduled_event(), LambdaContext())
                 last_sweep = time.monotonic()
         except Exception as exc:  # keep pumping: a local stack that dies is useless
             print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
@@ -228,11 +236,26 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout_s} s")
 
 
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop chalice local and its reloader's child (its own session, so the whole group)."""
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(wait_s)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
+    # Test and load stacks must not restart when a file of the worktree changes.
+    parser.add_argument("--no-autoreload", action="store_true")
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -242,7 +265,8 @@ def main() -> int:
 
     chalice = subprocess.Popen(
         [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
-         "--port", str(args.api_port)], cwd=ROOT, env=os.environ.copy())
+         "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])],
+        cwd=ROOT, env=os.environ.copy(), start_new_session=True)
     stop = threading.Event()
     pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
     pumper.start()
@@ -263,11 +287,7 @@ def main() -> int:
             stop.wait(0.5)
     finally:
         stop.set()
-        chalice.terminate()
-        try:
-            chalice.wait(10)
-        except subprocess.TimeoutExpired:
-            chalice.kill()
+        _stop_group(chalice)
         pumper.join(5)
         server.stop()
     return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1
