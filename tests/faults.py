@@ -91,6 +91,31 @@ def inject(service: str, operation: str, code: str | None = None, *, status: int
             _active.pop(service, None)
 
 
+@contextlib.contextmanager
+def lose_answers(service: str, operation: str, *, times: int = 1) -> Iterator[Fault]:
+    """The request reaches (moto's) AWS and is carried out, but its answer never comes back:
+    a read timeout, inside botocore's retry loop (`before-send`), so the SDK retries it."""
+    from botocore.exceptions import ReadTimeoutError
+    from moto.core.models import botocore_stubber
+
+    from chalicelib import aws
+
+    fault = Fault(operation, None, status=0, times=times, when=None, raises=None, before=None)
+    client = _fresh_client(service)
+    event = f"before-send.{client.meta.service_model.service_id.hyphenize()}.{operation}"
+
+    def send_then_drop(request: Any, event_name: str, **kwargs: Any) -> None:
+        if fault.fired >= times:
+            return None
+        fault.fired += 1
+        botocore_stubber(event_name=event_name, request=request, **kwargs)  # carried out...
+        raise ReadTimeoutError(endpoint_url=request.url)  # ...and the answer lost
+
+    client.meta.events.register_first(event, send_then_drop)
+    with aws.override(service, client):
+        yield fault
+
+
 def sqs_event(client: Any, bodies: list[str], queue: str = "opco-dossier-jobs") -> dict[str, Any]:
     """chalice's generate_sqs_event, with the unique messageIds SQS gives (chalice repeats one id)."""
     event = client.events.generate_sqs_event(message_bodies=bodies, queue_name=queue)

@@ -93,8 +93,18 @@ class LeadStore:
                 {"Put": {"TableName": self._table, "Item": event}},
             ])
         except self._ddb.exceptions.TransactionCanceledException as exc:
+            # The SDK retries a write whose answer was lost (a timeout after the commit): finding
+            # our own lead is success, not a conflict, or the visitor would get a 500 for a stored lead.
+            if self._holds(lead):
+                return lead
             raise LeadAlreadyExists(lead.id) from exc
         return lead
+
+    def _holds(self, lead: Lead) -> bool:
+        try:
+            return self.get(lead.id) == lead
+        except LeadNotFound:
+            return False
 
     def get(self, lead_id: str) -> Lead:
         resp = self._ddb.get_item(TableName=self._table, Key=_lead_key(lead_id), ConsistentRead=True)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
-from tests.faults import inject, sqs_event
+from tests.faults import inject, lose_answers, sqs_event
 from tests.functional.conftest import post_json
 
 
@@ -209,3 +209,13 @@ def test_a_lead_the_table_cannot_store_is_never_acknowledged_nor_queued(client, 
     assert "lead_id" not in resp.body.decode()
     assert table_items() == []
     assert _queued_bodies() == []
+
+
+def test_a_lead_write_whose_answer_is_lost_is_retried_into_one_lead_and_a_201(client, table_items, valid_submission):
+    with lose_answers("dynamodb", "TransactWriteItems") as lost:
+        resp = post_json(client, valid_submission)
+    assert lost.fired == 1  # the SDK sent it again; the first attempt had already stored the lead
+    assert resp.status_code == 201
+    lead_id = json.loads(resp.body)["lead_id"]
+    assert [i["id"]["S"] for i in table_items() if i["sk"]["S"] == "LEAD"] == [lead_id]
+    assert [json.loads(b)["lead_id"] for b in _queued_bodies()] == [lead_id]
