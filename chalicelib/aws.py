@@ -33,7 +33,8 @@ def _client(service: str) -> Any:
     from botocore.config import Config
 
     # AWS_ENDPOINT_URL (the local moto server) is honoured by botocore itself.
-    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3,
+                    read_timeout=settings().client_read_timeout_s)
     return _session().client(service, config=config)
 
 

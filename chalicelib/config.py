@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     jwks_url: str = ""
     local_jwt_private_key_file: str = ""
     presign_expiry_s: int = 600
+    # boto3 read timeout; the local stage raises it: moto answers a burst far slower than AWS.
+    client_read_timeout_s: float = 10.0
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -45,6 +46,8 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         "SENDER_EMAIL": SENDER, "NOTIFY_EMAIL": NOTIFY,
         "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier", "POWERTOOLS_SERVICE_NAME": "opco-dossier",
         "POWERTOOLS_TRACE_DISABLED": "true",
+        # moto's TransactWriteItems copies the whole table: slow under a burst, never a reason for a 500.
+        "CLIENT_READ_TIMEOUT_S": "120",
     }
 
 
@@ -203,8 +206,12 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
     return {"received": len(messages), "failed": len(failed)}
 
 
-def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
-    """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does."""
+def pump(stop: Any, sweep_every_s: float = 60.0) -> None:
+    """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does.
+
+    Runs in its own process: rendering packs is CPU-bound Python, and sharing the GIL with the
+    moto server's threads made every API call wait for it (read timeouts under a burst)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it through `stop`
     from app import app  # noqa: F401  (registers the blueprints)
     from chalicelib import aws
     from chalicelib.config import settings
@@ -267,9 +274,13 @@ def main() -> int:
         [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
          "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])],
         cwd=ROOT, env=os.environ.copy(), start_new_session=True)
-    stop = threading.Event()
-    pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
+    spawn = multiprocessing.get_context("spawn")
+    pump_stop = spawn.Event()
+    pumper = spawn.Process(target=pump, args=(pump_stop, args.sweep_every), daemon=True)
     pumper.start()
+    # The signal handler only sets this thread Event: setting the process Event there can
+    # deadlock on its lock, held by the main thread's own wait.
+    stop = threading.Event()
 
     def shutdown(*_: Any) -> None:
         stop.set()
@@ -287,8 +298,11 @@ def main() -> int:
             stop.wait(0.5)
     finally:
         stop.set()
+        pump_stop.set()
         _stop_group(chalice)
         pumper.join(5)
+        if pumper.is_alive():
+            pumper.terminate()
         server.stop()
     return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1
 
