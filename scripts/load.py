@@ -117,7 +117,8 @@ def post(api: str, sub: Submission) -> tuple[str, int, str | None]:
             status, raw = resp.status, resp.read()
     except urllib.error.HTTPError as err:
         status, raw = err.code, err.read()
-    except OSError:  # no answer at all counts as a server failure
+    except OSError as exc:  # no answer at all counts as a server failure
+        print(f"load: no answer: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
         return sub.key, 599, None
     try:
         lead_id = json.loads(raw).get("lead_id")

@@ -243,6 +243,12 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout_s} s")
 
 
+# `chalice local` with a listen backlog of 128 instead of socketserver's 5: beyond 5 pending
+# connections (a burst, a page with many assets) the dev server reset them before any request.
+CHALICE_LOCAL = ("import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
+                 "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())")
+
+
 def _stop_group(proc: subprocess.Popen) -> None:
     """Stop chalice local and its reloader's child (its own session, so the whole group)."""
     for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
@@ -271,7 +277,7 @@ def main() -> int:
     create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--host", "127.0.0.1",
+        [sys.executable, "-c", CHALICE_LOCAL, "local", "--stage", "local", "--host", "127.0.0.1",
          "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])],
         cwd=ROOT, env=os.environ.copy(), start_new_session=True)
     spawn = multiprocessing.get_context("spawn")
