@@ -78,3 +78,11 @@ samples: $(STAMP)
 
 bench-pack: $(STAMP)
 	$(PY) scripts/bench_pack.py 20
+# Burst test against the local stack (starts its own on free ports unless LOAD_API/LOAD_AWS are given):
+#   make load N=1000
+N ?= 1000
+LOAD_API ?=
+LOAD_AWS ?=
+.PHONY: load
+load: $(STAMP)
+	$(PY) scripts/load.py --n $(N) $(if $(LOAD_API),--api $(LOAD_API) --aws $(LOAD_AWS))

@@ -6,8 +6,9 @@ the environment before the first call; see DESIGN.md section 6).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import Any
+from typing import Any, Iterator
 
 from chalicelib.config import settings
 
@@ -19,12 +20,21 @@ def _session() -> Any:
     return boto3.session.Session(region_name=settings().aws_region)
 
 
-@functools.cache
+# Clients that replace the cached ones (tests hand in a client that fails: see override()).
+_overrides: dict[str, Any] = {}
+
+
 def client(service: str) -> Any:
+    return _overrides.get(service) or _client(service)
+
+
+@functools.cache
+def _client(service: str) -> Any:
     from botocore.config import Config
 
     # AWS_ENDPOINT_URL (the local moto server) is honoured by botocore itself.
-    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3, read_timeout=10)
+    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3,
+                    read_timeout=settings().client_read_timeout_s)
     return _session().client(service, config=config)
 
 
@@ -44,7 +54,22 @@ def ses() -> Any:
     return client("ses")
 
 
+@contextlib.contextmanager
+def override(service: str, replacement: Any) -> Iterator[Any]:
+    """Within the block, every adapter gets `replacement` for `service` (fault injection in tests)."""
+    previous = _overrides.get(service)
+    _overrides[service] = replacement
+    try:
+        yield replacement
+    finally:
+        if previous is None:
+            _overrides.pop(service, None)
+        else:
+            _overrides[service] = previous
+
+
 def reset() -> None:
-    """Drop cached clients (tests start moto, then call this)."""
-    client.cache_clear()
+    """Drop cached clients and overrides (tests start moto, then call this)."""
+    _overrides.clear()
+    _client.cache_clear()
     _session.cache_clear()

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     presign_expiry_s: int = Field(default=600, ge=60, le=900)
     # The `environment` dimension of every metric: the CloudFormation stack name in AWS.
     metrics_environment: str = "local"
+    # boto3 read timeout; the local stage raises it: moto answers a burst far slower than AWS.
+    client_read_timeout_s: float = 10.0
 
     @property
     def cors_origin_list(self) -> list[str]:

@@ -1,6 +1,6 @@
 """The embedded default: the whole pipeline on one laptop, no AWS account.
 
-Starts moto's ThreadedMotoServer, creates the table, bucket and queues from the
+Starts a moto server (threaded, see LocalAws), creates the table, bucket and queues from the
 same definitions the deployment uses (infra/resources.json), starts
 `chalice local --stage local`, and pumps SQS messages into the real worker
 handler with real SQS event shapes (chalice local runs no event handlers).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -49,6 +50,8 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         # Consultant sign-in: a key pair generated at startup stands in for Cognito (git-ignored, per port).
         "LOCAL_JWT_PRIVATE_KEY_FILE": str(ROOT / ".local" / f"consultant-signing-key-{api_port}.pem"),
         "JWT_ISSUER": f"http://127.0.0.1:{api_port}/consultants/dev", "JWT_AUDIENCE": "opco-dossier-local",
+        # moto's TransactWriteItems copies the whole table: slow under a burst, never a reason for a 500.
+        "CLIENT_READ_TIMEOUT_S": "120",
     }
 
 
@@ -110,6 +113,45 @@ def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:
     return sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
 
 
+class LocalAws:
+    """moto's server, threaded like ThreadedMotoServer, with one difference: moto's backends are
+    not thread-safe (a TransactWriteItems deep-copies the table while another request writes:
+    "dictionary changed size during iteration" → 500), so every request but SQS's runs under
+    one lock. SQS stays concurrent: the pump's long polls must not block the API's writes."""
+
+    def __init__(self, port: int):
+        self._port = port
+        self._lock = threading.Lock()
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def _app(self) -> Any:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        moto_app = DomainDispatcherApplication(create_backend_app)
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if environ.get("HTTP_X_AMZ_TARGET", "").startswith("AmazonSQS."):
+                return moto_app(environ, start_response)
+            with self._lock:
+                return list(moto_app(environ, start_response))
+        return app
+
+    def start(self) -> None:
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+        from werkzeug.serving import make_server
+
+        self._server = make_server("127.0.0.1", self._port, self._app(), threaded=True,
+                                   request_handler=MotoRequestHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        if self._thread:
+            self._thread.join(5)
+
+
 class LambdaContext:
     """What the Lambda runtime passes; enough for Chalice and Powertools."""
     function_name = "opco-dossier-local-build_dossier"
@@ -135,14 +177,45 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
 
 
 def scheduled_event() -> dict[str, Any]:
-    """What EventBridge sends a scheduled function (Chalice's CloudWatchEvent needs every field)."""
+    """What EventBridge passes a schedule handler (Chalice's CloudWatchEvent reads every key)."""
+    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
-            "account": "123456789012", "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "region": REGION, "resources": [f"arn:aws:events:{REGION}:123456789012:rule/local-sweep"], "detail": {}}
+            "account": "123456789012", "time": now, "region": REGION, "detail": {},
+            "resources": [f"arn:aws:events:{REGION}:123456789012:rule/opco-dossier-local-sweep_stuck_leads"]}
 
 
-def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
-    """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does."""
+def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s: int = 2) -> dict[str, int]:
+    """One poll, as Lambda's event source mapping does it: receive a batch, invoke the real
+    handler, delete what succeeded, let the failures come back after `retry_after_s` (SQS then
+    counts the receives and moves a message to the DLQ after the queue's maxReceiveCount)."""
+    from chalicelib.dossier import worker
+
+    resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=wait_s,
+                               AttributeNames=["All"], VisibilityTimeout=30)
+    messages = resp.get("Messages", [])
+    if not messages:
+        return {"received": 0, "failed": 0}
+    try:
+        result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
+        failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
+    except Exception as exc:  # a crashed invocation: Lambda retries the whole batch
+        print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+        failed = {m["MessageId"] for m in messages}
+    for m in messages:
+        if m["MessageId"] not in failed:
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        else:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
+                                          VisibilityTimeout=retry_after_s)
+    return {"received": len(messages), "failed": len(failed)}
+
+
+def pump(stop: Any, sweep_every_s: float = 60.0) -> None:
+    """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does.
+
+    Runs in its own process: rendering packs is CPU-bound Python, and sharing the GIL with the
+    moto server's threads made every API call wait for it (read timeouts under a burst)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it through `stop`
     from app import app  # noqa: F401  (registers the blueprints)
     from chalicelib import aws
     from chalicelib.config import settings
@@ -154,18 +227,7 @@ def pump(stop: threading.Event, sweep_every_s: float = 60.0) -> None:
     last_sweep = time.monotonic()
     while not stop.is_set():
         try:
-            resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=1,
-                                       AttributeNames=["All"], VisibilityTimeout=30)
-            messages = resp.get("Messages", [])
-            if messages:
-                result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
-                failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
-                for m in messages:
-                    if m["MessageId"] not in failed:
-                        sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
-                    else:  # make it visible again soon, as a Lambda retry would
-                        sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
-                                                      VisibilityTimeout=2)
+            deliver_once(sqs, url, arn)
             if time.monotonic() - last_sweep > sweep_every_s:
                 worker.sweep_stuck_leads(scheduled_event(), LambdaContext())
                 last_sweep = time.monotonic()
@@ -185,11 +247,32 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout_s} s")
 
 
+# `chalice local` with a listen backlog of 128 instead of socketserver's 5: beyond 5 pending
+# connections (a burst, a page with many assets) the dev server reset them before any request.
+CHALICE_LOCAL = ("import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
+                 "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())")
+
+
+def _stop_group(proc: subprocess.Popen) -> None:
+    """Stop chalice local and its reloader's child (its own session, so the whole group)."""
+    for sig, wait_s in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+            proc.wait(wait_s)
+            return
+        except ProcessLookupError:
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
+    # Test and load stacks must not restart when a file of the worktree changes.
+    parser.add_argument("--no-autoreload", action="store_true")
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -198,20 +281,22 @@ def main() -> int:
     from chalicelib.consultants.auth import generate_local_key
 
     generate_local_key(Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]))
-    from moto.server import ThreadedMotoServer
-
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the pump polls every second: keep the console readable
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=args.aws_port, verbose=False)
+    server = LocalAws(args.aws_port)
     server.start()
     create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
 
     chalice = subprocess.Popen(
-        [str(Path(sys.executable).parent / "chalice"), "local", "--stage", "local", "--no-autoreload", "--host", "127.0.0.1",
-         "--port", str(args.api_port)], cwd=ROOT, env=os.environ.copy())
-    stop = threading.Event()
-    pumper = threading.Thread(target=pump, args=(stop, args.sweep_every), daemon=True)
+        [sys.executable, "-c", CHALICE_LOCAL, "local", "--stage", "local", "--host", "127.0.0.1",
+         "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])],
+        cwd=ROOT, env=os.environ.copy(), start_new_session=True)
+    spawn = multiprocessing.get_context("spawn")
+    pump_stop = spawn.Event()
+    pumper = spawn.Process(target=pump, args=(pump_stop, args.sweep_every), daemon=True)
     pumper.start()
+    # The signal handler only sets this thread Event: setting the process Event there can
+    # deadlock on its lock, held by the main thread's own wait.
+    stop = threading.Event()
 
     def shutdown(*_: Any) -> None:
         stop.set()
@@ -231,12 +316,11 @@ def main() -> int:
             stop.wait(0.5)
     finally:
         stop.set()
-        chalice.terminate()
-        try:
-            chalice.wait(10)
-        except subprocess.TimeoutExpired:
-            chalice.kill()
+        pump_stop.set()
+        _stop_group(chalice)
         pumper.join(5)
+        if pumper.is_alive():
+            pumper.terminate()
         server.stop()
         Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]).unlink(missing_ok=True)
     return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1

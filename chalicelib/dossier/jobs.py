@@ -18,8 +18,9 @@ class DossierJob:
     def from_body(cls, body: str) -> "DossierJob":
         """Raise ValueError on anything but a well-formed job (poison messages)."""
         data = json.loads(body)
-        if not isinstance(data, dict) or not isinstance(data.get("lead_id"), str) \
-                or not isinstance(data.get("pack_version"), int) or data["pack_version"] < 1:
+        # bool is an int to Python, not to us: {"pack_version": true} is malformed.
+        if not isinstance(data, dict) or not isinstance(data.get("lead_id"), str) or not data["lead_id"] \
+                or type(data.get("pack_version")) is not int or data["pack_version"] < 1:
             raise ValueError("malformed dossier job")
         return cls(lead_id=data["lead_id"], pack_version=data["pack_version"])
 

@@ -57,8 +57,17 @@ if fpdf.__version__ == "2.8.9":  # checked against this version's line_break.py;
     CurrentLine.width = property(_line_width)  # type: ignore[method-assign]
 
 
-@functools.cache
 def font_files() -> dict[str, Path]:
+    """The reduced fonts, built once per process; rebuilt if the temp dir was cleaned meanwhile."""
+    files = _font_files()
+    if not all(p.exists() for p in files.values()):
+        _font_files.cache_clear()
+        files = _font_files()
+    return files
+
+
+@functools.cache
+def _font_files() -> dict[str, Path]:
     """The reduced fonts, built once per process (and reused from the temp dir when present)."""
     import font_source_sans_pro  # the font comes from PyPI, never from the repository
     from fontTools import subset, ttLib

@@ -12,7 +12,7 @@ from chalice import Blueprint, Rate
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
-from chalicelib.leads.store import PackAlreadyBuilt, leads_store
+from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
 from chalicelib.observability import leads_waiting_for_pack, logger, measured_pack_build, metrics
 
 bp = Blueprint(__name__)
@@ -26,13 +26,35 @@ LATE_AFTER = timedelta(minutes=15)  # LeadsWaitingForPack counts these: an alarm
 def build_dossier(event: Any) -> dict[str, Any]:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-    processor = BatchProcessor(event_type=EventType.SQS)
+    # A batch whose every record fails is answered like any other (all ids listed), not with
+    # an exception: one poison message alone must not count as a Lambda error.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event.to_dict(), record_handler=_handle_record,
                                     processor=processor, context=event.context)
 
 
 def _handle_record(record: Any) -> None:
-    measured_pack_build(lambda: build_pack(DossierJob.from_body(record.body)))
+    """Build one job; any exception reports this record alone in batchItemFailures.
+
+    Poison jobs (a malformed body, an unknown lead) fail too, on purpose: SQS retries them
+    maxReceiveCount times, then the DLQ keeps them, its alarm fires and a person looks
+    (docs/reliability.md). The body is never logged: it is not ours to trust.
+    """
+    measured_pack_build(lambda: _build_job(record))
+
+
+def _build_job(record: Any) -> bool:
+    try:
+        job = DossierJob.from_body(record.body)
+    except ValueError:
+        logger.error("poison dossier job: malformed body", extra={"fault": "poison_job", "message_id": record.message_id})
+        raise
+    try:
+        return build_pack(job)
+    except LeadNotFound:
+        logger.error("poison dossier job: unknown lead", extra={"fault": "poison_job", "message_id": record.message_id,
+                                                                "lead_id": job.lead_id[:64]})
+        raise
 
 
 def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:

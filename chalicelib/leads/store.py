@@ -154,15 +154,21 @@ class LeadStore:
         try:
             self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
         except self._ddb.exceptions.ConditionalCheckFailedException:
-            # A concurrent request holding the same pointer wrote this lead id first.
-            if fingerprint and not idempotency_key and (stored := self._resubmit(lead.id, lead)):
-                return stored
-            if idempotency_key or fingerprint:
-                return Stored(self.get(lead.id), "replayed")
-            raise LeadAlreadyExists(lead.id) from None
+            # The SDK retries a write whose answer was lost (a timeout after the commit): finding
+            # our own lead is success, not a conflict, or the visitor would get a 500 for a stored lead.
+            if not self._holds(lead):
+                return self._lost_race(lead, idempotency_key, fingerprint)
         self.add_event(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
                        expires_at=lead.expires_at)
         return Stored(lead, "created")
+
+    def _lost_race(self, lead: Lead, idempotency_key: str | None, fingerprint: str | None) -> Stored:
+        """A concurrent request holding the same pointer wrote this lead id first."""
+        if fingerprint and not idempotency_key and (stored := self._resubmit(lead.id, lead)):
+            return stored
+        if idempotency_key or fingerprint:
+            return Stored(self.get(lead.id), "replayed")
+        raise LeadAlreadyExists(lead.id)
 
     def _claim(self, pk: str, lead_id: str, now_s: int, window_s: int) -> str:
         """Point `pk` at lead_id unless a live pointer exists; return the lead id it points to."""
@@ -201,6 +207,12 @@ class LeadStore:
             return self.get(lead_id)
         except LeadNotFound:
             return None
+
+    def _holds(self, lead: Lead) -> bool:
+        try:
+            return self.get(lead.id) == lead
+        except LeadNotFound:
+            return False
 
     def get(self, lead_id: str) -> Lead:
         resp = self._ddb.get_item(TableName=self._table, Key=_lead_key(lead_id), ConsistentRead=True)

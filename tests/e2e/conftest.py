@@ -57,7 +57,7 @@ def stack(tmp_path_factory):
     env["FORM_MIN_FILL_SECONDS"] = "0"
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, "scripts/local_stack.py", "--api-port", str(api_port),
-                                 "--aws-port", str(aws_port), "--sweep-every", "5"],
+                                 "--aws-port", str(aws_port), "--sweep-every", "5", "--no-autoreload"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     s = LocalStack(api_port, aws_port, proc)
     deadline = time.monotonic() + 90
