@@ -18,7 +18,7 @@ from chalicelib.dossier.layout import MARKERS
 
 PT_PER_MM = 72 / 25.4
 Run = tuple[str, bool]  # text, bold
-Line = list[Run]
+Line = tuple[Run, ...]
 
 
 @functools.cache
@@ -71,13 +71,13 @@ def runs(text: str, bold: bool = False) -> list[Run]:
 
 
 def _group(chars: list[tuple[str, bool]]) -> Line:
-    line: Line = []
+    line: list[Run] = []
     for ch, bold in chars:
         if line and line[-1][1] == bold:
             line[-1] = (line[-1][0] + ch, bold)
         else:
             line.append((ch, bold))
-    return line
+    return tuple(line)
 
 
 def _words(chars: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
@@ -91,8 +91,11 @@ def _words(chars: list[tuple[str, bool]]) -> list[list[tuple[str, bool]]]:
     return tokens
 
 
-def wrap(text: str, width: float, size: float, measure: Measure, bold: bool = False) -> list[Line]:
-    """Break parsed text into lines no wider than `width` mm (at `size` pt)."""
+@functools.lru_cache(maxsize=4096)
+def wrap(text: str, width: float, size: float, measure: Measure, bold: bool = False) -> tuple[Line, ...]:
+    """Break parsed text into lines no wider than `width` mm (at `size` pt). Most of a pack's text
+    (the organisme, the training, the legal wording) is the same from one lead to the next: a warm
+    worker breaks it once."""
     styled = [(ch, b) for part, b in runs(text, bold) for ch in part]
     lines: list[Line] = []
     paragraph: list[tuple[str, bool]] = []
@@ -102,7 +105,7 @@ def wrap(text: str, width: float, size: float, measure: Measure, bold: bool = Fa
             continue
         lines.extend(_wrap_paragraph(paragraph, width, size, measure))
         paragraph = []
-    return lines
+    return tuple(lines)
 
 
 def _wrap_paragraph(chars: list[tuple[str, bool]], width: float, size: float, measure: Measure) -> list[Line]:
