@@ -5,23 +5,23 @@ import pickle
 
 import fpdf
 
-from chalicelib.dossier import pdf
+from chalicelib.dossier import fonts, pdf
 from chalicelib.dossier.typeset import Measure, runs, wrap
 from tests.unit.dossier.conftest import pdf_text
 
 
 def _measure() -> Measure:
-    return pdf.measure()
+    return fonts.measure()
 
 
 def test_the_fpdf2_internals_we_rely_on_are_those_of_the_checked_version():
     # Upgrading fpdf2 switches the font copies off (FPDF_CHECKED) until pdf.py is re-checked.
-    assert pdf.FPDF_CHECKED == (fpdf.__version__ == "2.8.9")
-    assert pdf.FPDF_CHECKED, "fpdf2 was upgraded: re-check font_prototypes() and update FPDF_CHECKED"
+    assert fonts.FPDF_CHECKED == (fpdf.__version__ == "2.8.9")
+    assert fonts.FPDF_CHECKED, "fpdf2 was upgraded: re-check font_prototypes() and update FPDF_CHECKED"
 
 
 def test_documents_get_their_own_font_copies_and_leave_the_prototypes_whole():
-    before = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in pdf.font_prototypes().items()}
+    before = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in fonts.font_prototypes().items()}
     first = pdf.PackDocument(title="t", letterhead=("a", "b"), footer="f")
     second = pdf.PackDocument(title="t", letterhead=("a", "b"), footer="f")
     assert all(first.fonts[k].ttfont is not second.fonts[k].ttfont for k in before)
@@ -30,7 +30,7 @@ def test_documents_get_their_own_font_copies_and_leave_the_prototypes_whole():
     second.html("<p>Ébène wxyz</p>")  # glyphs the first document's subset does not hold
     bodies = [bytes(first.output()), bytes(second.output())]
     assert [pdf_text(b) for b in bodies] == ["a b Zoé f · page 1/1", "a b Ébène wxyz f · page 1/1"]
-    after = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in pdf.font_prototypes().items()}
+    after = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in fonts.font_prototypes().items()}
     assert after == before
     assert all(not font.ttfont.recalcBBoxes for font in first.fonts.values())
 
