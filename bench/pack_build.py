@@ -23,22 +23,26 @@ from chalicelib.leads.model import Lead, Provenance
 from chalicelib.opco import resolve_opco
 from chalicelib.dossier.content import build_content
 from chalicelib.dossier.render import render_pack
+from chalicelib.dossier.organisme import organisme_profile
 
 today = date.today()
-times, sizes = [], 0
+times, cpu, sizes = [], [], 0
+organisme = organisme_profile("local")
 for i in range({n} + 3):
     form = ContactForm.parse(submission(i), today=today)
     lead = Lead.from_form(form, opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"),
                           now=datetime.now(timezone.utc), consent_version="bench", provenance=Provenance(),
                           spam=False, retention_days=1)
-    t0 = time.perf_counter()
-    files = render_pack(build_content(lead, version=1, today=today))
-    elapsed = (time.perf_counter() - t0) * 1000
+    t0, c0 = time.perf_counter(), time.process_time()
+    files = render_pack(build_content(lead, version=1, today=today, organisme=organisme))
+    elapsed, used = (time.perf_counter() - t0) * 1000, (time.process_time() - c0) * 1000
     if i >= 3:  # the first packs load fonts and templates: a warm Lambda has them
         times.append(elapsed)
+        cpu.append(used)
     sizes = sum(len(b) for b in files.values())
 times.sort()
-print(json.dumps({{"median_ms": times[len(times) // 2], "max_ms": times[-1], "files": sorted(files),
+cpu.sort()
+print(json.dumps({{"median_ms": times[len(times) // 2], "median_cpu_ms": cpu[len(cpu) // 2], "max_ms": times[-1], "files": sorted(files),
                   "pack_bytes": sizes, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
@@ -49,7 +53,7 @@ def measure(n: int) -> dict:
         cmd = ["taskset", "-c", "0", *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"packs": n, "median_ms": round(r["median_ms"], 1), "max_ms": round(r["max_ms"], 1),
+    return {"packs": n, "median_ms": round(r["median_ms"], 1), "median_cpu_ms": round(r["median_cpu_ms"], 1), "max_ms": round(r["max_ms"], 1),
             "packs_per_second_one_core": round(1000 / r["median_ms"], 1), "peak_rss_mb": round(r["peak_rss_mb"], 1),
             "files": r["files"], "pack_bytes": r["pack_bytes"], "target_median_ms": 150, "target_rss_mb": 200}
 

@@ -66,6 +66,9 @@ def render_pack(content: DossierContent) -> dict[str, bytes]:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, body in files.items():
-            z.writestr(f"dossier-{content.reference}/{name}", body)
+            # The PDFs' streams are already deflated: deflating them again costs more CPU than
+            # the few kilobytes it saves.
+            stored = zipfile.ZIP_STORED if name.endswith(".pdf") else zipfile.ZIP_DEFLATED
+            z.writestr(f"dossier-{content.reference}/{name}", body, compress_type=stored)
     files["dossier.zip"] = buf.getvalue()
     return files

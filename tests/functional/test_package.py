@@ -45,8 +45,10 @@ def _keep_dependency_cache(project: Path) -> None:
     for old in cache.glob("*.zip"):
         if old.name != built[-1].name:
             old.unlink()
-    if not (cache / built[-1].name).exists():
-        shutil.copy2(built[-1], cache / built[-1].name)
+    if not (cache / built[-1].name).exists():  # atomic: a parallel packaging may be reading the cache
+        partial = cache / f".{built[-1].name}.{os.getpid()}.partial"
+        shutil.copy2(built[-1], partial)
+        os.replace(partial, cache / built[-1].name)
 
 
 def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
