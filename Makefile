@@ -77,7 +77,7 @@ samples: $(STAMP)
 	$(PY) scripts/samples.py
 
 bench-pack: $(STAMP)
-	$(PY) scripts/bench_pack.py 20
+	cd bench && ../$(PY) pack_build.py --packs 20
 # Burst test against the local stack (starts its own on free ports unless LOAD_API/LOAD_AWS are given):
 #   make load N=1000
 N ?= 1000
