@@ -19,12 +19,14 @@ import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
 from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.config import settings
+
+if TYPE_CHECKING:
+    import jwt  # imported on first use below: every Lambda imports app.py (docs/benchmarks.md)
 
 bp = Blueprint(__name__)
 
@@ -55,6 +57,8 @@ class Consultant:
 
 @functools.cache
 def _jwks_client(url: str) -> jwt.PyJWKClient:
+    import jwt
+
     # Keys cached for an hour in the warm Lambda; an unknown kid triggers one refetch.
     return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=5)
 
@@ -86,6 +90,8 @@ def verify_token(token: str | None) -> Consultant:
     s = settings()
     if not token or not s.jwt_issuer or not s.jwt_audience:
         raise NotAuthenticated("no token or no issuer configured")
+    import jwt
+
     try:
         if jwt.get_unverified_header(token).get("alg") not in ALGORITHMS:
             raise NotAuthenticated("algorithm not allowed")
@@ -201,6 +207,7 @@ def issue_local_token(email: str, *, lifetime_s: int) -> str:
     """A Cognito-shaped ID token signed with the local key (local stage only)."""
     if not local_signing_enabled():
         raise NotAuthenticated("local signing is disabled outside the local stage")
+    import jwt
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     s = settings()
