@@ -2,7 +2,7 @@
 
 Items:
   pk=LEAD#<id>  sk=LEAD                 the lead (GSI1 by status, GSI2 by OPCO, GSI3 all leads)
-  pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail
+  pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail (the arrival is derived from created_at)
   pk=IDEM#<hash>  sk=IDEM               Idempotency-Key → lead id (TTL 24 h)
   pk=DEDUP#<hash> sk=DEDUP              SIRET+email+trainings fingerprint → lead id (TTL 24 h)
   pk=RATE#<hash>#<hour> sk=RATE         per-IP submission counter (TTL)
@@ -160,8 +160,7 @@ class LeadStore:
             if idempotency_key or fingerprint:
                 return Stored(self.get(lead.id), "replayed")
             raise LeadAlreadyExists(lead.id) from None
-        self.add_event(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
-                       expires_at=lead.expires_at)
+        # No "lead_recu" event item: the history derives the arrival from created_at (one write fewer).
         return Stored(lead, "created")
 
     def _claim(self, pk: str, lead_id: str, now_s: int, window_s: int) -> str:
