@@ -1,21 +1,26 @@
 """Settings from the environment, read lazily (never at import time).
 
-Every environment variable the app reads is named here and nowhere else.
+Every environment variable the app reads is named here and nowhere else: a field's name,
+upper-cased (matched case-insensitively), unless it names its variable with an alias.
+
+A plain pydantic model fed from os.environ rather than pydantic-settings: importing
+pydantic-settings (its dotenv, CLI and cloud-secret sources) cost ~0.1 s of every cold
+start, and every field here is a scalar (docs/benchmarks.md, "API cold start").
 """
 from __future__ import annotations
 
 import functools
+import os
 from typing import Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     stage: Literal["local", "dev", "prod", "test"] = "local"
-    aws_region: str = Field(default="eu-west-3", validation_alias="AWS_DEFAULT_REGION")
+    aws_region: str = Field(default="eu-west-3", validation_alias="aws_default_region")
     table_name: str = "opco-dossier-local"
     bucket_name: str = "opco-dossier-local"
     jobs_queue_url: str = ""
@@ -70,7 +75,7 @@ class Settings(BaseSettings):
 
 @functools.cache
 def settings() -> Settings:
-    return Settings()
+    return Settings.model_validate({name.lower(): value for name, value in os.environ.items()})
 
 
 def reset() -> None:

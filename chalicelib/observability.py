@@ -14,6 +14,8 @@ their own with `metrics.add_metric` (RegistryLookupFailed: chalicelib/company/en
 """
 from __future__ import annotations
 
+import functools
+import os
 import sys
 import time
 import traceback
@@ -21,9 +23,8 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
-from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.logging import Logger, correlation_paths
+from aws_lambda_powertools.metrics import Metrics, MetricUnit, single_metric
 
 SERVICE = "opco-dossier"
 NAMESPACE = "OpcoDossier"
@@ -33,9 +34,6 @@ NO_OPCO = "aucun"  # the Opco dimension of leads whose OPCO is unresolved
 # is when this module is first imported (a test runner's capture object, say).
 logger = Logger(service=SERVICE, stream=sys.__stdout__)
 metrics = Metrics(service=SERVICE, namespace=NAMESPACE)
-# Powertools turns tracing off outside Lambda and under `chalice local`; the
-# local stage also sets POWERTOOLS_TRACE_DISABLED. Dev and prod trace (xray: true).
-tracer = Tracer(service=SERVICE)
 # Most API requests (the form page, /opco) emit no metric: that is expected, not worth a warning.
 warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
@@ -44,6 +42,39 @@ def _dimensions() -> dict[str, str]:
     from chalicelib.config import settings
 
     return {"service": SERVICE, "environment": settings().metrics_environment}
+
+
+def tracing_enabled() -> bool:
+    """Powertools' own rule (Tracer._is_tracer_disabled): on in Lambda, off under SAM local,
+    `chalice local`, outside Lambda, or when POWERTOOLS_TRACE_DISABLED is truthy."""
+    from aws_lambda_powertools.shared.functions import strtobool
+
+    try:
+        if strtobool(os.environ.get("POWERTOOLS_TRACE_DISABLED", "false")):
+            return False
+    except ValueError:
+        pass
+    return bool(os.environ.get("LAMBDA_TASK_ROOT")) and not (os.environ.get("AWS_SAM_LOCAL")
+                                                             or os.environ.get("AWS_CHALICE_CLI_MODE"))
+
+
+@functools.cache
+def tracer() -> Any:
+    """The Powertools Tracer, created on first use and only where it traces.
+
+    Creating a Tracer imports the X-Ray SDK (about 0.25 s of cold start) even when tracing
+    is off, so nothing imports it at module level: see docs/benchmarks.md, "API cold start".
+    """
+    from aws_lambda_powertools import Tracer
+
+    return Tracer(service=SERVICE)
+
+
+def _traced(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """One X-Ray segment per handler where tracing is on (responses never recorded)."""
+    if not tracing_enabled():
+        return handler
+    return tracer().capture_lambda_handler(handler, capture_response=False)
 
 
 def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
@@ -64,7 +95,7 @@ def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
 
     @logger.inject_lambda_context(clear_state=True,
                                   correlation_id_path=correlation_paths.API_GATEWAY_REST if is_http else None)
-    @tracer.capture_lambda_handler(capture_response=False)
+    @_traced
     @metrics.log_metrics(default_dimensions=_dimensions())
     def handler(_event: Any, _context: Any) -> Any:
         return get_response(event)

@@ -24,20 +24,28 @@ import uuid
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jwt
 from chalice import AuthResponse, Blueprint, Response
 
 from chalicelib.config import settings
-from chalicelib.consultants.rs256 import RSAPublicKey, decoder
+
+if TYPE_CHECKING:  # PyJWT is imported on first use: every Lambda imports app.py (docs/benchmarks.md)
+    from chalicelib.consultants.rs256 import RSAPublicKey
 
 bp = Blueprint(__name__)
 
 ALGORITHMS = ["RS256"]
 COOKIE = "consultant_session"
 TOKEN_USE = "id"
-_DECODER = decoder()  # RS256 verified in pure Python: no `cryptography` in the Lambda zip
+
+
+@functools.cache
+def _decoder() -> Any:
+    """RS256 verified in pure Python: no `cryptography` in the Lambda zip."""
+    from chalicelib.consultants.rs256 import decoder
+
+    return decoder()
 PREFIX = "/consultants"
 PUBLIC_PATHS = frozenset({"/consultants/connexion", "/consultants/deconnexion", "/consultants/dev/connexion"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -70,6 +78,10 @@ class JwksKeys:
         self._fetched = float("-inf")
 
     def _fetch(self) -> None:
+        import jwt
+
+        from chalicelib.consultants.rs256 import RSAPublicKey
+
         try:
             with urllib.request.urlopen(self.url, timeout=self.timeout_s) as response:  # noqa: S310 (configured URL)
                 keys = json.load(response).get("keys", [])
@@ -98,6 +110,8 @@ def _jwks_client(url: str) -> JwksKeys:
 def _local_public_key(path: str, mtime: float) -> RSAPublicKey:
     from cryptography.hazmat.primitives.serialization import load_pem_private_key  # local stage: a dev dependency
 
+    from chalicelib.consultants.rs256 import RSAPublicKey
+
     numbers = load_pem_private_key(Path(path).read_bytes(), password=None).public_key().public_numbers()
     return RSAPublicKey(numbers.n, numbers.e)
 
@@ -109,6 +123,8 @@ def local_signing_enabled() -> bool:
 
 
 def _verification_key(token: str) -> Any:
+    import jwt
+
     if local_signing_enabled():
         path = settings().local_jwt_private_key_file
         return _local_public_key(path, Path(path).stat().st_mtime)
@@ -122,10 +138,12 @@ def verify_token(token: str | None) -> Consultant:
     s = settings()
     if not token or not s.jwt_issuer or not s.jwt_audience:
         raise NotAuthenticated("no token or no issuer configured")
+    import jwt
+
     try:
         if jwt.get_unverified_header(token).get("alg") not in ALGORITHMS:
             raise NotAuthenticated("algorithm not allowed")
-        claims = _DECODER.decode(token, _verification_key(token), algorithms=ALGORITHMS, audience=s.jwt_audience,
+        claims = _decoder().decode(token, _verification_key(token), algorithms=ALGORITHMS, audience=s.jwt_audience,
                             issuer=s.jwt_issuer, leeway=30,
                             options={"require": ["exp", "iat", "iss", "aud", "sub", "token_use"]})
     except jwt.PyJWTError as exc:
@@ -237,6 +255,7 @@ def issue_local_token(email: str, *, lifetime_s: int) -> str:
     """A Cognito-shaped ID token signed with the local key (local stage only)."""
     if not local_signing_enabled():
         raise NotAuthenticated("local signing is disabled outside the local stage")
+    import jwt
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     s = settings()

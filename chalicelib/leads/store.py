@@ -2,7 +2,7 @@
 
 Items:
   pk=LEAD#<id>  sk=LEAD                 the lead (GSI1 by status, GSI2 by OPCO, GSI3 all leads)
-  pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail
+  pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail (the arrival is derived from created_at)
   pk=IDEM#<hash>  sk=IDEM               Idempotency-Key → lead id (TTL 24 h)
   pk=DEDUP#<hash> sk=DEDUP              SIRET+email+trainings fingerprint → lead id (TTL 24 h)
   pk=RATE#<hash>#<hour> sk=RATE         per-IP submission counter (TTL)
@@ -158,8 +158,7 @@ class LeadStore:
             # our own lead is success, not a conflict, or the visitor would get a 500 for a stored lead.
             if not self._holds(lead):
                 return self._lost_race(lead, idempotency_key, fingerprint)
-        self.add_event(lead.id, "lead_recu", at=lead.created_at, details={"status": lead.status.value},
-                       expires_at=lead.expires_at)
+        # No "lead_recu" event item: the history derives the arrival from created_at (one write fewer).
         return Stored(lead, "created")
 
     def _lost_race(self, lead: Lead, idempotency_key: str | None, fingerprint: str | None) -> Stored:

@@ -167,3 +167,22 @@ def test_erasure_removes_the_lead_its_history_and_every_s3_version(local_consult
     versions = aws.s3().list_object_versions(Bucket=settings().bucket_name, Prefix=f"dossiers/{lead_id}/")
     assert not versions.get("Versions") and not versions.get("DeleteMarkers")
     assert c.client.http.get(f"{API}/{lead_id}", headers=c.bearer()).status_code == 404
+
+
+def test_history_opens_with_the_arrival_derived_from_the_lead(local_consultants, valid_submission):
+    from chalicelib.consultants.presenter import history
+    from chalicelib.leads.model import LeadStatus
+    from chalicelib.leads.store import leads_store
+
+    c = local_consultants
+    lead_id = _new_lead(c, valid_submission)
+    rows = json.loads(c.client.http.get(f"{API}/{lead_id}", headers=c.bearer()).body)["history"]
+    lead = leads_store().get(lead_id)
+    assert rows[0]["kind"] == "lead_recu" and [r["kind"] for r in rows].count("lead_recu") == 1
+    assert rows[0]["label"] == "Demande reçue" and rows[0]["text"] == "Reçu"
+    assert datetime.fromisoformat(rows[0]["at"]) == lead.created_at
+    # A spam lead a consultant rescued still shows it arrived as spam.
+    rescued = lead.model_copy(update={"status": LeadStatus.recu})
+    change = {"sk": "EVENT#2099", "kind": "statut_modifie", "at": "2099-01-01T00:00:00+00:00",
+              "details": {"de": "spam", "vers": "recu"}}
+    assert history(rescued, [change])[0]["text"] == "Indésirable"
