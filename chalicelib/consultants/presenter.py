@@ -16,6 +16,7 @@ from chalicelib.opco import estimate_funding, filing_deadline
 EVENT_LABELS = {
     "lead_recu": "Demande reçue", "dossier_genere": "Dossier généré", "dossier_modifie": "Dossier modifié",
     "statut_modifie": "Statut modifié", "telechargement": "Document téléchargé",
+    "registre_consulte": "Annuaire des entreprises consulté", "lead_resoumis": "Demande renvoyée par le client",
 }
 # Statuses for which the filing deadline still matters (not yet filed, not closed).
 BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
