@@ -27,7 +27,8 @@ with mock_aws():
     from chalicelib.intake.form import ContactForm
     from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import Lead, LeadStatus, Provenance
-    from chalicelib.leads.store import _index_attrs, _to_ddb, leads_store
+    from chalicelib.leads.ddb import _index_attrs, _to_ddb
+    from chalicelib.leads.store import leads_store
     from moto.dynamodb.models import dynamodb_backends
 
     now = datetime(2026, 11, 1, tzinfo=timezone.utc)

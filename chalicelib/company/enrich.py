@@ -18,7 +18,7 @@ from chalicelib.company.registry import (
 from chalicelib.config import settings
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import Lead
-from chalicelib.leads.store import RegistryStore, registry_store
+from chalicelib.leads.store_registry import RegistryStore, registry_store
 from chalicelib.observability import logger, metrics
 from chalicelib.opco import resolve_opco
 

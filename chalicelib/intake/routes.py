@@ -21,7 +21,7 @@ from chalicelib.intake.screening import ip_hash, screen, source_ip
 from chalicelib.intake.service import accept_submission, is_repeat
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
-from chalicelib.leads.store import RateLimited, rate_limiter
+from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import render_page, static_asset
 

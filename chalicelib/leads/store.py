@@ -1,4 +1,5 @@
-"""The only code that speaks to the DynamoDB table (single-table design, DESIGN.md section 3).
+"""The leads table's store (single-table design, DESIGN.md section 3). With store_limits.py (the
+door's rate limit) and store_registry.py (the registry cache), the only code that speaks to it.
 
 Items:
   pk=LEAD#<id>  sk=LEAD                 the lead (GSI1 by status, GSI2 by OPCO, GSI3 all leads)
@@ -12,17 +13,14 @@ Hashes are keyed HMACs computed by the caller: no personal data in any key.
 """
 from __future__ import annotations
 
-import json
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from decimal import Decimal
 from typing import Any, Iterator, NamedTuple
 
-from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan, search_text
+from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
+from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
 from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
 
-ALL_LEADS = "LEADS"
 PACK_PENDING = "PACK_PENDING"
 
 
@@ -60,56 +58,6 @@ class LeadPage:
     cursor: str | None
     count: int  # the Query's Count and ScannedCount: what this page cost
     scanned: int
-
-
-def _to_ddb(data: dict[str, Any]) -> dict[str, Any]:
-    from boto3.dynamodb.types import TypeSerializer
-
-    plain = json.loads(json.dumps(data, default=str), parse_float=Decimal)
-    ser = TypeSerializer()
-    return {k: ser.serialize(v) for k, v in plain.items() if v is not None}
-
-
-def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
-    from boto3.dynamodb.types import TypeDeserializer
-
-    de = TypeDeserializer()
-    return {k: _plain(de.deserialize(v)) for k, v in item.items()}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, set)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _lead_key(lead_id: str) -> dict[str, Any]:
-    return {"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}}
-
-
-def _index_attrs(lead: Lead) -> dict[str, str]:
-    order = f"{lead.created_at.isoformat()}#{lead.id}"
-    return {
-        "gsi1pk": f"STATUS#{lead.status.value}", "gsi1sk": order,
-        "gsi2pk": f"OPCO#{lead.opco_code or 'inconnu'}", "gsi2sk": order,
-        "gsi3pk": ALL_LEADS, "gsi3sk": order,
-        "search": search_text(lead.company_name, lead.siret),
-    }
-
-
-def event_item(lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
-               details: dict[str, Any] | None = None, expires_at: int | None = None) -> dict[str, Any]:
-    stamp = at.astimezone(timezone.utc).isoformat()
-    item = {
-        "pk": f"LEAD#{lead_id}", "sk": f"EVENT#{stamp}#{secrets.token_hex(3)}",
-        "kind": kind, "at": stamp, "actor": actor, "details": details or {}, "expires_at": expires_at,
-    }
-    return _to_ddb(item)
-
 
 class LeadStore:
     def __init__(self, client: Any, table_name: str):
@@ -385,15 +333,6 @@ class LeadStore:
                 return
         raise RuntimeError("DynamoDB kept items unprocessed during erasure")
 
-
-_INTERNAL = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "search"}
-
-
-def _lead_from_item(item: dict[str, Any]) -> Lead:
-    data = {k: v for k, v in _from_ddb(item).items() if k not in _INTERNAL}
-    return Lead.model_validate(data)
-
-
 def _pointer_put(table: str, pk: str, lead_id: str, now_s: int, window_s: int) -> dict[str, Any]:
     # DynamoDB deletes expired items lazily (up to days later): an expired pointer counts as absent.
     return {"Put": {"TableName": table, "Item": _to_ddb({"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id,
@@ -425,91 +364,3 @@ def leads_store() -> LeadStore:
 
     return LeadStore(aws.dynamodb(), settings().table_name)
 
-
-class RateLimited(Exception):
-    def __init__(self, retry_after_s: int):
-        super().__init__(f"retry after {retry_after_s} s")
-        self.retry_after_s = retry_after_s
-
-
-class SubmissionRateLimiter:
-    """Per-IP limit on submissions: one counter item per hashed IP and clock hour, expiring with it.
-
-    The conditional ADD is atomic, so concurrent posts cannot slip past the limit.
-    """
-
-    def __init__(self, client: Any, table_name: str, limit_per_hour: int):
-        self._ddb = client
-        self._table = table_name
-        self._limit = limit_per_hour
-
-    def hit(self, ip_hash: str, *, now_s: int) -> None:
-        """Count one submission; raise RateLimited once the hour's limit is reached (0 = off)."""
-        if self._limit <= 0:
-            return
-        window = now_s // 3600
-        try:
-            self._ddb.update_item(
-                TableName=self._table, Key={"pk": {"S": f"RATE#{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
-                UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
-                ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":limit": {"N": str(self._limit)},
-                                           ":exp": {"N": str((window + 2) * 3600)}},
-            )
-        except self._ddb.exceptions.ConditionalCheckFailedException:
-            raise RateLimited((window + 1) * 3600 - now_s) from None
-
-
-def rate_limiter() -> SubmissionRateLimiter:
-    from chalicelib import aws
-    from chalicelib.config import settings
-
-    return SubmissionRateLimiter(aws.dynamodb(), settings().table_name, settings().rate_limit_per_hour)
-
-
-COMPANY_CACHE_DAYS = 30
-
-
-class RegistryStore:
-    """Registry cache items and the lead's registry fields. A SIREN identifies a company, not a
-    person; the cached legal name may be a sole trader's own name: it is stored, never logged."""
-
-    def __init__(self, client: Any, table_name: str):
-        self._ddb = client
-        self._table = table_name
-
-    def cached_company(self, siren: str, *, now: datetime) -> dict[str, Any] | None:
-        """The cached record if younger than 30 days (TTL deletion lags: the age is checked here)."""
-        resp = self._ddb.get_item(TableName=self._table, Key={"pk": {"S": f"COMPANY#{siren}"}, "sk": {"S": "REGISTRY"}})
-        item = _from_ddb(resp["Item"]) if "Item" in resp else None
-        if not item or item.get("expires_at", 0) <= now.timestamp():
-            return None
-        return item["record"]
-
-    def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None:
-        expires = int(now.timestamp()) + COMPANY_CACHE_DAYS * 86400
-        self._ddb.put_item(TableName=self._table, Item=_to_ddb({
-            "pk": f"COMPANY#{siren}", "sk": "REGISTRY", "record": record,
-            "cached_at": now.isoformat(), "expires_at": expires}))
-
-    def record_on_lead(self, lead: Lead, *, now: datetime) -> Lead:
-        """Persist the lead's registry fields and its OPCO (re-resolved from the registry or not)."""
-        updated = lead.model_copy(update={"updated_at": now})
-        values = _to_ddb({":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(),
-                          ":g2": _index_attrs(updated)["gsi2pk"]})
-        values[":c"] = _to_ddb({"c": lead.opco_check})["c"] if lead.opco_check else {"NULL": True}
-        self._ddb.update_item(
-            TableName=self._table, Key=_lead_key(lead.id), ConditionExpression="attribute_exists(pk)",
-            UpdateExpression="SET registry = :r, opco_check = :c, opco = :o, updated_at = :now, gsi2pk = :g2",
-            ExpressionAttributeValues=values)
-        self._ddb.put_item(TableName=self._table, Item=event_item(
-            lead.id, "registre_consulte", at=now, details={"status": (lead.registry or {}).get("status")},
-            expires_at=lead.expires_at))
-        return updated
-
-
-def registry_store() -> RegistryStore:
-    from chalicelib import aws
-    from chalicelib.config import settings
-
-    return RegistryStore(aws.dynamodb(), settings().table_name)

@@ -7,7 +7,8 @@ from tests.functional.consultants.test_consultant_workflow import _new_lead
 
 
 def test_registry_disagreement_shows_both_idccs_on_the_lead_page(consultants, valid_submission):
-    from chalicelib.leads.store import leads_store, registry_store
+    from chalicelib.leads.store import leads_store
+    from chalicelib.leads.store_registry import registry_store
 
     lead_id = _new_lead(consultants, valid_submission)
     lead = leads_store().get(lead_id)

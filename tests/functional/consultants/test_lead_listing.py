@@ -24,7 +24,7 @@ def _store_leads(count: int, valid_submission, *, via_api: bool = True) -> list[
     from chalicelib.config import settings
     from chalicelib.intake.form import ContactForm
     from chalicelib.leads.model import Lead, LeadStatus, Provenance
-    from chalicelib.leads.store import _index_attrs, _to_ddb
+    from chalicelib.leads.ddb import _index_attrs, _to_ddb
 
     now = datetime(2026, 11, 1, tzinfo=timezone.utc)
     form = ContactForm.parse({**valid_submission, "message": None, "phone": None}, today=now.date())

@@ -1,0 +1,74 @@
+"""DynamoDB item shapes of the leads table: (de)serialisation, keys, index attributes.
+
+No client here: leads/store.py and its companions (store_limits.py, store_registry.py) are the
+only modules that speak to the table, and they share these shapes.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.leads.listing import search_text
+from chalicelib.leads.model import Lead
+
+ALL_LEADS = "LEADS"
+
+
+def _to_ddb(data: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeSerializer
+
+    plain = json.loads(json.dumps(data, default=str), parse_float=Decimal)
+    ser = TypeSerializer()
+    return {k: ser.serialize(v) for k, v in plain.items() if v is not None}
+
+
+def _from_ddb(item: dict[str, Any]) -> dict[str, Any]:
+    from boto3.dynamodb.types import TypeDeserializer
+
+    de = TypeDeserializer()
+    return {k: _plain(de.deserialize(v)) for k, v in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, set)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _lead_key(lead_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}}
+
+
+def _index_attrs(lead: Lead) -> dict[str, str]:
+    order = f"{lead.created_at.isoformat()}#{lead.id}"
+    return {
+        "gsi1pk": f"STATUS#{lead.status.value}", "gsi1sk": order,
+        "gsi2pk": f"OPCO#{lead.opco_code or 'inconnu'}", "gsi2sk": order,
+        "gsi3pk": ALL_LEADS, "gsi3sk": order,
+        "search": search_text(lead.company_name, lead.siret),
+    }
+
+
+def event_item(lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
+               details: dict[str, Any] | None = None, expires_at: int | None = None) -> dict[str, Any]:
+    stamp = at.astimezone(timezone.utc).isoformat()
+    item = {
+        "pk": f"LEAD#{lead_id}", "sk": f"EVENT#{stamp}#{secrets.token_hex(3)}",
+        "kind": kind, "at": stamp, "actor": actor, "details": details or {}, "expires_at": expires_at,
+    }
+    return _to_ddb(item)
+
+
+_INTERNAL = {"pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk", "search"}
+
+
+def _lead_from_item(item: dict[str, Any]) -> Lead:
+    data = {k: v for k, v in _from_ddb(item).items() if k not in _INTERNAL}
+    return Lead.model_validate(data)
