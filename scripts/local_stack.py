@@ -272,7 +272,8 @@ def main() -> int:
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
     # Test and load stacks must not restart when a file of the worktree changes.
-    parser.add_argument("--no-autoreload", action="store_true")
+    parser.add_argument("--no-autoreload", action="store_true",
+                        help="accepted for compatibility: the API never reloads (see below)")
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -288,7 +289,9 @@ def main() -> int:
 
     chalice = subprocess.Popen(
         [sys.executable, "-c", CHALICE_LOCAL, "local", "--stage", "local", "--host", "127.0.0.1",
-         "--port", str(args.api_port), *(["--no-autoreload"] if args.no_autoreload else [])],
+         # Never autoreload: the reloader re-runs sys.argv (our -c launcher) and fails, and a
+         # reload mid-request drops connections; restart `make run` after a code change.
+         "--port", str(args.api_port), "--no-autoreload"],
         cwd=ROOT, env=os.environ.copy(), start_new_session=True)
     spawn = multiprocessing.get_context("spawn")
     pump_stop = spawn.Event()
