@@ -13,7 +13,7 @@ from chalice import Blueprint, Rate
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
-from chalicelib.observability import leads_waiting_for_pack, logger, measured_pack_build, metrics
+from chalicelib.observability import leads_waiting_for_pack, logger, measured_pack_build
 
 bp = Blueprint(__name__)
 
