@@ -1,8 +1,10 @@
 """Functional fixtures: moto's mock_aws with the deployment's own resource definitions."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from typing import Iterator
 
 import pytest
 from moto import mock_aws
@@ -19,12 +21,13 @@ AWS_TEST_ENV = {
 }
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch):
+@contextlib.contextmanager
+def moto_world(mp: pytest.MonkeyPatch) -> Iterator[None]:
+    """The test environment and mock_aws holding the deployment's own table, bucket and queues."""
     # mock_aws does not intercept a custom endpoint: never let the local one leak in.
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    mp.delenv("AWS_ENDPOINT_URL", raising=False)
     for k, v in AWS_TEST_ENV.items():
-        monkeypatch.setenv(k, v)
+        mp.setenv(k, v)
     from chalicelib import aws, config
 
     config.reset()
@@ -36,6 +39,12 @@ def aws_env(monkeypatch: pytest.MonkeyPatch):
         yield
     config.reset()
     aws.reset()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch):
+    with moto_world(monkeypatch):
+        yield
 
 
 @pytest.fixture

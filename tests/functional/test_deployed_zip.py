@@ -12,10 +12,8 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import zipfile
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +23,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.conftest import ROOT, VALID_SIRET
+from tests.jwks import serve_jwks
 
 ZIP = ROOT / "out" / "prod" / "deployment.zip"
 INPUTS = ("requirements.txt", "requirements-vendor.txt", "scripts/package.py", "app.py", "chalicelib", "templates")
@@ -108,22 +107,8 @@ def runtime(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def pool():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
-    body = json.dumps({"keys": [{**jwk, "kid": "zip-key", "alg": "RS256", "use": "sig"}]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield key, f"http://127.0.0.1:{server.server_port}/jwks.json"
-    server.shutdown()
+    with serve_jwks(key.public_key(), "zip-key", "/jwks.json") as url:
+        yield key, url
 
 
 def _token(key: Any, **claims: Any) -> str:

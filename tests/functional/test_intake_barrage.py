@@ -6,10 +6,9 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import pytest
-from moto import mock_aws
 
-from tests.conftest import ROOT, VALID_SIRET
-from tests.functional.conftest import AWS_TEST_ENV
+from tests.conftest import VALID_SIRET
+from tests.functional.conftest import AWS_TEST_ENV, moto_world
 
 JSON_CT = {"Content-Type": "application/json"}
 FORM_CT = {"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"}
@@ -136,24 +135,13 @@ def barrage_client():
     """One moto world for the whole barrage: every request must leave it empty anyway."""
     from chalice.test import Client
 
-    with pytest.MonkeyPatch.context() as mp:
-        mp.delenv("AWS_ENDPOINT_URL", raising=False)
-        for k, v in AWS_TEST_ENV.items():
-            mp.setenv(k, v)
-        from chalicelib import aws, config
+    with pytest.MonkeyPatch.context() as mp, moto_world(mp):
+        from chalicelib import aws
 
-        config.reset()
-        aws.reset()
-        with mock_aws():
-            from scripts.local_stack import create_resources
+        from app import app
 
-            from app import app
-
-            create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
-            with Client(app, stage_name="local") as c:
-                yield c, lambda: aws.dynamodb().scan(TableName=AWS_TEST_ENV["TABLE_NAME"])["Items"]
-        config.reset()
-        aws.reset()
+        with Client(app, stage_name="local") as c:
+            yield c, lambda: aws.dynamodb().scan(TableName=AWS_TEST_ENV["TABLE_NAME"])["Items"]
 
 
 @pytest.mark.parametrize("headers,body,status,field", [c[1:] for c in TRANSPORT + FIELDS],

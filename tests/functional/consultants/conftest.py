@@ -1,17 +1,16 @@
 """Consultant fixtures: real RSA keys, a real JWKS over HTTP, tokens shaped like Cognito ID tokens."""
 from __future__ import annotations
 
-import json
-import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.jwks import serve_jwks
 
 ISSUER = "https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_TESTPOOL"
 AUDIENCE = "consultants-app-client"
@@ -25,23 +24,8 @@ def signing_keys():
 
 @pytest.fixture(scope="session")
 def jwks_url(signing_keys):
-    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_keys["pool"].public_key()))
-    body = json.dumps({"keys": [{**jwk, "kid": "pool-key", "alg": "RS256", "use": "sig"}]}).encode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/.well-known/jwks.json"
-    server.shutdown()
+    with serve_jwks(signing_keys["pool"].public_key(), "pool-key") as url:
+        yield url
 
 
 @dataclass
