@@ -1,4 +1,5 @@
 """opco-dossier: the Chalice app. It only creates the app and registers the Blueprints."""
+
 from chalice import Chalice
 
 from chalicelib.consultants.api import bp as consultants_api

@@ -3,6 +3,7 @@ in-process), against the floor app. Ratio of medians over N fresh processes, run
 
     python bench/cold_start.py [--runs 10]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,15 @@ with mock_aws():
 """
 
 
-PRELOADED = ("chalicelib", "pydantic", "pydantic_core", "pydantic_settings", "annotated_types", "typing_inspection",
-             "dotenv")
+PRELOADED = (
+    "chalicelib",
+    "pydantic",
+    "pydantic_core",
+    "pydantic_settings",
+    "annotated_types",
+    "typing_inspection",
+    "dotenv",
+)
 
 
 def run_once(app_dir: str) -> dict:
@@ -58,11 +66,16 @@ def measure(runs: int) -> dict:
         floor.append(run_once(str(ROOT / "bench" / "floor")))
     m_ours = median([r["total_ms"] for r in ours])
     m_floor = median([r["total_ms"] for r in floor])
-    return {"runs": runs, "ours_median_ms": round(m_ours, 1), "floor_median_ms": round(m_floor, 1),
-            "ours_import_median_ms": round(median([r["import_ms"] for r in ours]), 1),
-            "floor_import_median_ms": round(median([r["import_ms"] for r in floor]), 1),
-            "ratio": round(m_ours / m_floor, 3), "fpdf_loaded_by_api": any(r["fpdf_loaded"] for r in ours),
-            "target_ratio": 1.3}
+    return {
+        "runs": runs,
+        "ours_median_ms": round(m_ours, 1),
+        "floor_median_ms": round(m_floor, 1),
+        "ours_import_median_ms": round(median([r["import_ms"] for r in ours]), 1),
+        "floor_import_median_ms": round(median([r["import_ms"] for r in floor]), 1),
+        "ratio": round(m_ours / m_floor, 3),
+        "fpdf_loaded_by_api": any(r["fpdf_loaded"] for r in ours),
+        "target_ratio": 1.3,
+    }
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ stays flat; moto's own Query walks its whole index, so its time grows and is rep
 
     python bench/list_scale.py [--sizes 1000 50000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -63,8 +64,13 @@ with mock_aws():
 
 
 def run(size: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD.format(root=str(ROOT), size=size)], capture_output=True,
-                         text=True, cwd=ROOT, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD.format(root=str(ROOT), size=size)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -72,8 +78,12 @@ def measure(sizes: list[int]) -> dict:
     results = {str(s): run(s) for s in sizes}
     small, large = results[str(sizes[0])], results[str(sizes[-1])]
     ratio = max(large[k]["items_read"] / small[k]["items_read"] for k in small)
-    return {"sizes": sizes, "results": results, "items_read_ratio_largest_to_smallest": round(ratio, 3),
-            "target_ratio": 1.1}
+    return {
+        "sizes": sizes,
+        "results": results,
+        "items_read_ratio_largest_to_smallest": round(ratio, 3),
+        "target_ratio": 1.1,
+    }
 
 
 if __name__ == "__main__":

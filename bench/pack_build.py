@@ -3,6 +3,7 @@ in-process, on one core; packs per second. Runs in a fresh process pinned to one
 
     python bench/pack_build.py [--packs 30]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,9 +54,18 @@ def measure(n: int) -> dict:
         cmd = ["taskset", "-c", "0", *cmd]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=True)
     r = json.loads(out.stdout.strip().splitlines()[-1])
-    return {"packs": n, "median_ms": round(r["median_ms"], 1), "median_cpu_ms": round(r["median_cpu_ms"], 1), "max_ms": round(r["max_ms"], 1),
-            "packs_per_second_one_core": round(1000 / r["median_ms"], 1), "peak_rss_mb": round(r["peak_rss_mb"], 1),
-            "files": r["files"], "pack_bytes": r["pack_bytes"], "target_median_ms": 150, "target_rss_mb": 200}
+    return {
+        "packs": n,
+        "median_ms": round(r["median_ms"], 1),
+        "median_cpu_ms": round(r["median_cpu_ms"], 1),
+        "max_ms": round(r["max_ms"], 1),
+        "packs_per_second_one_core": round(1000 / r["median_ms"], 1),
+        "peak_rss_mb": round(r["peak_rss_mb"], 1),
+        "files": r["files"],
+        "pack_bytes": r["pack_bytes"],
+        "target_median_ms": 150,
+        "target_rss_mb": 200,
+    }
 
 
 if __name__ == "__main__":

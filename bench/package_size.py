@@ -3,6 +3,7 @@ five largest dependencies (compressed bytes per top-level entry).
 
     python bench/package_size.py [--stage prod] [--no-build]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,13 @@ def measure(stage: str, build: bool) -> dict:
     out = ROOT / "out" / stage
     if build:
         env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3")}
-        subprocess.run([sys.executable, "scripts/package.py", "--stage", stage, "--out", str(out)],
-                       cwd=ROOT, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "scripts/package.py", "--stage", stage, "--out", str(out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     path = out / "deployment.zip"
     sizes: collections.Counter[str] = collections.Counter()
     with zipfile.ZipFile(path) as z:
@@ -37,9 +43,13 @@ def measure(stage: str, build: bool) -> dict:
             sizes[top_level(info.filename)] += info.compress_size
     ours = {"app", "chalicelib", "templates", "chalice"}
     deps = [(k, v) for k, v in sizes.most_common() if k not in ours and "(metadata)" not in k]
-    return {"stage": stage, "zip_mb": round(path.stat().st_size / 1e6, 2), "target_mb": 10,
-            "largest_dependencies_mb": {k: round(v / 1e6, 2) for k, v in deps[:5]},
-            "our_code_and_templates_mb": round(sum(sizes[k] for k in ours) / 1e6, 2)}
+    return {
+        "stage": stage,
+        "zip_mb": round(path.stat().st_size / 1e6, 2),
+        "target_mb": 10,
+        "largest_dependencies_mb": {k: round(v / 1e6, 2) for k, v in deps[:5]},
+        "our_code_and_templates_mb": round(sum(sizes[k] for k in ours) / 1e6, 2),
+    }
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Each target is a ratio against a floor measured in the same run (or a size), never a timed test.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,11 +12,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import cold_start  # noqa: E402
-import list_scale  # noqa: E402
-import pack_build  # noqa: E402
-import package_size  # noqa: E402
-import warm_intake  # noqa: E402
+import cold_start
+import list_scale
+import pack_build
+import package_size
+import warm_intake
 
 
 def main() -> int:

@@ -3,6 +3,7 @@ our app against the floor app, each in its own process (moto in-process). Ratio 
 
     python bench/warm_intake.py [--requests 500]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,15 @@ def run(app_dir: str, n: int) -> dict:
 def measure(n: int) -> dict:
     ours = run(str(ROOT), n)
     floor = run(str(ROOT / "bench" / "floor"), n)
-    return {"requests": n, "ours_median_ms": round(ours["median_ms"], 2), "ours_p99_ms": round(ours["p99_ms"], 2),
-            "floor_median_ms": round(floor["median_ms"], 2), "floor_p99_ms": round(floor["p99_ms"], 2),
-            "ratio": round(ours["median_ms"] / floor["median_ms"], 3), "target_ratio": 1.5}
+    return {
+        "requests": n,
+        "ours_median_ms": round(ours["median_ms"], 2),
+        "ours_p99_ms": round(ours["p99_ms"], 2),
+        "floor_median_ms": round(floor["median_ms"], 2),
+        "floor_p99_ms": round(floor["p99_ms"], 2),
+        "ratio": round(ours["median_ms"] / floor["median_ms"], 3),
+        "target_ratio": 1.5,
+    }
 
 
 if __name__ == "__main__":

@@ -4,11 +4,13 @@ boto3 is imported inside the getters so pure modules importing this file
 stay free of it, and clients are never created at import time (tests swap
 the environment before the first call; see DESIGN.md section 6).
 """
+
 from __future__ import annotations
 
 import contextlib
 import functools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from chalicelib.config import settings
 
@@ -33,8 +35,11 @@ def _client(service: str) -> Any:
     from botocore.config import Config
 
     # AWS_ENDPOINT_URL (the local moto server) is honoured by botocore itself.
-    config = Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=3,
-                    read_timeout=settings().client_read_timeout_s)
+    config = Config(
+        retries={"max_attempts": 3, "mode": "standard"},
+        connect_timeout=3,
+        read_timeout=settings().client_read_timeout_s,
+    )
     return _session().client(service, config=config)
 
 

@@ -3,6 +3,7 @@
 Pure: reads the shipped file once. `templates/` sits next to app.py both in the
 repository and in the deployed package (vendor/templates is a symlink to it).
 """
+
 from __future__ import annotations
 
 import functools

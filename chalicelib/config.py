@@ -7,6 +7,7 @@ A plain pydantic model fed from os.environ rather than pydantic-settings: import
 pydantic-settings (its dotenv, CLI and cloud-secret sources) cost ~0.1 s of every cold
 start, and every field here is a scalar (docs/benchmarks.md, "API cold start").
 """
+
 from __future__ import annotations
 
 import functools

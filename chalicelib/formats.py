@@ -1,4 +1,5 @@
 """French formats for everything a user reads: 26/11/2026, 1 234,50 €. Pure."""
+
 from __future__ import annotations
 
 from datetime import date, datetime

@@ -12,6 +12,7 @@ flushed once per invocation by `observe`. Every metric carries the dimensions
 can share an account); `LeadReceived` is also published per `Opco`. Other rooms add
 their own with `metrics.add_metric` (RegistryLookupFailed: chalicelib/company/enrich.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -20,8 +21,9 @@ import sys
 import time
 import traceback
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from aws_lambda_powertools.logging import Logger, correlation_paths
 from aws_lambda_powertools.metrics import Metrics, MetricUnit, single_metric
@@ -54,8 +56,9 @@ def tracing_enabled() -> bool:
             return False
     except ValueError:
         pass
-    return bool(os.environ.get("LAMBDA_TASK_ROOT")) and not (os.environ.get("AWS_SAM_LOCAL")
-                                                             or os.environ.get("AWS_CHALICE_CLI_MODE"))
+    return bool(os.environ.get("LAMBDA_TASK_ROOT")) and not (
+        os.environ.get("AWS_SAM_LOCAL") or os.environ.get("AWS_CHALICE_CLI_MODE")
+    )
 
 
 @functools.cache
@@ -93,8 +96,9 @@ def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:
     original = event.to_original_event() if is_http else event.to_dict()
     context = event.lambda_context if is_http else event.context
 
-    @logger.inject_lambda_context(clear_state=True,
-                                  correlation_id_path=correlation_paths.API_GATEWAY_REST if is_http else None)
+    @logger.inject_lambda_context(
+        clear_state=True, correlation_id_path=correlation_paths.API_GATEWAY_REST if is_http else None
+    )
     @_traced
     @metrics.log_metrics(default_dimensions=_dimensions())
     def handler(_event: Any, _context: Any) -> Any:
@@ -116,8 +120,9 @@ def lead_received(opco_code: str | None, *, spam: bool) -> None:
     if not opco_code:
         _count("OpcoUnresolved")
     # 11 OPCOs + "aucun": a bounded dimension, published in its own EMF document.
-    with single_metric(name="LeadReceived", unit=MetricUnit.Count, value=1, namespace=NAMESPACE,
-                       default_dimensions=_dimensions()) as metric:
+    with single_metric(
+        name="LeadReceived", unit=MetricUnit.Count, value=1, namespace=NAMESPACE, default_dimensions=_dimensions()
+    ) as metric:
         metric.add_dimension(name="Opco", value=opco_code or NO_OPCO)
 
 
@@ -133,8 +138,9 @@ def measured_pack_build(build: Callable[[], bool]) -> bool:
         raise
     if built:
         _count("PackBuilt")
-        metrics.add_metric(name="PackBuildMs", unit=MetricUnit.Milliseconds,
-                           value=round((time.perf_counter() - started) * 1000, 1))
+        metrics.add_metric(
+            name="PackBuildMs", unit=MetricUnit.Milliseconds, value=round((time.perf_counter() - started) * 1000, 1)
+        )
     return built
 
 

@@ -1,4 +1,5 @@
 """Server-rendered pages (Jinja2, autoescape on): the form, thank-you, consultant views."""
+
 from __future__ import annotations
 
 import functools
@@ -13,8 +14,12 @@ def _env() -> Any:
 
     from chalicelib.formats import fr_date, fr_money
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
-                      autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["fr_date"] = fr_date
     env.filters["fr_money"] = fr_money
     return env

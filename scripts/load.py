@@ -9,6 +9,7 @@ one pack version and one `dossier_genere` event per lead, and one lead per disti
 submission when the intake honours Idempotency-Key (reported either way). It prints the
 submission throughput and the time from the first submission to the last pack.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,11 +26,12 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "opco-dossier-local"
@@ -71,32 +73,59 @@ class Report:
 
     def ok(self, *, strict_dedup: bool) -> bool:
         answered = set().union(*self.answered_ids.values()) if self.answered_ids else set()
-        return (self.server_errors == 0 and self.all_packs_s is not None and not self.leads_without_one_pack
-                and answered <= set(self.leads) and (self.dedup_honoured or not strict_dedup))
+        return (
+            self.server_errors == 0
+            and self.all_packs_s is not None
+            and not self.leads_without_one_pack
+            and answered <= set(self.leads)
+            and (self.dedup_honoured or not strict_dedup)
+        )
 
     def summary(self) -> str:
         dup = self.n - self.distinct
         answers = ", ".join(f"{s}×{c}" for s, c in sorted(self.statuses.items()))
-        packs = (f"{self.all_packs_s:.1f} s" if self.all_packs_s is not None else "NOT REACHED")
-        dedup = ("honoured: one lead per distinct submission" if self.dedup_honoured else
-                 f"NOT honoured: {len(self.leads)} leads stored for {self.distinct} distinct submissions")
-        return (f"load: {self.n} submissions ({self.distinct} distinct, {dup} duplicates)\n"
-                f"  answers: {answers}; 5xx: {self.server_errors}\n"
-                f"  throughput: {self.throughput:.1f} submissions/s ({self.submit_s:.1f} s to send all)\n"
-                f"  packs: {len(self.leads) - len(self.leads_without_one_pack)}/{len(self.leads)} leads with "
-                f"exactly one pack version and one dossier_genere event; time to all packs: {packs}\n"
-                f"  Idempotency-Key: {dedup}")
+        packs = f"{self.all_packs_s:.1f} s" if self.all_packs_s is not None else "NOT REACHED"
+        dedup = (
+            "honoured: one lead per distinct submission"
+            if self.dedup_honoured
+            else f"NOT honoured: {len(self.leads)} leads stored for {self.distinct} distinct submissions"
+        )
+        return (
+            f"load: {self.n} submissions ({self.distinct} distinct, {dup} duplicates)\n"
+            f"  answers: {answers}; 5xx: {self.server_errors}\n"
+            f"  throughput: {self.throughput:.1f} submissions/s ({self.submit_s:.1f} s to send all)\n"
+            f"  packs: {len(self.leads) - len(self.leads_without_one_pack)}/{len(self.leads)} leads with "
+            f"exactly one pack version and one dossier_genere event; time to all packs: {packs}\n"
+            f"  Idempotency-Key: {dedup}"
+        )
 
 
 def make_submissions(n: int, duplicate_share: float, *, run: str, seed: int = 8) -> list[Submission]:
     rng = random.Random(seed)
     distinct = max(1, n - round(n * duplicate_share))
     start = (date.today() + timedelta(days=60)).isoformat()
-    originals = [Submission(str(uuid.uuid4()), json.dumps({
-        "company_name": f"Charge {run} n°{i}", "siret": "73282932000074", "idcc": rng.choice(["1486", "3248", "2609"]),
-        "headcount": 8, "first_name": "Camille", "last_name": "Martin", "email": f"contact{i}@charge-{run}.fr",
-        "training": ["ia-generative-essentiels"], "trainees": 2, "start_date": start, "consent": True,
-    }).encode(), True) for i in range(distinct)]
+    originals = [
+        Submission(
+            str(uuid.uuid4()),
+            json.dumps(
+                {
+                    "company_name": f"Charge {run} n°{i}",
+                    "siret": "73282932000074",
+                    "idcc": rng.choice(["1486", "3248", "2609"]),
+                    "headcount": 8,
+                    "first_name": "Camille",
+                    "last_name": "Martin",
+                    "email": f"contact{i}@charge-{run}.fr",
+                    "training": ["ia-generative-essentiels"],
+                    "trainees": 2,
+                    "start_date": start,
+                    "consent": True,
+                }
+            ).encode(),
+            True,
+        )
+        for i in range(distinct)
+    ]
     duplicates = [Submission(s.key, s.body, False) for s in rng.choices(originals, k=n - distinct)]
     # Duplicates come after their original (a retried POST), mixed into the rest of the burst.
     order = originals + duplicates
@@ -110,8 +139,12 @@ def make_submissions(n: int, duplicate_share: float, *, run: str, seed: int = 8)
 
 
 def post(api: str, sub: Submission) -> tuple[str, int, str | None]:
-    req = urllib.request.Request(api + "/leads", data=sub.body, method="POST", headers={
-        "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": sub.key})
+    req = urllib.request.Request(
+        api + "/leads",
+        data=sub.body,
+        method="POST",
+        headers={"Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": sub.key},
+    )
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
             status, raw = resp.status, resp.read()
@@ -130,17 +163,21 @@ def post(api: str, sub: Submission) -> tuple[str, int, str | None]:
 def _client(aws: str, service: str) -> Any:
     import boto3
 
-    return boto3.client(service, endpoint_url=aws, region_name=REGION,
-                        aws_access_key_id="local", aws_secret_access_key="local")
+    return boto3.client(
+        service, endpoint_url=aws, region_name=REGION, aws_access_key_id="local", aws_secret_access_key="local"
+    )
 
 
 def stored_leads(aws: str, run: str) -> dict[str, dict[str, Any]]:
     """This run's lead records (a Scan: fine for a harness on the local stack, never in the product)."""
     ddb = _client(aws, "dynamodb")
     kwargs: dict[str, Any] = dict(
-        TableName=TABLE, FilterExpression="sk = :lead AND begins_with(company_name, :run)",
+        TableName=TABLE,
+        FilterExpression="sk = :lead AND begins_with(company_name, :run)",
         ExpressionAttributeValues={":lead": {"S": "LEAD"}, ":run": {"S": f"Charge {run} "}},
-        ProjectionExpression="id, #s, pack.version", ExpressionAttributeNames={"#s": "status"})
+        ProjectionExpression="id, #s, pack.version",
+        ExpressionAttributeNames={"#s": "status"},
+    )
     leads = {}
     while True:
         page = ddb.scan(**kwargs)
@@ -154,13 +191,17 @@ def stored_leads(aws: str, run: str) -> dict[str, dict[str, Any]]:
 
 def packs_built(aws: str, lead_id: str) -> int:
     ddb = _client(aws, "dynamodb")
-    items = ddb.query(TableName=TABLE, KeyConditionExpression="pk = :pk AND begins_with(sk, :ev)",
-                      ExpressionAttributeValues={":pk": {"S": f"LEAD#{lead_id}"}, ":ev": {"S": "EVENT#"}})["Items"]
+    items = ddb.query(
+        TableName=TABLE,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :ev)",
+        ExpressionAttributeValues={":pk": {"S": f"LEAD#{lead_id}"}, ":ev": {"S": "EVENT#"}},
+    )["Items"]
     return sum(1 for i in items if i["kind"]["S"] == "dossier_genere")
 
 
-def run_load(api: str, aws: str, *, n: int, duplicate_share: float = 0.1, workers: int = 32,
-             timeout_s: float = 900) -> Report:
+def run_load(
+    api: str, aws: str, *, n: int, duplicate_share: float = 0.1, workers: int = 32, timeout_s: float = 900
+) -> Report:
     run = uuid.uuid4().hex[:8]
     subs = make_submissions(n, duplicate_share, run=run)
     report = Report(n=n, distinct=sum(s.original for s in subs))
@@ -198,9 +239,23 @@ def local_stack() -> Iterator[tuple[str, str]]:
     api_port, aws_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "local_stack.py"), "--api-port", str(api_port),
-                                 "--aws-port", str(aws_port), "--sweep-every", "10", "--no-autoreload"],
-                                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "scripts" / "local_stack.py"),
+                "--api-port",
+                str(api_port),
+                "--aws-port",
+                str(aws_port),
+                "--sweep-every",
+                "10",
+                "--no-autoreload",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             api = f"http://127.0.0.1:{api_port}"
             _wait_ready(api, proc, log)
@@ -239,9 +294,10 @@ def main() -> int:
     args = parser.parse_args()
     if args.api and not args.aws:
         parser.error("--aws is required with --api")
-    with (contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack()) as (api, aws):
-        report = run_load(api, aws, n=args.n, duplicate_share=args.duplicates, workers=args.workers,
-                          timeout_s=args.timeout)
+    with contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack() as (api, aws):
+        report = run_load(
+            api, aws, n=args.n, duplicate_share=args.duplicates, workers=args.workers, timeout_s=args.timeout
+        )
     print(report.summary(), flush=True)
     return 0 if report.ok(strict_dedup=args.strict_dedup) else 1
 

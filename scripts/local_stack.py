@@ -7,6 +7,7 @@ handler with real SQS event shapes (chalice local runs no event handlers).
 
     python scripts/local_stack.py [--api-port 8000] [--aws-port 5000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REGION = "eu-west-3"
-NAMES = {"LeadsTable": "opco-dossier-local", "DossierBucket": "opco-dossier-local",
-         "DossierJobsQueue": "opco-dossier-jobs", "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq"}
+NAMES = {
+    "LeadsTable": "opco-dossier-local",
+    "DossierBucket": "opco-dossier-local",
+    "DossierJobsQueue": "opco-dossier-jobs",
+    "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq",
+}
 SENDER = "dossiers@formation-ia.example"
 NOTIFY = "consultants@formation-ia.example"
 CONSULTANT = "consultante@formation-ia.example"
@@ -38,18 +43,26 @@ CONSULTANT = "consultante@formation-ia.example"
 def local_env(aws_port: int, api_port: int) -> dict[str, str]:
     endpoint = f"http://127.0.0.1:{aws_port}"
     return {
-        "AWS_ENDPOINT_URL": endpoint, "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION,
-        "AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-        "STAGE": "local", "TABLE_NAME": NAMES["LeadsTable"], "BUCKET_NAME": NAMES["DossierBucket"],
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "STAGE": "local",
+        "TABLE_NAME": NAMES["LeadsTable"],
+        "BUCKET_NAME": NAMES["DossierBucket"],
         "JOBS_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsQueue']}",
         "DEAD_LETTER_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsDeadLetterQueue']}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
-        "SENDER_EMAIL": SENDER, "NOTIFY_EMAIL": NOTIFY,
-        "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier", "POWERTOOLS_SERVICE_NAME": "opco-dossier",
+        "SENDER_EMAIL": SENDER,
+        "NOTIFY_EMAIL": NOTIFY,
+        "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier",
+        "POWERTOOLS_SERVICE_NAME": "opco-dossier",
         "POWERTOOLS_TRACE_DISABLED": "true",
         # Consultant sign-in: a key pair generated at startup stands in for Cognito (git-ignored, per port).
         "LOCAL_JWT_PRIVATE_KEY_FILE": str(ROOT / ".local" / f"consultant-signing-key-{api_port}.pem"),
-        "JWT_ISSUER": f"http://127.0.0.1:{api_port}/consultants/dev", "JWT_AUDIENCE": "opco-dossier-local",
+        "JWT_ISSUER": f"http://127.0.0.1:{api_port}/consultants/dev",
+        "JWT_AUDIENCE": "opco-dossier-local",
         # moto's TransactWriteItems copies the whole table: slow under a burst, never a reason for a 500.
         "CLIENT_READ_TIMEOUT_S": "120",
     }
@@ -77,8 +90,11 @@ def create_resources(template: dict[str, Any]) -> dict[str, str]:
 
 
 def _create_table(ddb: Any, name: str, props: dict[str, Any]) -> str:
-    kwargs = {k: props[k] for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
-              if k in props}
+    kwargs = {
+        k: props[k]
+        for k in ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+        if k in props
+    }
     if "SSESpecification" in props:
         kwargs["SSESpecification"] = {"Enabled": props["SSESpecification"]["SSEEnabled"]}
     ddb.create_table(TableName=name, **kwargs)
@@ -94,9 +110,13 @@ def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> str:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
     if "BucketEncryption" in props:
         # CloudFormation spells it ServerSideEncryptionByDefault, the S3 API ApplyServerSideEncryptionByDefault.
-        rules = [{"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
-                  "BucketKeyEnabled": r.get("BucketKeyEnabled", False)}
-                 for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]]
+        rules = [
+            {
+                "ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"],
+                "BucketKeyEnabled": r.get("BucketKeyEnabled", False),
+            }
+            for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+        ]
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
     if "PublicAccessBlockConfiguration" in props:
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
@@ -108,8 +128,9 @@ def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:
     if "RedrivePolicy" in props:
         dlq_url = sqs.get_queue_url(QueueName=NAMES["DossierJobsDeadLetterQueue"])["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        attrs["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dlq_arn,
-                                             "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]})
+        attrs["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": props["RedrivePolicy"]["maxReceiveCount"]}
+        )
     return sqs.create_queue(QueueName=name, Attributes=attrs)["QueueUrl"]
 
 
@@ -135,14 +156,16 @@ class LocalAws:
                 return moto_app(environ, start_response)
             with self._lock:
                 return list(moto_app(environ, start_response))
+
         return app
 
     def start(self) -> None:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
 
-        self._server = make_server("127.0.0.1", self._port, self._app(), threaded=True,
-                                   request_handler=MotoRequestHandler)
+        self._server = make_server(
+            "127.0.0.1", self._port, self._app(), threaded=True, request_handler=MotoRequestHandler
+        )
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -154,6 +177,7 @@ class LocalAws:
 
 class LambdaContext:
     """What the Lambda runtime passes; enough for Chalice and Powertools."""
+
     function_name = "opco-dossier-local-build_dossier"
     memory_limit_in_mb = 512
     invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{function_name}"
@@ -168,20 +192,38 @@ class LambdaContext:
 
 
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
-    return {"Records": [{
-        "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-        "attributes": m.get("Attributes", {}), "messageAttributes": {},
-        "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
-        "eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": REGION,
-    } for m in messages]}
+    return {
+        "Records": [
+            {
+                "messageId": m["MessageId"],
+                "receiptHandle": m["ReceiptHandle"],
+                "body": m["Body"],
+                "attributes": m.get("Attributes", {}),
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for m in messages
+        ]
+    }
 
 
 def scheduled_event() -> dict[str, Any]:
     """What EventBridge passes a schedule handler (Chalice's CloudWatchEvent reads every key)."""
     now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": "aws.events",
-            "account": "123456789012", "time": now, "region": REGION, "detail": {},
-            "resources": [f"arn:aws:events:{REGION}:123456789012:rule/opco-dossier-local-sweep_stuck_leads"]}
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": now,
+        "region": REGION,
+        "detail": {},
+        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/opco-dossier-local-sweep_stuck_leads"],
+    }
 
 
 def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s: int = 2) -> dict[str, int]:
@@ -190,8 +232,9 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
     counts the receives and moves a message to the DLQ after the queue's maxReceiveCount)."""
     from chalicelib.dossier import worker
 
-    resp = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=wait_s,
-                               AttributeNames=["All"], VisibilityTimeout=30)
+    resp = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=wait_s, AttributeNames=["All"], VisibilityTimeout=30
+    )
     messages = resp.get("Messages", [])
     if not messages:
         return {"received": 0, "failed": 0}
@@ -205,8 +248,9 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
         if m["MessageId"] not in failed:
             sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
         else:
-            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"],
-                                          VisibilityTimeout=retry_after_s)
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=retry_after_s
+            )
     return {"received": len(messages), "failed": len(failed)}
 
 
@@ -249,8 +293,10 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
 
 # `chalice local` with a listen backlog of 128 instead of socketserver's 5: beyond 5 pending
 # connections (a burst, a page with many assets) the dev server reset them before any request.
-CHALICE_LOCAL = ("import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
-                 "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())")
+CHALICE_LOCAL = (
+    "import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
+    "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())"
+)
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
@@ -272,8 +318,9 @@ def main() -> int:
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
     # Test and load stacks must not restart when a file of the worktree changes.
-    parser.add_argument("--no-autoreload", action="store_true",
-                        help="accepted for compatibility: the API never reloads (see below)")
+    parser.add_argument(
+        "--no-autoreload", action="store_true", help="accepted for compatibility: the API never reloads (see below)"
+    )
     args = parser.parse_args()
 
     os.environ.update(local_env(args.aws_port, args.api_port))
@@ -288,11 +335,25 @@ def main() -> int:
     create_resources(json.loads((ROOT / "infra" / "resources.json").read_text()))
 
     chalice = subprocess.Popen(
-        [sys.executable, "-c", CHALICE_LOCAL, "local", "--stage", "local", "--host", "127.0.0.1",
-         # Never autoreload: the reloader re-runs sys.argv (our -c launcher) and fails, and a
-         # reload mid-request drops connections; restart `make run` after a code change.
-         "--port", str(args.api_port), "--no-autoreload"],
-        cwd=ROOT, env=os.environ.copy(), start_new_session=True)
+        [
+            sys.executable,
+            "-c",
+            CHALICE_LOCAL,
+            "local",
+            "--stage",
+            "local",
+            "--host",
+            "127.0.0.1",
+            # Never autoreload: the reloader re-runs sys.argv (our -c launcher) and fails, and a
+            # reload mid-request drops connections; restart `make run` after a code change.
+            "--port",
+            str(args.api_port),
+            "--no-autoreload",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        start_new_session=True,
+    )
     spawn = multiprocessing.get_context("spawn")
     pump_stop = spawn.Event()
     pumper = spawn.Process(target=pump, args=(pump_stop, args.sweep_every), daemon=True)
@@ -308,13 +369,16 @@ def main() -> int:
     signal.signal(signal.SIGINT, shutdown)
     try:
         wait_http(f"http://127.0.0.1:{args.api_port}/")
-        print(f"\nopco-dossier local stack ready\n"
-              f"  form:           http://127.0.0.1:{args.api_port}/\n"
-              f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
-              f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
-              f"  consultants:    http://127.0.0.1:{args.api_port}/consultants/dev/connexion "
-              f"(local stage only; sign in as {CONSULTANT})\n"
-              f"  stop with Ctrl+C\n", flush=True)
+        print(
+            f"\nopco-dossier local stack ready\n"
+            f"  form:           http://127.0.0.1:{args.api_port}/\n"
+            f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
+            f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
+            f"  consultants:    http://127.0.0.1:{args.api_port}/consultants/dev/connexion "
+            f"(local stage only; sign in as {CONSULTANT})\n"
+            f"  stop with Ctrl+C\n",
+            flush=True,
+        )
         while not stop.is_set() and chalice.poll() is None:
             stop.wait(0.5)
     finally:

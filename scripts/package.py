@@ -11,6 +11,7 @@
 
     python scripts/package.py --stage prod --out out/prod
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,8 @@ import re
 import shutil
 import subprocess
 import sys
-import zipfile
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -36,30 +37,43 @@ OURS = re.compile(r"^(app\.py$|chalicelib/|templates/)")  # our own code and tem
 # The "never imported" claims come from an import trace (sys.modules after the whole test suite
 # and a pack build); tests/functional/test_deployed_zip.py proves the trimmed zip still works.
 TRIM_RULES: tuple[tuple[str, str], ...] = (
-    (r"^font_source_sans_pro/files/(?!SourceSansPro-(Regular|Bold)\.ttf$|LICENSE\.txt$)",
-     "chalicelib/dossier/pdf.py embeds SourceSansPro-Regular.ttf and -Bold.ttf only (STYLES); "
-     "the other weights and the OTF copies are never opened (the licence stays)"),
-    (r"^fontTools/(cu2qu|qu2cu|ufoLib|voltLib|mtiLib|merge|t1Lib|diff)/"
-     r"|^fontTools/(tfmLib|afmLib|fontBuilder|ttx|help|__main__)\.py$",
-     "fontTools subpackages fpdf2 and pdf.py never import: font compilers, format converters, "
-     "command-line tools"),
+    (
+        r"^font_source_sans_pro/files/(?!SourceSansPro-(Regular|Bold)\.ttf$|LICENSE\.txt$)",
+        "chalicelib/dossier/pdf.py embeds SourceSansPro-Regular.ttf and -Bold.ttf only (STYLES); "
+        "the other weights and the OTF copies are never opened (the licence stays)",
+    ),
+    (
+        r"^fontTools/(cu2qu|qu2cu|ufoLib|voltLib|mtiLib|merge|t1Lib|diff)/"
+        r"|^fontTools/(tfmLib|afmLib|fontBuilder|ttx|help|__main__)\.py$",
+        "fontTools subpackages fpdf2 and pdf.py never import: font compilers, format converters, command-line tools",
+    ),
     (r"^fontTools/.+\.(c|pyx|pxd)$", "Cython sources of fontTools' compiled modules: the .so runs"),
-    (r"^stdnum/(?!fr/)[a-z]{2}_?/",
-     "python-stdnum's country packages other than fr: we validate French SIRET/SIREN/TVA only "
-     "(stdnum.fr needs only the shared top-level modules, which stay)"),
+    (
+        r"^stdnum/(?!fr/)[a-z]{2}_?/",
+        "python-stdnum's country packages other than fr: we validate French SIRET/SIREN/TVA only "
+        "(stdnum.fr needs only the shared top-level modules, which stay)",
+    ),
     (r"^stdnum/[^/]+\.dat$", "python-stdnum's number databases (OUI, IMSI, IBAN, ISBN...): stdnum.fr reads none"),
-    (r"^dns/", "dnspython: email-validator imports it only to check deliverability, which intake/form.py "
-     "turns off (check_deliverability=False)"),
+    (
+        r"^dns/",
+        "dnspython: email-validator imports it only to check deliverability, which intake/form.py "
+        "turns off (check_deliverability=False)",
+    ),
     (r"^aws_lambda_powertools/event_handler/", "Powertools' API router and its Swagger UI assets: Chalice routes"),
-    (r"^aws_lambda_powertools/utilities/(?!__init__\.py$|batch/|data_classes/|jmespath_utils/|parser/|typing/)",
-     "Powertools utilities nothing imports (idempotency, parameters, feature flags, streaming...); "
-     "the worker uses batch, which pulls data_classes, jmespath_utils and parser types"),
+    (
+        r"^aws_lambda_powertools/utilities/(?!__init__\.py$|batch/|data_classes/|jmespath_utils/|parser/|typing/)",
+        "Powertools utilities nothing imports (idempotency, parameters, feature flags, streaming...); "
+        "the worker uses batch, which pulls data_classes, jmespath_utils and parser types",
+    ),
     (r"^pydantic/v1/", "pydantic's bundled v1 API: nothing imports pydantic.v1"),
     (r"(^|/)tests?/", "test suites shipped inside packages"),
     (r"\.pyi$|(^|/)py\.typed$", "type stubs and their marker: read by type checkers only"),
     (r"(^|/)__pycache__/|\.pyc$", "bytecode from the build machine: the runtime compiles what it imports"),
-    (r"\.dist-info/RECORD$", "pip's install manifest, read only to uninstall; METADATA and entry points "
-     "stay for importlib.metadata (pydantic, ulid)"),
+    (
+        r"\.dist-info/RECORD$",
+        "pip's install manifest, read only to uninstall; METADATA and entry points "
+        "stay for importlib.metadata (pydantic, ulid)",
+    ),
 )
 TRIM = re.compile("|".join(f"(?:{pattern})" for pattern, _ in TRIM_RULES))
 
@@ -79,7 +93,8 @@ def merge_template() -> dict[str, Any]:
             section.update(value)
     dashboard = json.loads((ROOT / "infra" / "dashboard.json").read_text())
     merged["Resources"]["Dashboard"]["Properties"]["DashboardBody"] = {
-        "Fn::Sub": json.dumps(dashboard, separators=(",", ":"), ensure_ascii=False)}
+        "Fn::Sub": json.dumps(dashboard, separators=(",", ":"), ensure_ascii=False)
+    }
     return merged
 
 
@@ -88,10 +103,29 @@ def vendor_wheels(build: Path) -> list[str]:
     wheels = build / "vendor-wheels"
     shutil.rmtree(wheels, ignore_errors=True)
     python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-                    "--no-deps", "--only-binary=:all:", "--platform", "manylinux2014_x86_64",
-                    "--implementation", "cp", "--python-version", python,
-                    "-r", str(ROOT / "requirements-vendor.txt"), "-d", str(wheels)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--platform",
+            "manylinux2014_x86_64",
+            "--implementation",
+            "cp",
+            "--python-version",
+            python,
+            "-r",
+            str(ROOT / "requirements-vendor.txt"),
+            "-d",
+            str(wheels),
+        ],
+        check=True,
+    )
     vendor = ROOT / "vendor"
     vendor.mkdir(exist_ok=True)
     if VENDORED.exists():
@@ -116,8 +150,12 @@ def package(stage: str, out: Path) -> None:
     env = {**os.environ, "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "eu-west-3")}
     env.pop("AWS_ENDPOINT_URL", None)
     chalice = Path(sys.executable).parent / "chalice"
-    subprocess.run([str(chalice), "package", "--stage", stage, "--merge-template", str(template), str(out)],
-                   cwd=ROOT, env=env, check=True)
+    subprocess.run(
+        [str(chalice), "package", "--stage", stage, "--merge-template", str(template), str(out)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
 
 
 def trimmed(name: str) -> bool:

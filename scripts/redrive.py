@@ -8,6 +8,7 @@ is empty (or --max). A crash between send and delete can only duplicate a job, a
 are idempotent (a pack version is built once). In AWS, `aws sqs start-message-move-task
 --source-arn <DLQ arn>` does the same server-side; this script also runs on the local stack.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 LOCAL_DLQ_NAME = "opco-dossier-jobs-dlq"  # scripts/local_stack.py
 
 
-def redrive(sqs: Any, dlq_url: str, *, target_url: str | None = None, limit: int = 10_000,
-            dry_run: bool = False) -> int:
+def redrive(
+    sqs: Any, dlq_url: str, *, target_url: str | None = None, limit: int = 10_000, dry_run: bool = False
+) -> int:
     """Move up to `limit` messages from the dead-letter queue; return how many moved (or wait, dry run)."""
     if target_url is None:
         sources = sqs.list_dead_letter_source_queues(QueueUrl=dlq_url).get("queueUrls", [])
@@ -34,8 +36,12 @@ def redrive(sqs: Any, dlq_url: str, *, target_url: str | None = None, limit: int
         return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
     moved = 0
     while moved < limit:
-        batch = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=min(10, limit - moved),
-                                    WaitTimeSeconds=1, MessageAttributeNames=["All"]).get("Messages", [])
+        batch = sqs.receive_message(
+            QueueUrl=dlq_url,
+            MaxNumberOfMessages=min(10, limit - moved),
+            WaitTimeSeconds=1,
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
         if not batch:
             break
         for message in batch:

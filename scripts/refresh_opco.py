@@ -13,6 +13,7 @@ Resolution order (shared data SOURCES.md section 5):
   4. the SIRO majority although below 90 % (ambiguous)       method "siro_majority"
   5. nothing                                                 method "none"
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,15 +25,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from xlsx_reader import read_sheet  # noqa: E402
+from xlsx_reader import read_sheet
 
 NAMES_CSV = Path(__file__).resolve().parents[1] / "chalicelib" / "opco" / "data" / "opco_names.csv"
 # Same threshold as the shared assembled table and the ia-entrepreneur grouping script.
 CLEAR_SHARE = 0.9
 # DSN escape codes: 9999 = no collective agreement, 9998 = agreement not yet in force (net-entreprises).
 NO_AGREEMENT = {"9999": "Sans convention collective", "9998": "Convention non encore en vigueur"}
-FIELDS = ["idcc", "title", "active", "successor", "opco", "share", "establishments",
-          "ambiguous", "candidates", "method"]
+FIELDS = [
+    "idcc",
+    "title",
+    "active",
+    "successor",
+    "opco",
+    "share",
+    "establishments",
+    "ambiguous",
+    "candidates",
+    "method",
+]
 # Sheet -> (code column, active column, successor column). The second sheet holds the
 # statutes and agreements (5xxx) that some branch chains pass through (0014 -> 5561 -> 3097).
 DARES_SHEETS = {
@@ -155,9 +166,14 @@ def _follow(idcc: str, dares: dict, siro: dict[str, SiroStat]) -> str | None:
 
 def resolve_row(idcc: str, dares: dict, siro: dict[str, SiroStat], t2019: dict[str, str]) -> dict:
     stat = siro.get(idcc)
-    row = {"opco": "", "share": "", "ambiguous": "0", "method": "none",
-           "establishments": str(stat.establishments) if stat else "",
-           "candidates": _candidates(stat) if stat and not stat.clear else ""}
+    row = {
+        "opco": "",
+        "share": "",
+        "ambiguous": "0",
+        "method": "none",
+        "establishments": str(stat.establishments) if stat else "",
+        "candidates": _candidates(stat) if stat and not stat.clear else "",
+    }
     if stat and stat.clear:
         return row | {"opco": stat.shares[0][0], "share": _fmt(stat.shares[0][1]), "method": "siro"}
     via = _follow(idcc, dares, siro)
@@ -169,8 +185,7 @@ def resolve_row(idcc: str, dares: dict, siro: dict[str, SiroStat], t2019: dict[s
         return row | {"opco": t2019[idcc], "ambiguous": ambiguous, "method": "table2019"}
     if stat:
         top = stat.shares[0]
-        return row | {"opco": top[0], "share": _fmt(top[1]), "ambiguous": "1",
-                      "method": "siro_majority"}
+        return row | {"opco": top[0], "share": _fmt(top[1]), "ambiguous": "1", "method": "siro_majority"}
     return row
 
 
@@ -179,8 +194,7 @@ def _fmt(share: float | None) -> str:
 
 
 def _candidates(stat: SiroStat) -> str:
-    return "|".join(f"{code}:{_fmt(share)}" if share is not None else code
-                    for code, share in stat.shares)
+    return "|".join(f"{code}:{_fmt(share)}" if share is not None else code for code, share in stat.shares)
 
 
 def assemble(dares: dict, siro: dict[str, SiroStat], t2019: dict[str, str]) -> list[dict]:
@@ -188,8 +202,15 @@ def assemble(dares: dict, siro: dict[str, SiroStat], t2019: dict[str, str]) -> l
     for idcc in sorted(set(dares) | set(siro) | set(t2019) | set(NO_AGREEMENT)):
         base = dares.get(idcc, {"title": "", "active": "", "successor": ""})
         if idcc in NO_AGREEMENT:
-            rows.append({**dict.fromkeys(FIELDS, ""), "idcc": idcc, "title": NO_AGREEMENT[idcc],
-                         "ambiguous": "0", "method": "no_agreement"})
+            rows.append(
+                {
+                    **dict.fromkeys(FIELDS, ""),
+                    "idcc": idcc,
+                    "title": NO_AGREEMENT[idcc],
+                    "ambiguous": "0",
+                    "method": "no_agreement",
+                }
+            )
             continue
         rows.append({"idcc": idcc, **base, **resolve_row(idcc, dares, siro, t2019)})
     return rows
@@ -207,10 +228,13 @@ def write_meta(args: argparse.Namespace, rows: list[dict]) -> None:
     siro_date = args.siro_date
     if not siro_date and args.siro_json:
         siro_date = json.loads(Path(args.siro_json).read_text(encoding="utf-8")).get("donnee_maj")
-    meta = {"siro_date": siro_date or "", "dares_edition": args.dares_edition,
-            "table2019": bool(args.table2019), "rows": len(rows)}
-    Path(args.out).with_name("idcc_opco_meta.json").write_text(
-        json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    meta = {
+        "siro_date": siro_date or "",
+        "dares_edition": args.dares_edition,
+        "table2019": bool(args.table2019),
+        "rows": len(rows),
+    }
+    Path(args.out).with_name("idcc_opco_meta.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,12 +5,13 @@
 The lead, the organisme (local sample profile) and "today" are fixed so the images only change
 when the templates or the layout do.
 """
+
 from __future__ import annotations
 
 import subprocess
 import sys
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,14 +24,27 @@ def sample_lead():  # type: ignore[no-untyped-def]
     from chalicelib.leads.model import Consent, Lead
     from chalicelib.opco import resolve_opco
 
-    now = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
     return Lead(
-        id="01jsample0000000000000abcd", created_at=now, updated_at=now, status="recu",
-        company_name="Atelier Numérique Dupont & Fils", siret="73282932000074", idcc="1486", naf="62.01Z",
-        headcount=8, first_name="Camille", last_name="Martin", email="camille.martin@atelier-dupont.example",
-        phone="06 12 34 56 78", trainings=("ia-generative-essentiels",), trainees=3, start_date=date(2027, 1, 18),
+        id="01jsample0000000000000abcd",
+        created_at=now,
+        updated_at=now,
+        status="recu",
+        company_name="Atelier Numérique Dupont & Fils",
+        siret="73282932000074",
+        idcc="1486",
+        naf="62.01Z",
+        headcount=8,
+        first_name="Camille",
+        last_name="Martin",
+        email="camille.martin@atelier-dupont.example",
+        phone="06 12 34 56 78",
+        trainings=("ia-generative-essentiels",),
+        trainees=3,
+        start_date=date(2027, 1, 18),
         consent=Consent(given_at=now, text_version="v1"),
-        opco=resolve_opco(idcc="1486", naf="62.01Z").model_dump(mode="json"))
+        opco=resolve_opco(idcc="1486", naf="62.01Z").model_dump(mode="json"),
+    )
 
 
 def sample_content():  # type: ignore[no-untyped-def]
@@ -53,8 +67,9 @@ def main() -> None:
             pdf = Path(tmp) / name
             pdf.write_bytes(body)
             stem = out / name.removesuffix(".pdf")
-            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-                           check=True)
+            subprocess.run(
+                ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)], check=True
+            )
             print(f"{stem}.png")
 
 

@@ -3,6 +3,7 @@
 Enough for the DARES "Suivi historique des conventions collectives" workbook: shared strings,
 inline strings, numbers. Formulas are read as their cached values.
 """
+
 from __future__ import annotations
 
 import posixpath

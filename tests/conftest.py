@@ -1,4 +1,5 @@
 """Shared fixtures: a valid submission, and the repository root on sys.path."""
+
 from __future__ import annotations
 
 import itertools

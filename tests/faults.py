@@ -11,19 +11,29 @@ storage run unchanged against a client that fails.
         ...
     assert fault.fired == 1
 """
+
 from __future__ import annotations
 
 import contextlib
 import uuid
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 _MARK = "injected_fault"
 
 
 class Fault:
-    def __init__(self, operation: str, code: str | None, *, status: int, times: int | None,
-                 when: Callable[[dict[str, Any]], bool] | None, raises: Exception | None,
-                 before: Callable[[dict[str, Any]], None] | None):
+    def __init__(
+        self,
+        operation: str,
+        code: str | None,
+        *,
+        status: int,
+        times: int | None,
+        when: Callable[[dict[str, Any]], bool] | None,
+        raises: Exception | None,
+        before: Callable[[dict[str, Any]], None] | None,
+    ):
         self.operation, self.code, self.status = operation, code, status
         self.times, self.when, self.raises, self.before = times, when, raises, before
         self.fired = 0
@@ -47,8 +57,10 @@ class Fault:
             raise self.raises
         from botocore.awsrequest import AWSResponse
 
-        parsed = {"Error": {"Code": self.code, "Message": "injected fault"},
-                  "ResponseMetadata": {"HTTPStatusCode": self.status}}
+        parsed = {
+            "Error": {"Code": self.code, "Message": "injected fault"},
+            "ResponseMetadata": {"HTTPStatusCode": self.status},
+        }
         return AWSResponse(None, self.status, {}, None), parsed
 
 
@@ -64,9 +76,17 @@ def _fresh_client(service: str) -> Any:
 
 
 @contextlib.contextmanager
-def inject(service: str, operation: str, code: str | None = None, *, status: int = 500, times: int | None = None,
-           when: Callable[[dict[str, Any]], bool] | None = None, raises: Exception | None = None,
-           before: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Fault]:
+def inject(
+    service: str,
+    operation: str,
+    code: str | None = None,
+    *,
+    status: int = 500,
+    times: int | None = None,
+    when: Callable[[dict[str, Any]], bool] | None = None,
+    raises: Exception | None = None,
+    before: Callable[[dict[str, Any]], None] | None = None,
+) -> Iterator[Fault]:
     """Make `service.operation` fail (AWS error `code`, or raise `raises`), or run `before` just
     ahead of it (to interleave another worker); at most `times` times, only when `when(params)`."""
     from chalicelib import aws
@@ -92,8 +112,9 @@ def inject(service: str, operation: str, code: str | None = None, *, status: int
 
 
 @contextlib.contextmanager
-def lose_answers(service: str, operation: str, *, times: int = 1,
-                 when: Callable[[bytes], bool] | None = None) -> Iterator[Fault]:
+def lose_answers(
+    service: str, operation: str, *, times: int = 1, when: Callable[[bytes], bool] | None = None
+) -> Iterator[Fault]:
     """The request reaches (moto's) AWS and is carried out, but its answer never comes back:
     a read timeout, inside botocore's retry loop (`before-send`), so the SDK retries it.
     `when` picks the requests by their body."""
@@ -108,7 +129,7 @@ def lose_answers(service: str, operation: str, *, times: int = 1,
 
     def send_then_drop(request: Any, event_name: str, **kwargs: Any) -> None:
         if fault.fired >= times or (when and not when(request.body or b"")):
-            return None
+            return
         fault.fired += 1
         botocore_stubber(event_name=event_name, request=request, **kwargs)  # carried out...
         raise ReadTimeoutError(endpoint_url=request.url)  # ...and the answer lost

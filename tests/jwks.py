@@ -1,11 +1,13 @@
 """A real JWKS over HTTP on a free local port, as Cognito serves its pool's public keys."""
+
 from __future__ import annotations
 
 import contextlib
 import json
 import threading
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Iterator
+from typing import Any
 
 import jwt
 

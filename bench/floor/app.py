@@ -1,5 +1,6 @@
 """The floor: a minimal Chalice app whose one route does what POST /leads must do at least
 (one DynamoDB put, one SQS send, with boto3). Our app is measured against it."""
+
 import json
 import os
 import uuid
@@ -21,7 +22,9 @@ def _client(name):
 def create_lead():
     body = app.current_request.json_body
     lead_id = str(uuid.uuid4())
-    _client("dynamodb").put_item(TableName=os.environ["TABLE_NAME"], Item={
-        "pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}, "data": {"S": json.dumps(body)}})
+    _client("dynamodb").put_item(
+        TableName=os.environ["TABLE_NAME"],
+        Item={"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}, "data": {"S": json.dumps(body)}},
+    )
     _client("sqs").send_message(QueueUrl=os.environ["JOBS_QUEUE_URL"], MessageBody=json.dumps({"lead_id": lead_id}))
     return {"lead_id": lead_id}

@@ -5,6 +5,7 @@ IDCC is filled from the registry's conventions (OPCO re-resolved, source "regist
 IDCC the registry contradicts is kept, with both shown to the consultant. The registry being down,
 slow or rate-limited never stops the pack: the lead says so.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -13,7 +14,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.company.registry import (
-    CompanyNotFound, CompanyRecord, RegistryClient, RegistryUnavailable, registry_client,
+    CompanyNotFound,
+    CompanyRecord,
+    RegistryClient,
+    RegistryUnavailable,
+    registry_client,
 )
 from chalicelib.config import settings
 from chalicelib.formats import fr_date
@@ -24,16 +29,21 @@ from chalicelib.opco import resolve_opco
 
 NOTES = {
     "ok": "Informations vérifiées dans l'annuaire des entreprises le {date}.",
-    "not_found": ("SIRET introuvable dans l'annuaire des entreprises le {date} (SIRET erroné ou "
-                  "entreprise non diffusible) : dossier établi sur les informations déclarées."),
-    "unavailable": ("Annuaire des entreprises indisponible le {date} : dossier établi sur les "
-                    "informations déclarées ; vérifiez l'IDCC et l'effectif avec le client."),
+    "not_found": (
+        "SIRET introuvable dans l'annuaire des entreprises le {date} (SIRET erroné ou "
+        "entreprise non diffusible) : dossier établi sur les informations déclarées."
+    ),
+    "unavailable": (
+        "Annuaire des entreprises indisponible le {date} : dossier établi sur les "
+        "informations déclarées ; vérifiez l'IDCC et l'effectif avec le client."
+    ),
     "disabled": "Consultation de l'annuaire des entreprises désactivée : informations déclarées seulement.",
 }
 
 
-def enrich_from_registry(lead: Lead, now: datetime, *, client: RegistryClient | None = None,
-                         store: RegistryStore | None = None) -> Lead:
+def enrich_from_registry(
+    lead: Lead, now: datetime, *, client: RegistryClient | None = None, store: RegistryStore | None = None
+) -> Lead:
     """The lead with what the registry says recorded on it and stored.
 
     Looked up once per lead: an answer (ok, not_found) is kept for later pack versions; an
@@ -47,13 +57,20 @@ def enrich_from_registry(lead: Lead, now: datetime, *, client: RegistryClient | 
         return _record(store, lead, _outcome("disabled", now, None), now)
     status, record = _lookup(lead.siret, now, client or registry_client(), store)
     enriched = _apply(lead, record) if record else lead
-    logger.info("registry lookup", extra={"registry_status": status, "source": enriched.opco.get("source"),
-                                          "idcc_agrees": (enriched.opco_check or {}).get("agrees")})
+    logger.info(
+        "registry lookup",
+        extra={
+            "registry_status": status,
+            "source": enriched.opco.get("source"),
+            "idcc_agrees": (enriched.opco_check or {}).get("agrees"),
+        },
+    )
     return _record(store, enriched, _outcome(status, now, record), now)
 
 
-def _lookup(siret: str, now: datetime, client: RegistryClient,
-            store: RegistryStore) -> tuple[str, CompanyRecord | None]:
+def _lookup(
+    siret: str, now: datetime, client: RegistryClient, store: RegistryStore
+) -> tuple[str, CompanyRecord | None]:
     siren = siret[:9]
     cached = store.cached_company(siren, now=now)
     # Cached per SIREN; another establishment of the same company is looked up afresh.
@@ -75,8 +92,12 @@ def _outcome(status: str, now: datetime, record: CompanyRecord | None) -> dict[s
     note = NOTES[status].format(date=fr_date(now))
     if record and not record.active:
         note += " Attention : l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client."
-    return {"status": status, "checked_at": now.isoformat(), "note": note,
-            "record": record.model_dump(mode="json") if record else None}
+    return {
+        "status": status,
+        "checked_at": now.isoformat(),
+        "note": note,
+        "record": record.model_dump(mode="json") if record else None,
+    }
 
 
 def _apply(lead: Lead, record: CompanyRecord) -> Lead:
@@ -96,10 +117,16 @@ def opco_check(lead: Lead, record: CompanyRecord) -> dict[str, Any] | None:
     # A replaced IDCC and its successor are the same convention for this purpose.
     seen = {lead.idcc, *(lead.opco.get("successor_chain") or [])}
     agrees = bool(seen & {*_normalized(record.liste_idcc), *registry_match.successor_chain})
-    registry = {"idcc": list(_normalized(record.liste_idcc)),
-                "opco": registry_match.opco.code if registry_match.opco else None}
-    return {"declared": declared, "registry": registry, "agrees": agrees,
-            "message": _check_message(declared, registry, agrees, registry_match)}
+    registry = {
+        "idcc": list(_normalized(record.liste_idcc)),
+        "opco": registry_match.opco.code if registry_match.opco else None,
+    }
+    return {
+        "declared": declared,
+        "registry": registry,
+        "agrees": agrees,
+        "message": _check_message(declared, registry, agrees, registry_match),
+    }
 
 
 def _normalized(codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -110,8 +137,10 @@ def _check_message(declared: dict[str, Any], registry: dict[str, Any], agrees: b
     listed = ", ".join(registry["idcc"])
     if agrees:
         return f"L'IDCC déclaré ({declared['idcc']}) figure dans l'annuaire des entreprises ({listed})."
-    text = (f"L'IDCC déclaré ({declared['idcc']}) diffère de celui de l'annuaire des entreprises ({listed}). "
-            "Le dossier suit l'IDCC déclaré ; vérifiez-le sur le bulletin de paie.")
+    text = (
+        f"L'IDCC déclaré ({declared['idcc']}) diffère de celui de l'annuaire des entreprises ({listed}). "
+        "Le dossier suit l'IDCC déclaré ; vérifiez-le sur le bulletin de paie."
+    )
     if registry["opco"] and registry["opco"] != declared["opco"]:
         name = match.opco.name if match.opco else registry["opco"]
         text += f" D'après l'annuaire, l'OPCO serait {name}."

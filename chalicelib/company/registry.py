@@ -4,6 +4,7 @@ Standard library only (urllib): the worker Lambda stays small. The API allows 7 
 and 30 per ASN (clouds share ASNs), answers 429 with Retry-After, and asks callers to identify
 themselves with an explicit User-Agent.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -14,7 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -28,11 +29,22 @@ MAX_RETRY_AFTER_S = 2.0
 
 # INSEE "tranche d'effectif salarié" codes (Sirene), with their French labels.
 HEADCOUNT_BRACKETS: dict[str, str] = {
-    "NN": "Unité non employeuse", "00": "0 salarié", "01": "1 ou 2 salariés", "02": "3 à 5 salariés",
-    "03": "6 à 9 salariés", "11": "10 à 19 salariés", "12": "20 à 49 salariés", "21": "50 à 99 salariés",
-    "22": "100 à 199 salariés", "31": "200 à 249 salariés", "32": "250 à 499 salariés",
-    "41": "500 à 999 salariés", "42": "1\u202f000 à 1\u202f999 salariés", "51": "2\u202f000 à 4\u202f999 salariés",
-    "52": "5\u202f000 à 9\u202f999 salariés", "53": "10\u202f000 salariés et plus",
+    "NN": "Unité non employeuse",
+    "00": "0 salarié",
+    "01": "1 ou 2 salariés",
+    "02": "3 à 5 salariés",
+    "03": "6 à 9 salariés",
+    "11": "10 à 19 salariés",
+    "12": "20 à 49 salariés",
+    "21": "50 à 99 salariés",
+    "22": "100 à 199 salariés",
+    "31": "200 à 249 salariés",
+    "32": "250 à 499 salariés",
+    "41": "500 à 999 salariés",
+    "42": "1\u202f000 à 1\u202f999 salariés",
+    "51": "2\u202f000 à 4\u202f999 salariés",
+    "52": "5\u202f000 à 9\u202f999 salariés",
+    "53": "10\u202f000 salariés et plus",
 }
 
 
@@ -55,6 +67,7 @@ class CompanyNotFound(RegistryError):
 
 class CompanyRecord(BaseModel):
     """What the registry says about a company (and the asked establishment, when it was a SIRET)."""
+
     model_config = ConfigDict(frozen=True)
 
     siren: str
@@ -95,12 +108,17 @@ def record_from_payload(payload: dict[str, Any], identifier: str, *, fetched_at:
     naf = result.get("activite_principale") or siege.get("activite_principale")
     bracket = result.get("tranche_effectif_salarie")
     return CompanyRecord(
-        siren=siren, siret=(etab or {}).get("siret"), name=result.get("nom_complet") or "",
-        naf=naf, naf_label=naf_label(naf), headcount_bracket=bracket,
+        siren=siren,
+        siret=(etab or {}).get("siret"),
+        name=result.get("nom_complet") or "",
+        naf=naf,
+        naf_label=naf_label(naf),
+        headcount_bracket=bracket,
         headcount_label=HEADCOUNT_BRACKETS.get(bracket or ""),
         headcount_year=result.get("annee_tranche_effectif_salarie"),
         liste_idcc=tuple((etab or {}).get("liste_idcc") or ()) or company_idcc,
-        liste_idcc_entreprise=company_idcc, etat_administratif=result.get("etat_administratif"),
+        liste_idcc_entreprise=company_idcc,
+        etat_administratif=result.get("etat_administratif"),
         fetched_at=fetched_at,
     )
 
@@ -121,8 +139,16 @@ def _retry_after_s(raw: str | None, now: float) -> float | None:
 class RegistryClient:
     """GET {base_url}/search?q=<siret|siren>; one short retry on 429 if the time budget allows."""
 
-    def __init__(self, base_url: str, *, timeout_s: float, contact: str, budget_s: float | None = None,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout_s: float,
+        contact: str,
+        budget_s: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self._base = base_url.rstrip("/")
         self._timeout = timeout_s
         self._ua = f"{PRODUCT} (+{contact})" if contact else PRODUCT
@@ -151,7 +177,7 @@ class RegistryClient:
             self._sleep(wait)
             payload = self._get(ident)
         try:
-            return record_from_payload(payload, ident, fetched_at=datetime.now(timezone.utc))
+            return record_from_payload(payload, ident, fetched_at=datetime.now(UTC))
         except (ValidationError, AttributeError, TypeError) as exc:
             raise RegistryUnavailable("invalid_payload") from exc
 
@@ -163,7 +189,7 @@ class RegistryClient:
                 body = resp.read()
         except urllib.error.HTTPError as exc:
             raise self._http_error(exc) from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise RegistryUnavailable("timeout") from exc
         except urllib.error.URLError as exc:
             timed_out = isinstance(exc.reason, (TimeoutError, socket.timeout))
@@ -192,5 +218,6 @@ def registry_client() -> RegistryClient:
     from chalicelib.config import settings
 
     cfg = settings()
-    return RegistryClient(cfg.registry_url, timeout_s=cfg.registry_timeout_s,
-                          contact=cfg.registry_contact or cfg.sender_email)
+    return RegistryClient(
+        cfg.registry_url, timeout_s=cfg.registry_timeout_s, contact=cfg.registry_contact or cfg.sender_email
+    )

@@ -1,9 +1,11 @@
 """The consultants' JSON API under /consultants/api (Authorization: Bearer <Cognito ID token>)."""
+
 from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalice import Blueprint, Response
 
@@ -24,6 +26,7 @@ def _error(field: str, message: str, status: int) -> Response:
 
 def answers(view: Callable[..., Response]) -> Callable[..., Response]:
     """Map domain errors to HTTP, in one place."""
+
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         try:
@@ -40,6 +43,7 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
             return _error(exc.field, exc.message, 400)
         except EditConflict:
             return _error("rev", "La fiche a été modifiée entre-temps : rechargez-la puis recommencez.", 409)
+
     return wrapper
 
 
@@ -64,8 +68,13 @@ def list_leads() -> Response:
     f = service.parse_filter(params)
     page = service.list_page(f, params.get("cursor"))
     today = service.now().date()
-    return json_response({"leads": [presenter.summary(lead, today) for lead in page.leads],
-                          "next_cursor": page.cursor, "filter": f.as_params()})
+    return json_response(
+        {
+            "leads": [presenter.summary(lead, today) for lead in page.leads],
+            "next_cursor": page.cursor,
+            "filter": f.as_params(),
+        }
+    )
 
 
 @bp.route(f"{API}/leads.csv", methods=["GET"], authorizer=consultant_api_auth)
@@ -76,9 +85,15 @@ def export_csv() -> Response:
 
 def csv_response(f: Any) -> Response:
     body = presenter.to_csv(service.export_leads(f), service.now().date())
-    return Response(body=body, status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": 'attachment; filename="demandes-formation.csv"'})
+    return Response(
+        body=body,
+        status_code=200,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Cache-Control": "no-store",
+            "Content-Disposition": 'attachment; filename="demandes-formation.csv"',
+        },
+    )
 
 
 @bp.route(f"{API}/leads/{{lead_id}}", methods=["GET"], authorizer=consultant_api_auth)
@@ -93,8 +108,14 @@ def lead_detail(lead_id: str) -> Response:
 @answers
 def edit_lead(lead_id: str) -> Response:
     lead = service.edit_dossier(lead_id, _body(), _who())
-    return json_response({"id": lead.id, "rev": lead.rev, "pack_requested": lead.pack_requested,
-                          "dossier": lead.dossier.model_dump(mode="json")})
+    return json_response(
+        {
+            "id": lead.id,
+            "rev": lead.rev,
+            "pack_requested": lead.pack_requested,
+            "dossier": lead.dossier.model_dump(mode="json"),
+        }
+    )
 
 
 @bp.route(f"{API}/leads/{{lead_id}}", methods=["DELETE"], authorizer=consultant_api_auth)
@@ -107,8 +128,9 @@ def erase_lead(lead_id: str) -> Response:
 @answers
 def change_status(lead_id: str) -> Response:
     lead = service.change_status(lead_id, _body(), _who())
-    return json_response({"id": lead.id, "rev": lead.rev, "status": lead.status.value,
-                          "tracking": lead.tracking.model_dump(mode="json")})
+    return json_response(
+        {"id": lead.id, "rev": lead.rev, "status": lead.status.value, "tracking": lead.tracking.model_dump(mode="json")}
+    )
 
 
 @bp.route(f"{API}/leads/{{lead_id}}/dossier", methods=["GET"], authorizer=consultant_api_auth)
@@ -117,9 +139,13 @@ def dossier(lead_id: str) -> Response:
     """The last pack's documents; each download link is a recorded, short-lived presigned URL."""
     lead = leads_store().get(lead_id)
     docs = sorted(lead.pack.keys) if lead.pack else []
-    return json_response({"version": lead.pack.version if lead.pack else None,
-                          "pack_requested": lead.pack_requested,
-                          "documents": [{"name": n, "href": f"{API}/leads/{lead_id}/dossier/{n}"} for n in docs]})
+    return json_response(
+        {
+            "version": lead.pack.version if lead.pack else None,
+            "pack_requested": lead.pack_requested,
+            "documents": [{"name": n, "href": f"{API}/leads/{lead_id}/dossier/{n}"} for n in docs],
+        }
+    )
 
 
 @bp.route(f"{API}/leads/{{lead_id}}/dossier/{{name}}", methods=["GET"], authorizer=consultant_api_auth)

@@ -1,4 +1,5 @@
 """Consultant edits of the dossier fields, from JSON or a page form, with French errors. Pure."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -93,18 +94,27 @@ def _text(limit: int) -> Any:
         if len(text) > limit:
             raise ValueError(f"{limit} caractères au plus.")
         return text
+
     return parse
 
 
-PARSERS = {"trainings": _trainings, "trainees": _trainees, "start_date": _date, "end_date": _date,
-           "price_ht": _price, "modality": _modality, "place": _text(200), "subrogation": _flag,
-           "notes": _text(2000)}
+PARSERS = {
+    "trainings": _trainings,
+    "trainees": _trainees,
+    "start_date": _date,
+    "end_date": _date,
+    "price_ht": _price,
+    "modality": _modality,
+    "place": _text(200),
+    "subrogation": _flag,
+    "notes": _text(2000),
+}
 
 
 def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
     """Fields present in `data` replace the current ones (blank = back to the lead's value)."""
     unknown = sorted(set(data) - set(EDITABLE) - {"rev", "csrf"})
-    errors: dict[str, str] = {name: "Champ non modifiable." for name in unknown}
+    errors: dict[str, str] = dict.fromkeys(unknown, "Champ non modifiable.")
     updates: dict[str, Any] = {}
     for name in EDITABLE:
         if name not in data:

@@ -3,9 +3,10 @@
 The messages carry what a consultant needs to act (OPCO, training, trainees, dates, a link to the
 lead) and no contact details: names, e-mail addresses and phones stay behind the sign-in.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalice import Blueprint, Cron
@@ -36,9 +37,13 @@ class Notifier:
             logger.warning("notification skipped: SENDER_EMAIL or NOTIFY_EMAIL unset")
             return None
         resp = self._ses.send_email(
-            Source=self._sender, Destination={"ToAddresses": [self._recipient]},
-            Message={"Subject": {"Data": subject, "Charset": "UTF-8"},
-                     "Body": {"Text": {"Data": body, "Charset": "UTF-8"}}})
+            Source=self._sender,
+            Destination={"ToAddresses": [self._recipient]},
+            Message={
+                "Subject": {"Data": subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+            },
+        )
         return resp["MessageId"]
 
 
@@ -61,13 +66,15 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
     opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
     subject = f"Nouvelle demande de formation — {opco} — {e['trainees']} stagiaire(s)"
     lines = [
-        "Une nouvelle demande est arrivée et son dossier est prêt à relire.", "",
+        "Une nouvelle demande est arrivée et son dossier est prêt à relire.",
+        "",
         f"OPCO : {opco}",
         f"Formation(s) : {', '.join(t.title for t in e['trainings']) or 'à préciser'}",
         f"Stagiaires : {e['trainees']}",
         f"Début souhaité : {fr_date(e['start_date'])}",
         f"Dépôt de la demande avant le : {fr_date(dl.deposit_before)}" + (" (EN RETARD)" if dl.late else ""),
-        "", f"Ouvrir le dossier : {lead_url(lead.id)}",
+        "",
+        f"Ouvrir le dossier : {lead_url(lead.id)}",
     ]
     return subject, "\n".join(lines)
 
@@ -100,7 +107,9 @@ def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Le
 
 
 def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
-    subject = f"Échéances OPCO : {len(leads)} dossier(s) à déposer d'ici le {fr_date(today + timedelta(days=DIGEST_DAYS))}"
+    subject = (
+        f"Échéances OPCO : {len(leads)} dossier(s) à déposer d'ici le {fr_date(today + timedelta(days=DIGEST_DAYS))}"
+    )
     lines = ["Dossiers dont la demande de prise en charge doit être déposée dans les 7 jours :", ""]
     for lead in leads:
         opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
@@ -111,7 +120,7 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
 
 @bp.schedule(Cron(0, 6, "*", "*", "?", "*"))
 def deadline_digest(event: Any) -> dict[str, int]:
-    return send_digest(today=datetime.now(timezone.utc).date())
+    return send_digest(today=datetime.now(UTC).date())
 
 
 def send_digest(*, today: date) -> dict[str, int]:

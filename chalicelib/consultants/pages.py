@@ -5,10 +5,12 @@ stage). CSRF: SameSite=Strict keeps the cookie off cross-site requests, and the 
 (auth.consultant_gate) also refuses any cookie-authenticated POST whose Origin/Referer is not
 this site, so no form token is needed.
 """
+
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from chalice import Blueprint, NotFoundError, Response
@@ -17,8 +19,13 @@ from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.config import settings
 from chalicelib.consultants import presenter, service
 from chalicelib.consultants.api import csv_response
-from chalicelib.consultants.auth import (cleared_cookie, current_consultant, issue_local_token,
-                                         local_signing_enabled, session_cookie)
+from chalicelib.consultants.auth import (
+    cleared_cookie,
+    current_consultant,
+    issue_local_token,
+    local_signing_enabled,
+    session_cookie,
+)
 from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.http import FORM, html_response, redirect
@@ -38,10 +45,15 @@ def _opcos() -> dict[str, str]:
 
 def _page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
     context.setdefault("who", _who_or_none())
-    return html_response(render_page(f"consultants/{name}", status_labels=STATUS_LABELS, **context), status,
-                         headers={"Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
-                                  "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-                                  **(headers or {})})
+    return html_response(
+        render_page(f"consultants/{name}", status_labels=STATUS_LABELS, **context),
+        status,
+        headers={
+            "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
+            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
+            **(headers or {}),
+        },
+    )
 
 
 def _who_or_none() -> Any:
@@ -62,6 +74,7 @@ def _first(data: dict[str, Any], name: str) -> str:
 
 
 # --- sign-in ------------------------------------------------------------------------------
+
 
 @bp.route(f"{BASE}/connexion", methods=["GET"])
 def sign_in() -> Response:
@@ -88,17 +101,24 @@ def dev_sign_in() -> Response:
         return _page("dev_signin.html", 422, who=None, error="Indiquez une adresse e-mail.", email=email)
     max_age = settings().session_max_age_s
     token = issue_local_token(email, lifetime_s=max_age)
-    return Response(body="", status_code=303, headers={
-        "Location": BASE, "Set-Cookie": session_cookie(token, max_age=max_age), "Cache-Control": "no-store"})
+    return Response(
+        body="",
+        status_code=303,
+        headers={"Location": BASE, "Set-Cookie": session_cookie(token, max_age=max_age), "Cache-Control": "no-store"},
+    )
 
 
 @bp.route(f"{BASE}/deconnexion", methods=["POST"], content_types=[FORM])
 def sign_out() -> Response:
-    return Response(body="", status_code=303, headers={
-        "Location": f"{BASE}/connexion", "Set-Cookie": cleared_cookie(), "Cache-Control": "no-store"})
+    return Response(
+        body="",
+        status_code=303,
+        headers={"Location": f"{BASE}/connexion", "Set-Cookie": cleared_cookie(), "Cache-Control": "no-store"},
+    )
 
 
 # --- leads --------------------------------------------------------------------------------
+
 
 @bp.route(BASE, methods=["GET"])
 def lead_list() -> Response:
@@ -107,13 +127,29 @@ def lead_list() -> Response:
         f = service.parse_filter(params)
         page = service.list_page(f, params.get("cursor"))
     except service.BadRequest as exc:
-        return _page("list.html", 400, rows=[], filter=service.parse_filter({}), params={}, error=exc.message,
-                     opcos=_opcos(), next_url=None)
+        return _page(
+            "list.html",
+            400,
+            rows=[],
+            filter=service.parse_filter({}),
+            params={},
+            error=exc.message,
+            opcos=_opcos(),
+            next_url=None,
+        )
     today = service.now().date()
     next_url = f"{BASE}?{urlencode({**f.as_params(), 'cursor': page.cursor})}" if page.cursor else None
-    return _page("list.html", rows=[presenter.summary(lead, today) for lead in page.leads], filter=f,
-                 params=f.as_params(), opcos=_opcos(), next_url=next_url, error=None,
-                 export_url=f"{BASE}/leads.csv?{urlencode(f.as_params())}", first_page=not params.get("cursor"))
+    return _page(
+        "list.html",
+        rows=[presenter.summary(lead, today) for lead in page.leads],
+        filter=f,
+        params=f.as_params(),
+        opcos=_opcos(),
+        next_url=next_url,
+        error=None,
+        export_url=f"{BASE}/leads.csv?{urlencode(f.as_params())}",
+        first_page=not params.get("cursor"),
+    )
 
 
 @bp.route(f"{BASE}/leads.csv", methods=["GET"])
@@ -132,13 +168,23 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
         return _page("missing.html", 404)
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     ok = (bp.current_request.query_params or {}).get("ok")
-    return _page("detail.html", status, lead=lead, view=view, eff=presenter.effective(lead), ok=ok,
-                 trainings=catalogue().trainings, modalities=MODALITY_LABELS, errors=extra.pop("errors", {}),
-                 **extra)
+    return _page(
+        "detail.html",
+        status,
+        lead=lead,
+        view=view,
+        eff=presenter.effective(lead),
+        ok=ok,
+        trainings=catalogue().trainings,
+        modalities=MODALITY_LABELS,
+        errors=extra.pop("errors", {}),
+        **extra,
+    )
 
 
 def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
     """Re-render the detail page with French messages instead of a bare error."""
+
     @functools.wraps(view)
     def wrapper(lead_id: str) -> Response:
         try:
@@ -150,8 +196,10 @@ def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
         except (TransitionRefused, service.BadRequest) as exc:
             return _detail(lead_id, 422, errors={exc.field: exc.message}, status_error=exc.message)
         except EditConflict:
-            return _detail(lead_id, 409, errors={"rev": "La fiche a été modifiée entre-temps : "
-                                                        "vérifiez-la puis recommencez."})
+            return _detail(
+                lead_id, 409, errors={"rev": "La fiche a été modifiée entre-temps : vérifiez-la puis recommencez."}
+            )
+
     return wrapper
 
 
@@ -192,4 +240,3 @@ def download(lead_id: str, name: str) -> Response:
     except (LeadNotFound, service.DocumentNotFound):
         return _page("missing.html", 404)
     return redirect(url)
-

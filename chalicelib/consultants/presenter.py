@@ -1,11 +1,13 @@
 """What consultants see of a lead: effective dossier values, deadline, estimate, CSV rows. Pure."""
+
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timezone
+from collections.abc import Iterable
+from datetime import UTC, date
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.consultants.workflow import allowed_next, label
@@ -14,9 +16,13 @@ from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.opco import estimate_funding, filing_deadline
 
 EVENT_LABELS = {
-    "lead_recu": "Demande reçue", "dossier_genere": "Dossier généré", "dossier_modifie": "Dossier modifié",
-    "statut_modifie": "Statut modifié", "telechargement": "Document téléchargé",
-    "registre_consulte": "Annuaire des entreprises consulté", "lead_resoumis": "Demande renvoyée par le client",
+    "lead_recu": "Demande reçue",
+    "dossier_genere": "Dossier généré",
+    "dossier_modifie": "Dossier modifié",
+    "statut_modifie": "Statut modifié",
+    "telechargement": "Document téléchargé",
+    "registre_consulte": "Annuaire des entreprises consulté",
+    "lead_resoumis": "Demande renvoyée par le client",
 }
 # Statuses for which the filing deadline still matters (not yet filed, not closed).
 BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
@@ -28,11 +34,19 @@ def effective(lead: Lead) -> dict[str, Any]:
     trainings = [t for t in (catalogue().get(i) for i in (d.trainings or lead.trainings)) if t]
     price = d.price_ht if d.price_ht is not None else sum((t.price_group_ht for t in trainings), Decimal(0))
     modality = d.modality or (trainings[0].modality if trainings else "presentiel")
-    return {"trainings": trainings, "trainees": d.trainees or lead.trainees,
-            "start_date": d.start_date or lead.start_date, "end_date": d.end_date, "price_ht": price,
-            "modality": modality, "modality_label": MODALITY_LABELS.get(modality, modality),
-            "hours": sum((t.hours for t in trainings), Decimal(0)), "place": d.place,
-            "subrogation": d.subrogation, "notes": d.notes}
+    return {
+        "trainings": trainings,
+        "trainees": d.trainees or lead.trainees,
+        "start_date": d.start_date or lead.start_date,
+        "end_date": d.end_date,
+        "price_ht": price,
+        "modality": modality,
+        "modality_label": MODALITY_LABELS.get(modality, modality),
+        "hours": sum((t.hours for t in trainings), Decimal(0)),
+        "place": d.place,
+        "subrogation": d.subrogation,
+        "notes": d.notes,
+    }
 
 
 def deadline(lead: Lead, today: date) -> Any:
@@ -44,9 +58,17 @@ def estimate(lead: Lead, today: date) -> Any:
     if not e["trainings"] or e["hours"] <= 0:
         return None
     modality = "distanciel" if e["modality"] == "elearning" else e["modality"]
-    return estimate_funding(opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount,
-                            trainees=e["trainees"], hours=float(e["hours"]), price_ht=e["price_ht"],
-                            modality=modality, start_date=e["start_date"], today=today)
+    return estimate_funding(
+        opco_code=lead.opco_code,
+        idcc=lead.idcc,
+        headcount=lead.headcount,
+        trainees=e["trainees"],
+        hours=float(e["hours"]),
+        price_ht=e["price_ht"],
+        modality=modality,
+        start_date=e["start_date"],
+        today=today,
+    )
 
 
 def is_late(lead: Lead, today: date) -> bool:
@@ -57,12 +79,19 @@ def summary(lead: Lead, today: date) -> dict[str, Any]:
     """One row of the list (JSON and page)."""
     dl = deadline(lead, today)
     ref = lead.opco.get("opco") or {}
-    return {"id": lead.id, "created_at": lead.created_at.isoformat(), "status": lead.status.value,
-            "status_label": label(lead.status), "company_name": lead.company_name, "siret": lead.siret,
-            "opco": {"code": ref.get("code"), "name": ref.get("name")}, "trainees": effective(lead)["trainees"],
-            "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
-            "late": lead.status in BEFORE_FILING and bool(dl.late),
-            "pack_version": lead.pack.version if lead.pack else None}
+    return {
+        "id": lead.id,
+        "created_at": lead.created_at.isoformat(),
+        "status": lead.status.value,
+        "status_label": label(lead.status),
+        "company_name": lead.company_name,
+        "siret": lead.siret,
+        "opco": {"code": ref.get("code"), "name": ref.get("name")},
+        "trainees": effective(lead)["trainees"],
+        "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
+        "late": lead.status in BEFORE_FILING and bool(dl.late),
+        "pack_version": lead.pack.version if lead.pack else None,
+    }
 
 
 def detail(lead: Lead, events: list[dict[str, Any]], today: date) -> dict[str, Any]:
@@ -84,8 +113,16 @@ def history(lead: Lead, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not any(e["kind"] == "lead_recu" for e in events):  # leads stored before arrival was derived
         events = [arrival(lead, events), *events]
     rows = sorted(events, key=lambda e: e["sk"])
-    return [{"at": e["at"], "kind": e["kind"], "label": EVENT_LABELS.get(e["kind"], e["kind"]),
-             "actor": e.get("actor", "systeme"), "text": describe(e)} for e in rows]
+    return [
+        {
+            "at": e["at"],
+            "kind": e["kind"],
+            "label": EVENT_LABELS.get(e["kind"], e["kind"]),
+            "actor": e.get("actor", "systeme"),
+            "text": describe(e),
+        }
+        for e in rows
+    ]
 
 
 def arrival(lead: Lead, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -95,9 +132,14 @@ def arrival(lead: Lead, events: list[dict[str, Any]]) -> dict[str, Any]:
     changes = sorted((e for e in events if e["kind"] == "statut_modifie"), key=lambda e: e["sk"])
     spam = LeadStatus.spam.value
     was_spam = changes[0]["details"].get("de") == spam if changes else lead.status == LeadStatus.spam
-    at = lead.created_at.astimezone(timezone.utc).isoformat()
-    return {"sk": f"EVENT#{at}", "kind": "lead_recu", "at": at, "actor": "systeme",
-            "details": {"status": spam if was_spam else LeadStatus.recu.value}}
+    at = lead.created_at.astimezone(UTC).isoformat()
+    return {
+        "sk": f"EVENT#{at}",
+        "kind": "lead_recu",
+        "at": at,
+        "actor": "systeme",
+        "details": {"status": spam if was_spam else LeadStatus.recu.value},
+    }
 
 
 def describe(event: dict[str, Any]) -> str:
@@ -122,9 +164,24 @@ def describe(event: dict[str, Any]) -> str:
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-CSV_COLUMNS = ("Référence", "Reçue le", "Statut", "OPCO", "Entreprise", "SIRET", "Contact", "E-mail", "Téléphone",
-               "Formations", "Stagiaires", "Début", "Dépôt avant le", "En retard", "N° dossier OPCO",
-               "Montant accordé")
+CSV_COLUMNS = (
+    "Référence",
+    "Reçue le",
+    "Statut",
+    "OPCO",
+    "Entreprise",
+    "SIRET",
+    "Contact",
+    "E-mail",
+    "Téléphone",
+    "Formations",
+    "Stagiaires",
+    "Début",
+    "Dépôt avant le",
+    "En retard",
+    "N° dossier OPCO",
+    "Montant accordé",
+)
 
 
 def safe_cell(value: Any) -> str:
@@ -135,11 +192,24 @@ def safe_cell(value: Any) -> str:
 
 def csv_row(lead: Lead, today: date) -> list[str]:
     e, dl, t = effective(lead), deadline(lead, today), lead.tracking
-    cells = [lead.id, fr_date(lead.created_at, ""), label(lead.status), (lead.opco.get("opco") or {}).get("name"),
-             lead.company_name, lead.siret, f"{lead.first_name} {lead.last_name}", lead.email, lead.phone,
-             " + ".join(x.title for x in e["trainings"]), e["trainees"], fr_date(e["start_date"], ""),
-             fr_date(dl.deposit_before, ""), "oui" if is_late(lead, today) else "non", t.opco_file_number,
-             fr_money(t.amount_granted, "")]
+    cells = [
+        lead.id,
+        fr_date(lead.created_at, ""),
+        label(lead.status),
+        (lead.opco.get("opco") or {}).get("name"),
+        lead.company_name,
+        lead.siret,
+        f"{lead.first_name} {lead.last_name}",
+        lead.email,
+        lead.phone,
+        " + ".join(x.title for x in e["trainings"]),
+        e["trainees"],
+        fr_date(e["start_date"], ""),
+        fr_date(dl.deposit_before, ""),
+        "oui" if is_late(lead, today) else "non",
+        t.opco_file_number,
+        fr_money(t.amount_granted, ""),
+    ]
     return [safe_cell(c) for c in cells]
 
 

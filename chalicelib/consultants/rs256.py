@@ -6,6 +6,7 @@ public keys read from a JWKS: one modular exponentiation and a constant-time com
 expected EMSA-PKCS1-v1_5 encoding. Verification handles no secret, so pure Python is enough.
 Signing (the local stage's dev sign-in, the tests) stays with `cryptography`, a dev dependency.
 """
+
 from __future__ import annotations
 
 import base64

@@ -2,10 +2,12 @@
 
 Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs).
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from typing import Any
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
@@ -32,7 +34,7 @@ class DocumentNotFound(Exception):
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _param(params: dict[str, Any], name: str) -> str | None:
@@ -105,8 +107,9 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
         return lead
-    updated = store.update_dossier(lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label,
-                                   now=now(), changed=changed)
+    updated = store.update_dossier(
+        lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now(), changed=changed
+    )
     try:
         dossier_jobs().send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
@@ -125,8 +128,15 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
         details["montant"] = str(change.amount_granted)
     if change.opco_file_number:
         details["numero_dossier_opco"] = change.opco_file_number
-    return store.change_status(lead_id, change.status, tracking, expected_rev=parse_rev(data.get("rev")),
-                               actor=who.label, now=now(), details=details)
+    return store.change_status(
+        lead_id,
+        change.status,
+        tracking,
+        expected_rev=parse_rev(data.get("rev")),
+        actor=who.label,
+        now=now(),
+        details=details,
+    )
 
 
 def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
@@ -139,24 +149,30 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
     expires = min(settings().presign_expiry_s, 900)
-    url = dossier_storage().presigned_url(lead.pack.keys[name], expires_s=expires,
-                                          filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}")
-    store.record_event(lead_id, "telechargement", actor=who.label, now=now(),
-                       details={"fichier": name, "version": lead.pack.version, "sub": who.sub})
+    url = dossier_storage().presigned_url(
+        lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
+    )
+    store.record_event(
+        lead_id,
+        "telechargement",
+        actor=who.label,
+        now=now(),
+        details={"fichier": name, "version": lead.pack.version, "sub": who.sub},
+    )
     return url, expires
 
 
 def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
     """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records."""
-    from chalicelib.dossier.storage import dossier_storage
-
     from chalicelib.config import settings
+    from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
 
     store = leads_store()
     lead = store.get(lead_id)
-    fingerprint = submission_fingerprint(settings().form_token_secret, siret=lead.siret, email=lead.email,
-                                         trainings=lead.trainings)
+    fingerprint = submission_fingerprint(
+        settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
+    )
     objects = dossier_storage().erase_lead(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})

@@ -4,6 +4,7 @@ recu -> dossier_pret are set by the worker; consultants move a lead along
 envoye_client -> demande_deposee -> accord | accord_partiel | refus -> formation_realisee,
 or close it (abandonne) at any point. Spam stays apart.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -65,8 +66,9 @@ def check_transition(current: LeadStatus, target: LeadStatus) -> None:
     if target == S.spam:
         raise TransitionRefused("Le statut « Indésirable » est réservé au filtre anti-spam.")
     if target in AUTOMATIC:
-        raise TransitionRefused("Les statuts « Reçu » et « Dossier prêt » sont posés automatiquement "
-                                "à la génération du dossier.")
+        raise TransitionRefused(
+            "Les statuts « Reçu » et « Dossier prêt » sont posés automatiquement à la génération du dossier."
+        )
     if current in CLOSED:
         raise TransitionRefused(f"Le dossier est clos (« {label(current)} ») : son statut ne change plus.")
     if target in NEXT[current]:
@@ -78,11 +80,9 @@ def _reason(current: LeadStatus, target: LeadStatus) -> str:
     if current == S.recu:
         return "Le dossier n'est pas encore généré : attendez le statut « Dossier prêt »."
     if target in DECISIONS:
-        return ("La décision de l'OPCO (accord, accord partiel ou refus) suppose une demande "
-                "déposée à l'OPCO.")
+        return "La décision de l'OPCO (accord, accord partiel ou refus) suppose une demande déposée à l'OPCO."
     if target == S.formation_realisee:
-        return ("La formation ne peut être déclarée réalisée qu'après un accord (total ou partiel) "
-                "de l'OPCO.")
+        return "La formation ne peut être déclarée réalisée qu'après un accord (total ou partiel) de l'OPCO."
     if target == S.demande_deposee:
         return "Le dossier doit d'abord être envoyé au client pour signature."
     choices = ", ".join(f"« {label(s)} »" for s in allowed_next(current))
@@ -115,6 +115,7 @@ def apply_change(current: LeadStatus, tracking: Tracking, change: StatusChange, 
 
 def parse_change(data: dict[str, Any]) -> StatusChange:
     """A status change from JSON or a page form (strings); raise TransitionRefused in French."""
+
     def text(name: str, limit: int) -> str | None:
         value = data.get(name)
         if isinstance(value, list):
@@ -134,8 +135,13 @@ def parse_change(data: dict[str, Any]) -> StatusChange:
         on_date = date.fromisoformat(on) if on else None
     except ValueError:
         raise TransitionRefused("Date invalide (format attendu : AAAA-MM-JJ).", field="on") from None
-    return StatusChange(status=status, on=on_date, amount_granted=parse_amount(text("amount_granted", 20)),
-                        opco_file_number=text("opco_file_number", 60), reason=text("reason", 300))
+    return StatusChange(
+        status=status,
+        on=on_date,
+        amount_granted=parse_amount(text("amount_granted", 20)),
+        opco_file_number=text("opco_file_number", 60),
+        reason=text("reason", 300),
+    )
 
 
 def parse_amount(value: str | None, field: str = "amount_granted") -> Decimal | None:

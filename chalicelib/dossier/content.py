@@ -1,4 +1,5 @@
 """What the pack says, worked out from a lead: pure, no I/O, no clock (`today` is passed in)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -72,29 +73,54 @@ class DossierContent(BaseModel):
         """The OPCO portal's fields, for machines (the fiche OPCO prints the same values)."""
         a, c, o = self.action, self.client, self.organisme
         return {
-            "lead_id": self.lead_id, "pack_version": self.version, "reference": self.reference,
+            "lead_id": self.lead_id,
+            "pack_version": self.version,
+            "reference": self.reference,
             "issued_on": self.issued_on.isoformat(),
-            "opco": {"code": (self.opco.get("opco") or {}).get("code"), "name": self.opco_name,
-                     "portal": self.portal_name, "portal_url": self.portal_url,
-                     "confidence": self.opco.get("confidence"), "source": self.opco.get("source")},
-            "entreprise": {"raison_sociale": c.company_name, "siret": c.siret, "idcc": c.idcc, "naf": c.naf,
-                           "effectif": c.headcount},
-            "action": {"intitule": " + ".join(t.title for t in a.trainings),
-                       "formations": [t.id for t in a.trainings],
-                       "date_debut": _iso(a.start_date), "date_fin": _iso(a.end_date),
-                       "duree_heures_par_stagiaire": str(a.hours), "nombre_stagiaires": a.trainees,
-                       "modalite": a.modality, "lieu": a.place},
-            "cout": {"pedagogique_ht": str(self.quote.total_ht), "tva": str(self.quote.vat_amount),
-                     "ttc": str(self.quote.total_ttc), "exoneration_tva": self.quote.vat_exempt,
-                     "par_heure_stagiaire_ht": _str(self.cost_per_trainee_hour_ht)},
-            "organisme": {"raison_sociale": o.name, "siret": o.siret, "nda": o.nda,
-                          "qualiopi": o.qualiopi.certificate},
+            "opco": {
+                "code": (self.opco.get("opco") or {}).get("code"),
+                "name": self.opco_name,
+                "portal": self.portal_name,
+                "portal_url": self.portal_url,
+                "confidence": self.opco.get("confidence"),
+                "source": self.opco.get("source"),
+            },
+            "entreprise": {
+                "raison_sociale": c.company_name,
+                "siret": c.siret,
+                "idcc": c.idcc,
+                "naf": c.naf,
+                "effectif": c.headcount,
+            },
+            "action": {
+                "intitule": " + ".join(t.title for t in a.trainings),
+                "formations": [t.id for t in a.trainings],
+                "date_debut": _iso(a.start_date),
+                "date_fin": _iso(a.end_date),
+                "duree_heures_par_stagiaire": str(a.hours),
+                "nombre_stagiaires": a.trainees,
+                "modalite": a.modality,
+                "lieu": a.place,
+            },
+            "cout": {
+                "pedagogique_ht": str(self.quote.total_ht),
+                "tva": str(self.quote.vat_amount),
+                "ttc": str(self.quote.total_ttc),
+                "exoneration_tva": self.quote.vat_exempt,
+                "par_heure_stagiaire_ht": _str(self.cost_per_trainee_hour_ht),
+            },
+            "organisme": {"raison_sociale": o.name, "siret": o.siret, "nda": o.nda, "qualiopi": o.qualiopi.certificate},
             "subrogation": a.subrogation,
-            "estimation": None if self.estimate is None else {
-                "montant_min": _str(self.estimate.amount_min), "montant_max": _str(self.estimate.amount_max),
+            "estimation": None
+            if self.estimate is None
+            else {
+                "montant_min": _str(self.estimate.amount_min),
+                "montant_max": _str(self.estimate.amount_max),
                 "reste_a_charge_min": _str(self.estimate.remaining_cost_min),
                 "reste_a_charge_max": _str(self.estimate.remaining_cost_max),
-                "regle": self.estimate.rule_applied, "confiance": self.estimate.confidence},
+                "regle": self.estimate.rule_applied,
+                "confiance": self.estimate.confidence,
+            },
             "echeance": {"a_deposer_avant": _iso(self.deadline.deposit_before), "en_retard": self.deadline.late},
         }
 
@@ -117,14 +143,31 @@ def _opco_profile(code: str | None) -> OpcoProfile | None:
 def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme) -> DossierContent:
     action = action_for_lead(lead)
     quote = build_quote(action, vat_exempt=organisme.vat.exempt, vat_rate=organisme.vat.rate)
-    client = Client(company_name=lead.company_name, siret=lead.siret, idcc=lead.idcc,
-                    idcc_label=lead.opco.get("idcc_label"), naf=lead.naf, headcount=lead.headcount,
-                    contact_name=f"{lead.first_name} {lead.last_name}", email=lead.email, phone=lead.phone)
+    client = Client(
+        company_name=lead.company_name,
+        siret=lead.siret,
+        idcc=lead.idcc,
+        idcc_label=lead.opco.get("idcc_label"),
+        naf=lead.naf,
+        headcount=lead.headcount,
+        contact_name=f"{lead.first_name} {lead.last_name}",
+        email=lead.email,
+        phone=lead.phone,
+    )
     return DossierContent(
-        lead_id=lead.id, version=version, issued_on=today,
+        lead_id=lead.id,
+        version=version,
+        issued_on=today,
         valid_until=today + timedelta(days=organisme.quote_validity_days),
-        catalogue_version=catalogue().version, organisme=organisme, client=client, action=action, quote=quote,
-        estimate=estimate_for(action, quote, opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount,
-                              today=today),
+        catalogue_version=catalogue().version,
+        organisme=organisme,
+        client=client,
+        action=action,
+        quote=quote,
+        estimate=estimate_for(
+            action, quote, opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount, today=today
+        ),
         deadline=filing_deadline(opco_code=lead.opco_code, start_date=action.start_date, today=today),
-        opco=lead.opco, opco_profile=_opco_profile(lead.opco_code))
+        opco=lead.opco,
+        opco_profile=_opco_profile(lead.opco_code),
+    )

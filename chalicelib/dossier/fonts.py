@@ -7,6 +7,7 @@ small files to the temp dir; documents then copy fpdf2's parsed font instead of 
 (font_prototypes). Characters outside that set (emoji, CJK...) are replaced before layout: a
 visitor's text can never crash a render. Worker only.
 """
+
 from __future__ import annotations
 
 import functools
@@ -58,8 +59,9 @@ def _font_files() -> dict[str, Path]:
         if not path.exists():
             # No OpenType layout (fpdf2 does no shaping here) and named glyphs: fpdf2 parses and
             # subsets the font again for every document, and these tables only slow that down.
-            options = subset.Options(layout_features=[], hinting=False, notdef_outline=True, name_IDs=["*"],
-                                     glyph_names=True)
+            options = subset.Options(
+                layout_features=[], hinting=False, notdef_outline=True, name_IDs=["*"], glyph_names=True
+            )
             options.drop_tables += ["BASE", "GDEF", "GPOS", "GSUB"]
             font = ttLib.TTFont(source / f"SourceSansPro-{name}.ttf")
             subsetter = subset.Subsetter(options)

@@ -1,4 +1,5 @@
 """The only code that speaks to the dossier jobs queue (SQS)."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,17 @@ class DossierJob:
         return json.dumps({"lead_id": self.lead_id, "pack_version": self.pack_version})
 
     @classmethod
-    def from_body(cls, body: str) -> "DossierJob":
+    def from_body(cls, body: str) -> DossierJob:
         """Raise ValueError on anything but a well-formed job (poison messages)."""
         data = json.loads(body)
         # bool is an int to Python, not to us: {"pack_version": true} is malformed.
-        if not isinstance(data, dict) or not isinstance(data.get("lead_id"), str) or not data["lead_id"] \
-                or type(data.get("pack_version")) is not int or data["pack_version"] < 1:
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("lead_id"), str)
+            or not data["lead_id"]
+            or type(data.get("pack_version")) is not int
+            or data["pack_version"] < 1
+        ):
             raise ValueError("malformed dossier job")
         return cls(lead_id=data["lead_id"], pack_version=data["pack_version"])
 

@@ -8,6 +8,7 @@ text) is parsed with the standard library, every text run is escaped for fpdf2's
 Supported: h1 h2 h3 p (class="small") ul ol li b strong br table thead tbody tr th td
 (width="NN%" on the first row, align, colspan).
 """
+
 from __future__ import annotations
 
 import re
@@ -101,8 +102,12 @@ class _Parser(HTMLParser):
             self._table.head_rows += self._in_head
         elif tag in ("td", "th") and self._table is not None:
             width = a.get("width")
-            self._cell = Cell(header=tag == "th", align=(a.get("align") or None), colspan=int(a.get("colspan") or 1),
-                              width=float(width.rstrip("%")) if width else None)
+            self._cell = Cell(
+                header=tag == "th",
+                align=(a.get("align") or None),
+                colspan=int(a.get("colspan") or 1),
+                width=float(width.rstrip("%")) if width else None,
+            )
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("b", "strong"):

@@ -4,6 +4,7 @@ Business-editable data. The local and dev profiles are visibly samples; the prod
 placeholder that the worker refuses to print (a pack with fictitious identifiers must never reach
 a client).
 """
+
 from __future__ import annotations
 
 import functools
@@ -78,8 +79,10 @@ class Organisme(_Frozen):
     @property
     def nda_mention(self) -> str:
         # C. trav. L6352-12: the NDA's mandatory wording wherever it is shown.
-        return (f"Déclaration d'activité enregistrée sous le numéro {self.nda} auprès du préfet de région "
-                f"{self.nda_region}. Cet enregistrement ne vaut pas agrément de l'État.")
+        return (
+            f"Déclaration d'activité enregistrée sous le numéro {self.nda} auprès du préfet de région "
+            f"{self.nda_region}. Cet enregistrement ne vaut pas agrément de l'État."
+        )
 
 
 @functools.cache
@@ -89,6 +92,8 @@ def organisme_profile(stage: str) -> Organisme:
     raw = json.loads((TEMPLATES_DIR / "organisme" / f"{name}.json").read_text(encoding="utf-8"))
     profile = Organisme.model_validate({k: v for k, v in raw.items() if not k.startswith("_")})
     if name == "prod" and profile.sample:
-        raise OrganismeProfileError("templates/organisme/prod.json still holds sample values: "
-                                    "fill in the real organisme and set \"sample\": false.")
+        raise OrganismeProfileError(
+            "templates/organisme/prod.json still holds sample values: "
+            'fill in the real organisme and set "sample": false.'
+        )
     return profile

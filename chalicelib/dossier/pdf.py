@@ -3,6 +3,7 @@
 layout.parse turns the HTML into blocks, typeset.wrap breaks their text into lines and each line is
 written with FPDF.text; fpdf2 embeds and subsets the font (fonts.py) and writes the file.
 """
+
 from __future__ import annotations
 
 import copy
@@ -67,8 +68,9 @@ class PackDocument(FPDF):
 
     # -- text ---------------------------------------------------------------------------------
 
-    def _draw(self, line: Line, x: float, y: float, width: float, h: float, size: float, align: str = "L",
-              last: bool = True) -> None:
+    def _draw(
+        self, line: Line, x: float, y: float, width: float, h: float, size: float, align: str = "L", last: bool = True
+    ) -> None:
         """One line in a box of `width` x `h` at (x, y), with fpdf2's baseline (as in FPDF.cell)."""
         baseline = y + 0.5 * h + 0.3 * size / PT_PER_MM
         if align == "J" and not last:
@@ -94,8 +96,9 @@ class PackDocument(FPDF):
                     self.text(x, baseline, word)
                     x += self._measure.width(word, bold, size)
 
-    def _write(self, text: str, *, size: float, h: float, bold: bool = False, indent: float = 0.0,
-               align: str = "L") -> None:
+    def _write(
+        self, text: str, *, size: float, h: float, bold: bool = False, indent: float = 0.0, align: str = "L"
+    ) -> None:
         """A multi-line paragraph from the current y, like FPDF.multi_cell(w, h, text) with w up to
         the right margin: 1 mm cell margin on each side, a page break between lines when needed."""
         x = self.l_margin + indent + self.c_margin
@@ -175,7 +178,7 @@ class TableLayout:
         laid, col = [], 0
         for cell in cells:
             x = sum(self.widths[:col])
-            width = sum(self.widths[col:col + cell.colspan])
+            width = sum(self.widths[col : col + cell.colspan])
             col += cell.colspan
             inner = width - 2 * self.PAD_H
             lines = wrap(cell.text, inner, self.SIZE, self.doc._measure, heading) if cell.text else []
@@ -189,7 +192,7 @@ class TableLayout:
             if doc.will_page_break(row[0]):
                 doc.add_page()
                 if not row[2]:
-                    for heading in self.rows[:self.table.head_rows]:
+                    for heading in self.rows[: self.table.head_rows]:
                         self._draw_row(heading)
             self._draw_row(row)
         doc.x = doc.l_margin
@@ -206,8 +209,15 @@ class TableLayout:
         for x, width, lines, align in cells:
             doc.rect(doc.l_margin + x, top, width, height, style="DF" if heading else "D")
             for k, line in enumerate(lines):
-                doc._draw(line, doc.l_margin + x + self.PAD_H, top + self.PAD_V + k * self.LINE,
-                          width - 2 * self.PAD_H, self.LINE, self.SIZE, align)
+                doc._draw(
+                    line,
+                    doc.l_margin + x + self.PAD_H,
+                    top + self.PAD_V + k * self.LINE,
+                    width - 2 * self.PAD_H,
+                    self.LINE,
+                    self.SIZE,
+                    align,
+                )
         doc.y = top + height
 
 

@@ -8,11 +8,13 @@ per training, whichever costs the client less: per-trainee seats for small group
 consultant does by hand, and the devis says which price applies. A consultant's agreed price
 (DossierFields.price_ht, total HT for the group) replaces the computed lines with one line.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal, Mapping
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -61,6 +63,7 @@ class Quote(BaseModel):
 
 class TrainingAction(BaseModel):
     """What will be delivered: the lead's request with the consultant's adjustments applied."""
+
     model_config = ConfigDict(frozen=True)
     trainings: tuple[Training, ...]
     trainees: int
@@ -83,22 +86,32 @@ class TrainingAction(BaseModel):
 
 def action_for_lead(lead: Lead) -> TrainingAction:
     fields = lead.dossier
-    return make_action(fields.trainings or lead.trainings, fields.trainees or lead.trainees,
-                       fields.start_date or lead.start_date, fields)
+    return make_action(
+        fields.trainings or lead.trainings,
+        fields.trainees or lead.trainees,
+        fields.start_date or lead.start_date,
+        fields,
+    )
 
 
-def make_action(training_ids: tuple[str, ...], trainees: int, start: date | None,
-                fields: DossierFields = DossierFields()) -> TrainingAction:
+def make_action(
+    training_ids: tuple[str, ...], trainees: int, start: date | None, fields: DossierFields = DossierFields()
+) -> TrainingAction:
     cat = catalogue()
     trainings = tuple(t for t in (cat.get(i) for i in training_ids) if t is not None)
     modalities = {t.modality for t in trainings}
     modality = fields.modality or (modalities.pop() if len(modalities) == 1 else "mixte")
     days = sum((t.days for t in trainings), Decimal(0))
     return TrainingAction(
-        trainings=trainings, trainees=trainees, start_date=start,
-        end_date=fields.end_date or _planned_end(start, days), modality=modality,
-        place=fields.place or _default_place(modality), subrogation=fields.subrogation,
-        agreed_price_ht=fields.price_ht)
+        trainings=trainings,
+        trainees=trainees,
+        start_date=start,
+        end_date=fields.end_date or _planned_end(start, days),
+        modality=modality,
+        place=fields.place or _default_place(modality),
+        subrogation=fields.subrogation,
+        agreed_price_ht=fields.price_ht,
+    )
 
 
 def _planned_end(start: date | None, days: Decimal) -> date | None:
@@ -124,43 +137,79 @@ def training_line(training: Training, trainees: int) -> QuoteLine:
     sessions = -(-trainees // training.group_max)
     group = training.price_group_ht * sessions
     if seats <= group:
-        return QuoteLine(label=training.title, pricing="inter", hours=training.hours, trainees=trainees,
-                         quantity=trainees, unit_price_ht=training.price_per_trainee_ht, amount_ht=to_cents(seats))
-    return QuoteLine(label=f"{training.title} (intra-entreprise, jusqu'à {training.group_max} stagiaires par session)",
-                     pricing="intra", hours=training.hours, trainees=trainees, quantity=sessions,
-                     unit_price_ht=training.price_group_ht, amount_ht=to_cents(group))
+        return QuoteLine(
+            label=training.title,
+            pricing="inter",
+            hours=training.hours,
+            trainees=trainees,
+            quantity=trainees,
+            unit_price_ht=training.price_per_trainee_ht,
+            amount_ht=to_cents(seats),
+        )
+    return QuoteLine(
+        label=f"{training.title} (intra-entreprise, jusqu'à {training.group_max} stagiaires par session)",
+        pricing="intra",
+        hours=training.hours,
+        trainees=trainees,
+        quantity=sessions,
+        unit_price_ht=training.price_group_ht,
+        amount_ht=to_cents(group),
+    )
 
 
 def build_quote(action: TrainingAction, *, vat_exempt: bool = True, vat_rate: Decimal = Decimal("0.20")) -> Quote:
     if action.agreed_price_ht is not None:
         price = to_cents(action.agreed_price_ht)
-        lines: tuple[QuoteLine, ...] = (QuoteLine(
-            label=" + ".join(t.title for t in action.trainings), pricing="agreed", hours=action.hours,
-            trainees=action.trainees, quantity=1, unit_price_ht=price, amount_ht=price),)
+        lines: tuple[QuoteLine, ...] = (
+            QuoteLine(
+                label=" + ".join(t.title for t in action.trainings),
+                pricing="agreed",
+                hours=action.hours,
+                trainees=action.trainees,
+                quantity=1,
+                unit_price_ht=price,
+                amount_ht=price,
+            ),
+        )
     else:
         lines = tuple(training_line(t, action.trainees) for t in action.trainings)
     total = to_cents(sum((line.amount_ht for line in lines), Decimal(0)))
     # CGI art. 261-4-4° a: exempt continuing training carries no VAT at all.
     vat = Decimal("0.00") if vat_exempt else to_cents(total * vat_rate)
-    return Quote(lines=lines, total_ht=total, vat_exempt=vat_exempt, vat_rate=Decimal(0) if vat_exempt else vat_rate,
-                 vat_amount=vat, total_ttc=total + vat)
+    return Quote(
+        lines=lines,
+        total_ht=total,
+        vat_exempt=vat_exempt,
+        vat_rate=Decimal(0) if vat_exempt else vat_rate,
+        vat_amount=vat,
+        total_ttc=total + vat,
+    )
 
 
-def estimate_for(action: TrainingAction, quote: Quote, *, opco_code: str | None, idcc: str | None,
-                 headcount: int, today: date) -> FundingEstimate | None:
+def estimate_for(
+    action: TrainingAction, quote: Quote, *, opco_code: str | None, idcc: str | None, headcount: int, today: date
+) -> FundingEstimate | None:
     if not action.trainings:
         return None
     return estimate_funding(
-        opco_code=opco_code, idcc=idcc, headcount=headcount, trainees=action.trainees,
-        hours=float(action.hours), price_ht=quote.total_ht,
-        modality=ESTIMATE_MODALITY.get(action.modality, action.modality), start_date=action.start_date, today=today)
+        opco_code=opco_code,
+        idcc=idcc,
+        headcount=headcount,
+        trainees=action.trainees,
+        hours=float(action.hours),
+        price_ht=quote.total_ht,
+        modality=ESTIMATE_MODALITY.get(action.modality, action.modality),
+        start_date=action.start_date,
+        today=today,
+    )
 
 
 def estimate_for_lead(lead: Lead, today: date) -> FundingEstimate | None:
     """The OPCO's estimated share of the quoted price (HT); None when no known training is asked for."""
     action = action_for_lead(lead)
-    return estimate_for(action, build_quote(action), opco_code=lead.opco_code, idcc=lead.idcc,
-                        headcount=lead.headcount, today=today)
+    return estimate_for(
+        action, build_quote(action), opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount, today=today
+    )
 
 
 def preview_estimate(params: Mapping[str, str], *, opco_code: str | None, idcc: str | None, today: date) -> dict:
@@ -179,5 +228,9 @@ def preview_estimate(params: Mapping[str, str], *, opco_code: str | None, idcc: 
     action = make_action((training,), trainees, None)
     quote = build_quote(action)
     estimate = estimate_for(action, quote, opco_code=opco_code, idcc=idcc, headcount=headcount, today=today)
-    return {"training": training, "trainees": trainees, "price_ht": str(quote.total_ht),
-            **(estimate.model_dump(mode="json") if estimate else {})}
+    return {
+        "training": training,
+        "trainees": trainees,
+        "price_ht": str(quote.total_ht),
+        **(estimate.model_dump(mode="json") if estimate else {}),
+    }

@@ -4,6 +4,7 @@ Jinja2 templates in templates/documents (autoescape on: a visitor's text is data
 produce a small HTML subset that fpdf2 lays out. Imported only by the worker, inside its
 handler: the API Lambda never loads fpdf.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,28 +36,56 @@ def _or_dash(value: Any, empty: str = "non communiqué") -> Any:
 def _env() -> Any:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "documents")), undefined=StrictUndefined,
-                      autoescape=select_autoescape(default=True), trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(date=fr_date, money=fr_money, hours=fr_hours, number=fr_number, or_dash=_or_dash,
-                       confidence=lambda c: CONFIDENCE_FR.get(c, c))
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "documents")),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        date=fr_date,
+        money=fr_money,
+        hours=fr_hours,
+        number=fr_number,
+        or_dash=_or_dash,
+        confidence=lambda c: CONFIDENCE_FR.get(c, c),
+    )
     return env
 
 
 def render_html(template: str, content: DossierContent) -> str:
-    return _env().get_template(template).render(c=content, o=content.organisme, cl=content.client,
-                                                a=content.action, q=content.quote, e=content.estimate,
-                                                d=content.deadline, prefill=content.prefill())
+    return (
+        _env()
+        .get_template(template)
+        .render(
+            c=content,
+            o=content.organisme,
+            cl=content.client,
+            a=content.action,
+            q=content.quote,
+            e=content.estimate,
+            d=content.deadline,
+            prefill=content.prefill(),
+        )
+    )
 
 
 def render_document(name: str, content: DossierContent) -> bytes:
     template, title = DOCUMENTS[name]
     o = content.organisme
-    letterhead = (o.name, f"{' – '.join(o.address)} · SIRET {o.siret} · NDA {o.nda} · "
-                          f"Qualiopi n° {o.qualiopi.certificate} · {o.contact.email} · {o.contact.phone}")
+    letterhead = (
+        o.name,
+        f"{' – '.join(o.address)} · SIRET {o.siret} · NDA {o.nda} · "
+        f"Qualiopi n° {o.qualiopi.certificate} · {o.contact.email} · {o.contact.phone}",
+    )
     # The programme describes the catalogue's training, not the lead: no lead reference on it.
-    ref = f"catalogue du {fr_date(content.catalogue_version)}" if name == "programme.pdf" else f"réf. {content.reference}"
-    return html_to_pdf(render_html(template, content), title=f"{title} {ref}", letterhead=letterhead,
-                       footer=f"{title} · {ref}")
+    ref = (
+        f"catalogue du {fr_date(content.catalogue_version)}" if name == "programme.pdf" else f"réf. {content.reference}"
+    )
+    return html_to_pdf(
+        render_html(template, content), title=f"{title} {ref}", letterhead=letterhead, footer=f"{title} · {ref}"
+    )
 
 
 def render_pack(content: DossierContent) -> dict[str, bytes]:

@@ -2,9 +2,11 @@
 
 Keys: dossiers/<lead-id>/v<N>/<file>: no personal data in keys.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
 
@@ -24,10 +26,14 @@ class DossierStorage:
         prefix = pack_prefix(lead_id, version)
         for name, body in files.items():
             key = prefix + name
-            suffix = name[name.rfind("."):]
-            self._s3.put_object(Bucket=self._bucket, Key=key, Body=body,
-                                ContentType=CONTENT_TYPES.get(suffix, "application/octet-stream"),
-                                ServerSideEncryption="AES256")
+            suffix = name[name.rfind(".") :]
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=key,
+                Body=body,
+                ContentType=CONTENT_TYPES.get(suffix, "application/octet-stream"),
+                ServerSideEncryption="AES256",
+            )
             keys[name] = key
         return keys
 
@@ -39,8 +45,10 @@ class DossierStorage:
         paginator = self._s3.get_paginator("list_object_versions")
         deleted = 0
         for page in paginator.paginate(Bucket=self._bucket, Prefix=f"dossiers/{lead_id}/"):
-            batch = [{"Key": v["Key"], "VersionId": v["VersionId"]}
-                     for v in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+            batch = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]}
+                for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
+            ]
             if batch:
                 resp = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
                 if resp.get("Errors"):
@@ -50,9 +58,14 @@ class DossierStorage:
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
         return self._s3.generate_presigned_url(
-            "get_object", ExpiresIn=expires_s,
-            Params={"Bucket": self._bucket, "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+            "get_object",
+            ExpiresIn=expires_s,
+            Params={
+                "Bucket": self._bucket,
+                "Key": key,
+                "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            },
+        )
 
 
 def dossier_storage() -> DossierStorage:

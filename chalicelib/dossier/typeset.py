@@ -9,6 +9,7 @@ exactly the width fpdf2 gives it when it writes the run with `FPDF.text`.
 Text comes from layout.parse: `**` toggles bold and a backslash escapes the next character (data
 was escaped with layout.md_escape, so only our <b> tags toggle bold).
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,7 @@ def runs(text: str, bold: bool = False) -> list[Run]:
     while i < n:
         ch = text[i]
         if ch == "\\" and i + 1 < n:
-            marker = text[i + 1:i + 3]
+            marker = text[i + 1 : i + 3]
             escaped = marker if marker in MARKERS else text[i + 1]
             buf.append(escaped)
             i += 1 + len(escaped)

@@ -3,9 +3,10 @@
 Heavy imports (fpdf, Jinja2) happen inside the functions: app.py imports this
 module in every Lambda, including the API's.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalice import Blueprint, Rate
@@ -29,8 +30,9 @@ def build_dossier(event: Any) -> dict[str, Any]:
     # A batch whose every record fails is answered like any other (all ids listed), not with
     # an exception: one poison message alone must not count as a Lambda error.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event.to_dict(), record_handler=_handle_record,
-                                    processor=processor, context=event.context)
+    return process_partial_response(
+        event=event.to_dict(), record_handler=_handle_record, processor=processor, context=event.context
+    )
 
 
 def _handle_record(record: Any) -> None:
@@ -47,13 +49,17 @@ def _build_job(record: Any) -> bool:
     try:
         job = DossierJob.from_body(record.body)
     except ValueError:
-        logger.error("poison dossier job: malformed body", extra={"fault": "poison_job", "message_id": record.message_id})
+        logger.error(
+            "poison dossier job: malformed body", extra={"fault": "poison_job", "message_id": record.message_id}
+        )
         raise
     try:
         return build_pack(job)
     except LeadNotFound:
-        logger.error("poison dossier job: unknown lead", extra={"fault": "poison_job", "message_id": record.message_id,
-                                                                "lead_id": job.lead_id[:64]})
+        logger.error(
+            "poison dossier job: unknown lead",
+            extra={"fault": "poison_job", "message_id": record.message_id, "lead_id": job.lead_id[:64]},
+        )
         raise
 
 
@@ -66,7 +72,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     from chalicelib.dossier.render import render_pack
     from chalicelib.dossier.storage import dossier_storage
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     store = leads_store()
     logger.append_keys(lead_id=job.lead_id)
     lead = store.get(job.lead_id)
@@ -74,8 +80,9 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
     lead = enrich_from_registry(lead, now)  # company registry (cached, optional): never blocks the pack
-    content = build_content(lead, version=lead.pack_requested, today=now.date(),
-                            organisme=organisme_profile(settings().stage))
+    content = build_content(
+        lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(settings().stage)
+    )
     files = render_pack(content)
     keys = dossier_storage().put_pack(lead.id, content.version, files)
     try:
@@ -95,7 +102,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
 @bp.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_stuck_leads(event: Any) -> dict[str, int]:
     """Re-send jobs for leads still waiting for their pack (a lost send, a dead worker)."""
-    return sweep(now=datetime.now(timezone.utc))
+    return sweep(now=datetime.now(UTC))
 
 
 def sweep(*, now: datetime) -> dict[str, int]:

@@ -4,13 +4,15 @@
   the moment the form was served, so a bot can neither forge it nor post faster than a person.
 - IPs, idempotency keys and submission fingerprints are only ever kept as keyed hashes.
 """
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 TOKEN_FIELD = "form_token"
 HONEYPOT_FIELD = "website"

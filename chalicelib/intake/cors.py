@@ -4,10 +4,12 @@ Chalice's CORSConfig takes a single origin; the website may live on several (www
 landing pages), so we echo the request's Origin when it is listed, with `Vary: Origin`.
 The local stage with no CORS_ORIGINS set allows any origin (still echoed, never `*`).
 """
+
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from chalicelib.config import settings
 
@@ -37,13 +39,18 @@ def preflight_headers(origin: str | None, methods: str, allow_list: list[str], *
     """Headers answering OPTIONS, or None when the origin is not on the list."""
     if not origin_allowed(origin, allow_list, stage=stage):
         return None
-    return {"Vary": "Origin", "Access-Control-Allow-Origin": origin or "",
-            "Access-Control-Allow-Methods": methods, "Access-Control-Allow-Headers": ALLOWED_HEADERS,
-            "Access-Control-Max-Age": PREFLIGHT_MAX_AGE}
+    return {
+        "Vary": "Origin",
+        "Access-Control-Allow-Origin": origin or "",
+        "Access-Control-Allow-Methods": methods,
+        "Access-Control-Allow-Headers": ALLOWED_HEADERS,
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+    }
 
 
 def with_cors(current_request: Callable[[], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorate a view so its Response carries the CORS headers matching the request's Origin."""
+
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -52,5 +59,7 @@ def with_cors(current_request: Callable[[], Any]) -> Callable[[Callable[..., Any
             s = settings()
             response.headers.update(cors_headers(origin, s.cors_origin_list, stage=s.stage))
             return response
+
         return wrapper
+
     return decorate

@@ -1,4 +1,5 @@
 """Errors of the intake door, mapped to HTTP in one place (intake/routes.py)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

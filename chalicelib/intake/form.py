@@ -2,12 +2,14 @@
 
 Pure: no I/O, no clock (`today` comes in through the validation context).
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -22,8 +24,20 @@ from chalicelib.opco import is_known_naf, normalize_idcc
 
 # The form's field names, in display order; JSON keys equal the HTML names.
 FIELDS = (
-    "company_name", "siret", "idcc", "naf", "headcount", "first_name", "last_name",
-    "email", "phone", "training", "trainees", "start_date", "message", "consent",
+    "company_name",
+    "siret",
+    "idcc",
+    "naf",
+    "headcount",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "training",
+    "trainees",
+    "start_date",
+    "message",
+    "consent",
 )
 LIST_FIELDS = frozenset({"training"})
 CONSENT_TRUE = frozenset({"on", "true", "1", "yes", "oui"})
@@ -124,7 +138,10 @@ class ContactForm(BaseModel):
         try:
             return stdnum_siret.validate(digits)
         except StdnumError:
-            raise PydanticCustomError("siret", "Ce numéro SIRET n'existe pas (clé de contrôle invalide) : vérifiez-le sur un bulletin de paie ou un extrait Kbis.") from None
+            raise PydanticCustomError(
+                "siret",
+                "Ce numéro SIRET n'existe pas (clé de contrôle invalide) : vérifiez-le sur un bulletin de paie ou un extrait Kbis.",
+            ) from None
 
     @field_validator("idcc")
     @classmethod
@@ -132,7 +149,9 @@ class ContactForm(BaseModel):
         try:
             return normalize_idcc(v)
         except ValueError:
-            raise PydanticCustomError("idcc", "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie.") from None
+            raise PydanticCustomError(
+                "idcc", "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie."
+            ) from None
 
     @field_validator("naf")
     @classmethod
@@ -161,7 +180,9 @@ class ContactForm(BaseModel):
         if not v:
             return None
         if len(v) > 30 or (number := _french_phone(v)) is None:
-            raise PydanticCustomError("phone", "Numéro de téléphone invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78).")
+            raise PydanticCustomError(
+                "phone", "Numéro de téléphone invalide (ex. 06 12 34 56 78 ou +33 6 12 34 56 78)."
+            )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     @field_validator("headcount", "trainees", mode="before")
@@ -221,13 +242,13 @@ class ContactForm(BaseModel):
         return v
 
     @model_validator(mode="after")
-    def _trainees_within_headcount(self) -> "ContactForm":
+    def _trainees_within_headcount(self) -> ContactForm:
         if self.headcount > 0 and self.trainees > self.headcount:
             raise PydanticCustomError("trainees", "Le nombre de stagiaires dépasse l'effectif de l'entreprise.")
         return self
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any], *, today: date) -> "ContactForm":
+    def parse(cls, data: Mapping[str, Any], *, today: date) -> ContactForm:
         """Validate raw form or JSON data; raise InvalidSubmission with French per-field errors."""
         values, errors = _flatten(data)
         if not errors:

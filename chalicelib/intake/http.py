@@ -1,4 +1,5 @@
 """Request parsing and responses of the website door; every failure is a clear 4xx."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,11 @@ def parse_body(request: Any) -> dict[str, Any]:
     """JSON object or urlencoded form → dict (form values are lists)."""
     kind = content_type(request)
     if kind not in ("", JSON, FORM):
-        raise TransportError(415, "Type de contenu non pris en charge : envoyez du JSON (application/json) "
-                                  "ou un formulaire (application/x-www-form-urlencoded).")
+        raise TransportError(
+            415,
+            "Type de contenu non pris en charge : envoyez du JSON (application/json) "
+            "ou un formulaire (application/x-www-form-urlencoded).",
+        )
     raw = request.raw_body or b""
     if len(raw) > MAX_BODY:
         raise TransportError(413, "Le formulaire envoyé est trop volumineux (32 Kio au plus).")
@@ -61,28 +65,46 @@ def idempotency_key(request: Any) -> str | None:
     if key is None:
         return None
     if not 0 < len(key) <= 200 or not set(key) <= _KEY_CHARS:
-        raise TransportError(400, "En-tête Idempotency-Key invalide : 1 à 200 caractères parmi lettres, "
-                                  "chiffres et - _ . : (un UUID convient).")
+        raise TransportError(
+            400,
+            "En-tête Idempotency-Key invalide : 1 à 200 caractères parmi lettres, "
+            "chiffres et - _ . : (un UUID convient).",
+        )
     return key
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
-                    headers={"Content-Type": "application/json; charset=utf-8",
-                             "Cache-Control": "no-store", **(headers or {})})
+    return Response(
+        body=json.dumps(body, ensure_ascii=False, default=str),
+        status_code=status,
+        headers={"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", **(headers or {})},
+    )
 
 
 def html_response(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=body, status_code=status,
-                    headers={"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-                             "X-Content-Type-Options": "nosniff", "Referrer-Policy": "strict-origin-when-cross-origin",
-                             **(headers or {})})
+    return Response(
+        body=body,
+        status_code=status,
+        headers={
+            "Content-Type": "text/html; charset=utf-8",
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+            **(headers or {}),
+        },
+    )
 
 
 def static_response(body: str, content_type: str, max_age: int) -> Response:
-    return Response(body=body, status_code=200,
-                    headers={"Content-Type": content_type, "Cache-Control": f"public, max-age={max_age}",
-                             "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body=body,
+        status_code=200,
+        headers={
+            "Content-Type": content_type,
+            "Cache-Control": f"public, max-age={max_age}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 def redirect(location: str) -> Response:

@@ -1,8 +1,9 @@
 """The website's door: the form page, POST /leads, GET /opco, the form token, the scripts."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -15,8 +16,16 @@ from chalicelib.intake.consent import CONSENT_TEXT
 from chalicelib.intake.cors import preflight_headers, with_cors
 from chalicelib.intake.errors import InvalidSubmission, TransportError
 from chalicelib.intake.form import ContactForm
-from chalicelib.intake.http import (ANY_CONTENT, html_response, idempotency_key, json_response, parse_body,
-                                    redirect, static_response, wants_html)
+from chalicelib.intake.http import (
+    ANY_CONTENT,
+    html_response,
+    idempotency_key,
+    json_response,
+    parse_body,
+    redirect,
+    static_response,
+    wants_html,
+)
 from chalicelib.intake.screening import ip_hash, screen, source_ip
 from chalicelib.intake.service import accept_submission, is_repeat
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
@@ -35,12 +44,20 @@ def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | No
     s = settings()
     # A re-rendered form keeps its first token: the fill time counts from the first display.
     token = values.get(TOKEN_FIELD)
-    return html_response(render_page(
-        "form.html", trainings=catalogue().trainings, values=values, errors=errors or {},
-        consent_text=CONSENT_TEXT,
-        form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
-        utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
-        script_version=static_asset("form.js")[1], turnstile_site_key=s.turnstile_site_key), status)
+    return html_response(
+        render_page(
+            "form.html",
+            trainings=catalogue().trainings,
+            values=values,
+            errors=errors or {},
+            consent_text=CONSENT_TEXT,
+            form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
+            utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
+            script_version=static_asset("form.js")[1],
+            turnstile_site_key=s.turnstile_site_key,
+        ),
+        status,
+    )
 
 
 @bp.route("/", methods=["GET"])
@@ -61,8 +78,9 @@ def thank_you() -> Any:
 @cors
 def form_token() -> Any:
     s = settings()
-    return json_response({TOKEN_FIELD: issue_token(s.form_token_secret, time.time()),
-                          "min_fill_seconds": s.form_min_fill_seconds})
+    return json_response(
+        {TOKEN_FIELD: issue_token(s.form_token_secret, time.time()), "min_fill_seconds": s.form_min_fill_seconds}
+    )
 
 
 @bp.route("/static/form.js", methods=["GET"])
@@ -90,8 +108,9 @@ def _preflight(methods: str) -> Response:
     s = settings()
     headers = preflight_headers(bp.current_request.headers.get("origin"), methods, s.cors_origin_list, stage=s.stage)
     if headers is None:
-        return json_response({"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403,
-                             headers={"Vary": "Origin"})
+        return json_response(
+            {"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403, headers={"Vary": "Origin"}
+        )
     return Response(body="", status_code=204, headers=headers)
 
 
@@ -100,7 +119,7 @@ def _preflight(methods: str) -> Response:
 def create_lead() -> Any:
     request = bp.current_request
     html = wants_html(request)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ip = source_ip(request)
     data: dict[str, Any] = {}
     try:
@@ -109,33 +128,53 @@ def create_lead() -> Any:
         key = idempotency_key(request)
         form = ContactForm.parse(data, today=now.date())
     except RateLimited as exc:
-        return _refused(html, data, 429, RATE_LIMITED.format(minutes=-(-exc.retry_after_s // 60),
-                        s="s" if exc.retry_after_s > 60 else ""), {"Retry-After": str(exc.retry_after_s)})
+        return _refused(
+            html,
+            data,
+            429,
+            RATE_LIMITED.format(minutes=-(-exc.retry_after_s // 60), s="s" if exc.retry_after_s > 60 else ""),
+            {"Retry-After": str(exc.retry_after_s)},
+        )
     except TransportError as exc:
         return _refused(html, data, exc.status, exc.message, field=exc.field)
     except InvalidSubmission as exc:
         return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
     provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
-    lead = accept_submission(form, provenance, now=now, retention_days=settings().lead_retention_days,
-                             idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
-                             fingerprint=None if provenance.spam_reasons else _fingerprint(form))
+    lead = accept_submission(
+        form,
+        provenance,
+        now=now,
+        retention_days=settings().lead_retention_days,
+        idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
+        fingerprint=None if provenance.spam_reasons else _fingerprint(form),
+    )
     if html:
         return redirect(f"{settings().public_base_url}/merci")
     repeat = is_repeat(lead, now)
-    return json_response(_acknowledgement(lead, repeat), 200 if repeat else 201,
-                         headers={"Idempotent-Replayed": "true"} if key and repeat else None)
+    return json_response(
+        _acknowledgement(lead, repeat),
+        200 if repeat else 201,
+        headers={"Idempotent-Replayed": "true"} if key and repeat else None,
+    )
 
 
-def _refused(html: bool, data: dict[str, Any], status: int, message: str, headers: dict[str, str] | None = None,
-             field: str | None = None) -> Response:
+def _refused(
+    html: bool,
+    data: dict[str, Any],
+    status: int,
+    message: str,
+    headers: dict[str, str] | None = None,
+    field: str | None = None,
+) -> Response:
     if html:
         return _form_page(_echo(data), {field or "_requete": message}, status)
     return json_response({"errors": [{"field": field or "_requete", "message": message}]}, status, headers)
 
 
 def _fingerprint(form: ContactForm) -> str:
-    return submission_fingerprint(settings().form_token_secret, siret=form.siret, email=form.email,
-                                  trainings=form.training)
+    return submission_fingerprint(
+        settings().form_token_secret, siret=form.siret, email=form.email, trainings=form.training
+    )
 
 
 def _echo(data: dict[str, Any]) -> dict[str, Any]:
@@ -146,9 +185,17 @@ def _echo(data: dict[str, Any]) -> dict[str, Any]:
 def _acknowledgement(lead: Lead, duplicate: bool) -> dict[str, Any]:
     # Spam gets the same answer as a person: status says "reçu" either way.
     ref = lead.opco.get("opco") or {}
-    return {"lead_id": lead.id, "status": "recu", "duplicate": duplicate,
-            "opco": {"code": ref.get("code"), "name": ref.get("name"),
-                     "confidence": lead.opco.get("confidence"), "source": lead.opco.get("source")}}
+    return {
+        "lead_id": lead.id,
+        "status": "recu",
+        "duplicate": duplicate,
+        "opco": {
+            "code": ref.get("code"),
+            "name": ref.get("name"),
+            "confidence": lead.opco.get("confidence"),
+            "source": lead.opco.get("source"),
+        },
+    }
 
 
 @bp.route("/opco", methods=["GET"])
@@ -158,16 +205,35 @@ def opco_lookup() -> Any:
     try:
         idcc = normalize_idcc(params.get("idcc"))
     except ValueError:
-        return json_response({"errors": [{"field": "idcc", "message":
-                              "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie."}]}, 422)
+        return json_response(
+            {
+                "errors": [
+                    {
+                        "field": "idcc",
+                        "message": "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie.",
+                    }
+                ]
+            },
+            422,
+        )
     match = resolve_opco(idcc=idcc, naf=(params.get("naf") or None))
     body = match.model_dump(mode="json")
-    answer = {"opco": body["opco"], "candidates": body["candidates"], "confidence": body["confidence"],
-              "source": body["source"], "explanation": body["explanation"], "data_date": body.get("data_date")}
+    answer = {
+        "opco": body["opco"],
+        "candidates": body["candidates"],
+        "confidence": body["confidence"],
+        "source": body["source"],
+        "explanation": body["explanation"],
+        "data_date": body.get("data_date"),
+    }
     if params.get("headcount"):
         try:
-            answer["estimate"] = preview_estimate(params, opco_code=match.opco.code if match.opco else None,
-                                                 idcc=idcc, today=datetime.now(timezone.utc).date())
+            answer["estimate"] = preview_estimate(
+                params,
+                opco_code=match.opco.code if match.opco else None,
+                idcc=idcc,
+                today=datetime.now(UTC).date(),
+            )
         except PreviewError as exc:
             return json_response({"errors": [{"field": exc.field, "message": str(exc)}]}, 422)
     return json_response(answer, headers={"Cache-Control": "public, max-age=3600"})

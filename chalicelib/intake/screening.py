@@ -3,13 +3,14 @@
 Spam is not refused: it is stored with status `spam` and the same answer a person gets, so bots
 learn nothing and a consultant can still rescue a false positive.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from chalicelib.config import settings
-from chalicelib.intake.antispam import (HONEYPOT_FIELD, TOKEN_FIELD, TokenPolicy, check_token, keyed_hash,
-                                        spam_reasons)
+from chalicelib.intake.antispam import HONEYPOT_FIELD, TOKEN_FIELD, TokenPolicy, check_token, keyed_hash, spam_reasons
 from chalicelib.intake.tracking import referring_page, utm_parameters
 from chalicelib.intake.turnstile import RESPONSE_FIELD, verify_turnstile
 from chalicelib.leads.model import Provenance
@@ -18,8 +19,9 @@ from chalicelib.observability import logger
 
 def token_policy() -> TokenPolicy:
     s = settings()
-    return TokenPolicy(secret=s.form_token_secret, min_fill_s=s.form_min_fill_seconds,
-                       max_age_s=s.form_token_max_age_hours * 3600)
+    return TokenPolicy(
+        secret=s.form_token_secret, min_fill_s=s.form_min_fill_seconds, max_age_s=s.form_token_max_age_hours * 3600
+    )
 
 
 def source_ip(request: Any) -> str:
@@ -38,8 +40,13 @@ def _turnstile(data: Mapping[str, Any], ip: str) -> str | None:
     s = settings()
     if not s.turnstile_secret:
         return None
-    outcome = verify_turnstile(data.get(RESPONSE_FIELD), secret=s.turnstile_secret, url=s.turnstile_url,
-                               remote_ip=ip, timeout_s=s.turnstile_timeout_s)
+    outcome = verify_turnstile(
+        data.get(RESPONSE_FIELD),
+        secret=s.turnstile_secret,
+        url=s.turnstile_url,
+        remote_ip=ip,
+        timeout_s=s.turnstile_timeout_s,
+    )
     if outcome == "unavailable":
         logger.warning("turnstile verification unavailable; submission kept as a person's")
     return outcome
@@ -47,10 +54,10 @@ def _turnstile(data: Mapping[str, Any], ip: str) -> str | None:
 
 def screen(data: Mapping[str, Any], *, referer: str | None, ip: str, now_s: float) -> Provenance:
     token_state = check_token(_scalar(data.get(TOKEN_FIELD)), token_policy(), now_s)
-    reasons = spam_reasons(honeypot=data.get(HONEYPOT_FIELD), token_state=token_state,
-                           turnstile=_turnstile(data, ip))
+    reasons = spam_reasons(honeypot=data.get(HONEYPOT_FIELD), token_state=token_state, turnstile=_turnstile(data, ip))
     page = referring_page(data, referer)
     if reasons:
         logger.info("submission marked as spam", extra={"spam_reasons": list(reasons)})
-    return Provenance(referrer=page, utm=utm_parameters(data, page), form_token=token_state,
-                      ip_hash=ip_hash(ip), spam_reasons=reasons)
+    return Provenance(
+        referrer=page, utm=utm_parameters(data, page), form_token=token_state, ip_hash=ip_hash(ip), spam_reasons=reasons
+    )

@@ -3,6 +3,7 @@
 The lead is durably stored before the visitor hears "reçu"; a failed queue send
 is logged and left to the sweeper (DESIGN.md section 1 invariants).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,19 +18,40 @@ from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
 
 
-def accept_submission(form: ContactForm, provenance: Provenance, *, now: datetime, retention_days: int,
-                      idempotency_key: str | None = None, fingerprint: str | None = None) -> Lead:
+def accept_submission(
+    form: ContactForm,
+    provenance: Provenance,
+    *,
+    now: datetime,
+    retention_days: int,
+    idempotency_key: str | None = None,
+    fingerprint: str | None = None,
+) -> Lead:
     """Returns the stored lead: the new one, or the one this submission repeats (see is_repeat)."""
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
-    lead = Lead.from_form(form, opco=match.model_dump(mode="json"), now=now, consent_version=CONSENT_VERSION,
-                          provenance=provenance, spam=bool(provenance.spam_reasons), retention_days=retention_days)
+    lead = Lead.from_form(
+        form,
+        opco=match.model_dump(mode="json"),
+        now=now,
+        consent_version=CONSENT_VERSION,
+        provenance=provenance,
+        spam=bool(provenance.spam_reasons),
+        retention_days=retention_days,
+    )
     estimate = estimate_for_lead(lead, now.date())  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     lead = stored.lead
     logger.append_keys(lead_id=lead.id)
-    logger.info("lead stored", extra={"status": lead.status.value, "opco": lead.opco_code, "outcome": stored.outcome,
-                                      "opco_confidence": match.confidence})
+    logger.info(
+        "lead stored",
+        extra={
+            "status": lead.status.value,
+            "opco": lead.opco_code,
+            "outcome": stored.outcome,
+            "opco_confidence": match.confidence,
+        },
+    )
     if stored.outcome == "created":  # a replay or a duplicate is not a new lead
         lead_received(lead.opco_code, spam=lead.status == LeadStatus.spam)
     # A replay or an update of a lead whose pack is still pending needs no second job.

@@ -3,10 +3,12 @@
 Values come from the body (our form and the embed snippet copy them from the page URL) or,
 failing that, from the query of the Referer header. Bounded, single-line, never trusted as HTML.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")

@@ -5,6 +5,7 @@ A failed challenge marks the submission as spam (stored, reviewable). When Cloud
 reached we fail open: the lead is kept as a person's and the outage is logged, because losing a
 real client costs more than reviewing one extra spam.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,12 @@ def verify_turnstile(token: Any, *, secret: str, url: str, remote_ip: str | None
     form = {"secret": secret, "response": token}
     if remote_ip:
         form["remoteip"] = remote_ip
-    req = urllib.request.Request(url, data=urllib.parse.urlencode(form).encode(), method="POST",
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        url,
+        data=urllib.parse.urlencode(form).encode(),
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout_s) as resp:  # noqa: S310 (configured https URL)
             outcome = json.loads(resp.read())

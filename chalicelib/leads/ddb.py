@@ -3,11 +3,12 @@
 No client here: leads/store.py and its companions (store_limits.py, store_registry.py) are the
 only modules that speak to the table, and they share these shapes.
 """
+
 from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -49,19 +50,34 @@ def _lead_key(lead_id: str) -> dict[str, Any]:
 def _index_attrs(lead: Lead) -> dict[str, str]:
     order = f"{lead.created_at.isoformat()}#{lead.id}"
     return {
-        "gsi1pk": f"STATUS#{lead.status.value}", "gsi1sk": order,
-        "gsi2pk": f"OPCO#{lead.opco_code or 'inconnu'}", "gsi2sk": order,
-        "gsi3pk": ALL_LEADS, "gsi3sk": order,
+        "gsi1pk": f"STATUS#{lead.status.value}",
+        "gsi1sk": order,
+        "gsi2pk": f"OPCO#{lead.opco_code or 'inconnu'}",
+        "gsi2sk": order,
+        "gsi3pk": ALL_LEADS,
+        "gsi3sk": order,
         "search": search_text(lead.company_name, lead.siret),
     }
 
 
-def event_item(lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
-               details: dict[str, Any] | None = None, expires_at: int | None = None) -> dict[str, Any]:
-    stamp = at.astimezone(timezone.utc).isoformat()
+def event_item(
+    lead_id: str,
+    kind: str,
+    *,
+    at: datetime,
+    actor: str = "systeme",
+    details: dict[str, Any] | None = None,
+    expires_at: int | None = None,
+) -> dict[str, Any]:
+    stamp = at.astimezone(UTC).isoformat()
     item = {
-        "pk": f"LEAD#{lead_id}", "sk": f"EVENT#{stamp}#{secrets.token_hex(3)}",
-        "kind": kind, "at": stamp, "actor": actor, "details": details or {}, "expires_at": expires_at,
+        "pk": f"LEAD#{lead_id}",
+        "sk": f"EVENT#{stamp}#{secrets.token_hex(3)}",
+        "kind": kind,
+        "at": stamp,
+        "actor": actor,
+        "details": details or {},
+        "expires_at": expires_at,
     }
     return _to_ddb(item)
 

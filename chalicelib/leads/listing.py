@@ -10,6 +10,7 @@ Search (company or SIRET) is a `contains` filter on the normalised `search` attr
 bounded page: a page costs the same whatever the table size; a narrow search may return a short
 (even empty) page with a cursor to continue, which the UI says plainly.
 """
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,7 @@ class LeadFilter:
     query: str | None = None
 
     def as_params(self) -> dict[str, str]:
-        values = {"status": self.status, "opco": self.opco, "from": self.date_from, "to": self.date_to,
-                  "q": self.query}
+        values = {"status": self.status, "opco": self.opco, "from": self.date_from, "to": self.date_to, "q": self.query}
         return {k: str(v) for k, v in values.items() if v}
 
 
@@ -85,8 +85,12 @@ def query_plan(f: LeadFilter, all_leads: str) -> dict[str, Any]:
         filters.append("contains(#q, :q)")
         names["#q"] = "search"
         values[":q"] = {"S": search_term(f.query)}
-    plan: dict[str, Any] = {"IndexName": index, "KeyConditionExpression": cond,
-                            "ExpressionAttributeValues": values, "ScanIndexForward": False}
+    plan: dict[str, Any] = {
+        "IndexName": index,
+        "KeyConditionExpression": cond,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": False,
+    }
     if filters:
         plan["FilterExpression"] = " AND ".join(filters)
     if names:
@@ -121,6 +125,10 @@ def decode_cursor(cursor: str, plan: dict[str, Any]) -> dict[str, Any]:
         raise InvalidCursor("cursor for another list")
     if not all(isinstance(v, str) and len(v) < 200 for v in key.values()):
         raise InvalidCursor("cursor values")
-    if key["sk"] != "LEAD" or not _LEAD_PK.match(key["pk"]) or key[pk_attr] != plan["ExpressionAttributeValues"][":p"]["S"]:
+    if (
+        key["sk"] != "LEAD"
+        or not _LEAD_PK.match(key["pk"])
+        or key[pk_attr] != plan["ExpressionAttributeValues"][":p"]["S"]
+    ):
         raise InvalidCursor("cursor for another list")
     return {k: {"S": v} for k, v in key.items()}

@@ -1,7 +1,8 @@
 """Lead: what we store for one form submission, its statuses and events. Pure."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -50,6 +51,7 @@ class Consent(BaseModel):
 
 class Provenance(BaseModel):
     """Where the submission came from (no IP in clear: hashed)."""
+
     model_config = ConfigDict(frozen=True)
     referrer: str | None = None
     utm: dict[str, str] = Field(default_factory=dict)
@@ -60,6 +62,7 @@ class Provenance(BaseModel):
 
 class PackInfo(BaseModel):
     """The last pack built for the lead: version and its S3 keys."""
+
     model_config = ConfigDict(frozen=True)
     version: int
     built_at: datetime
@@ -69,6 +72,7 @@ class PackInfo(BaseModel):
 class DossierFields(BaseModel):
     """What a consultant may adjust before (re)generating the pack. None = take the lead's value
     (or the catalogue's, for price and modality)."""
+
     model_config = ConfigDict(frozen=True)
     trainings: tuple[str, ...] | None = None
     trainees: int | None = None
@@ -83,6 +87,7 @@ class DossierFields(BaseModel):
 
 class Tracking(BaseModel):
     """What the consultant records along the OPCO's process (dates, file number, decision)."""
+
     model_config = ConfigDict(frozen=True)
     sent_on: date | None = None  # pack sent to the client to sign
     filed_on: date | None = None  # the client filed the request on the OPCO's portal
@@ -145,17 +150,38 @@ class Lead(BaseModel):
         return self.status != LeadStatus.spam and built < self.pack_requested
 
     @classmethod
-    def from_form(cls, form: Any, *, opco: dict[str, Any], now: datetime, consent_version: str,
-                  provenance: Provenance, spam: bool, retention_days: int) -> "Lead":
-        now = now.astimezone(timezone.utc)
+    def from_form(
+        cls,
+        form: Any,
+        *,
+        opco: dict[str, Any],
+        now: datetime,
+        consent_version: str,
+        provenance: Provenance,
+        spam: bool,
+        retention_days: int,
+    ) -> Lead:
+        now = now.astimezone(UTC)
         return cls(
-            id=new_lead_id(), created_at=now, updated_at=now,
+            id=new_lead_id(),
+            created_at=now,
+            updated_at=now,
             status=LeadStatus.spam if spam else LeadStatus.recu,
-            company_name=form.company_name, siret=form.siret, idcc=form.idcc, naf=form.naf,
-            headcount=form.headcount, first_name=form.first_name, last_name=form.last_name,
-            email=form.email, phone=form.phone, trainings=form.training, trainees=form.trainees,
-            start_date=form.start_date, message=form.message,
+            company_name=form.company_name,
+            siret=form.siret,
+            idcc=form.idcc,
+            naf=form.naf,
+            headcount=form.headcount,
+            first_name=form.first_name,
+            last_name=form.last_name,
+            email=form.email,
+            phone=form.phone,
+            trainings=form.training,
+            trainees=form.trainees,
+            start_date=form.start_date,
+            message=form.message,
             consent=Consent(given_at=now, text_version=consent_version),
-            provenance=provenance, opco=opco,
+            provenance=provenance,
+            opco=opco,
             expires_at=int(now.timestamp()) + retention_days * 86400,
         )

@@ -11,14 +11,16 @@ Hashes are keyed HMACs computed by the caller: no personal data in any key.
   pk=PACK_PENDING  sk=LEAD#<id>         a pack version asked for by an edit and not yet built
   pk=ERASURE  sk=<ts>#<id>              GDPR erasure audit line (no personal data)
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Iterator, NamedTuple
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
 
-from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
+from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
 
 PACK_PENDING = "PACK_PENDING"
@@ -39,15 +41,32 @@ class PackAlreadyBuilt(Exception):
 class Stored(NamedTuple):
     """What LeadStore.create did: `created`, `replayed` (same Idempotency-Key) or `updated`
     (same submission within the window); `repack` when the update asks for a new pack version."""
+
     lead: Lead
     outcome: str
     repack: bool = False
 
 
 # What a visitor's repeated submission may change on the lead it duplicates.
-RESUBMITTED_FIELDS = ("company_name", "idcc", "naf", "headcount", "first_name", "last_name", "phone",
-                      "trainees", "start_date", "message", "consent", "provenance", "opco", "estimate")
+RESUBMITTED_FIELDS = (
+    "company_name",
+    "idcc",
+    "naf",
+    "headcount",
+    "first_name",
+    "last_name",
+    "phone",
+    "trainees",
+    "start_date",
+    "message",
+    "consent",
+    "provenance",
+    "opco",
+    "estimate",
+)
 DUPLICATE_WINDOW_S = 24 * 3600
+
+
 class EditConflict(Exception):
     """Someone else changed the lead since the consultant loaded it (optimistic locking)."""
 
@@ -59,6 +78,7 @@ class LeadPage:
     count: int  # the Query's Count and ScannedCount: what this page cost
     scanned: int
 
+
 class LeadStore:
     def __init__(self, client: Any, table_name: str):
         self._ddb = client
@@ -68,8 +88,14 @@ class LeadStore:
         """Store a new lead; never overwrite."""
         return self.submit(lead).lead
 
-    def submit(self, lead: Lead, *, idempotency_key: str | None = None, fingerprint: str | None = None,
-               window_s: int = DUPLICATE_WINDOW_S) -> Stored:
+    def submit(
+        self,
+        lead: Lead,
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+        window_s: int = DUPLICATE_WINDOW_S,
+    ) -> Stored:
         """Store a submitted lead, unless it repeats one.
 
         Claim first, then write: the Idempotency-Key and fingerprint pointers are conditional puts
@@ -130,8 +156,9 @@ class LeadStore:
         self._ddb.put_item(TableName=put["TableName"], Item=put["Item"])
 
     def _pointer(self, pk: str, now_s: int) -> str | None:
-        resp = self._ddb.get_item(TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": pk.split("#")[0]}},
-                                  ConsistentRead=True)
+        resp = self._ddb.get_item(
+            TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": pk.split("#")[0]}}, ConsistentRead=True
+        )
         item = _from_ddb(resp.get("Item") or {})
         return item.get("lead_id") if item.get("expires_at", 0) >= now_s else None
 
@@ -145,8 +172,13 @@ class LeadStore:
             self._ddb.update_item(**_resubmit_update(self._table, existing, fresh, repack)["Update"])
         except self._ddb.exceptions.ConditionalCheckFailedException:
             return None
-        self.add_event(lead_id, "lead_resoumis", at=fresh.created_at, expires_at=existing.expires_at,
-                       details={"pack_requested": existing.pack_requested + int(repack)})
+        self.add_event(
+            lead_id,
+            "lead_resoumis",
+            at=fresh.created_at,
+            expires_at=existing.expires_at,
+            details={"pack_requested": existing.pack_requested + int(repack)},
+        )
         return Stored(self.get(lead_id), "updated", repack)
 
     def get_or_none(self, lead_id: str) -> Lead | None:
@@ -173,29 +205,55 @@ class LeadStore:
         status = LeadStatus.dossier_pret if lead.status == LeadStatus.recu else lead.status
         updated = lead.model_copy(update={"pack": pack, "status": status, "updated_at": now})
         idx = _index_attrs(updated)
-        values = _to_ddb({":pack": pack.model_dump(mode="json"), ":status": status.value,
-                          ":v": pack.version, ":now": now.isoformat(), ":g1": idx["gsi1pk"]})
+        values = _to_ddb(
+            {
+                ":pack": pack.model_dump(mode="json"),
+                ":status": status.value,
+                ":v": pack.version,
+                ":now": now.isoformat(),
+                ":g1": idx["gsi1pk"],
+            }
+        )
         try:
             self._ddb.update_item(
-                TableName=self._table, Key=_lead_key(lead_id),
+                TableName=self._table,
+                Key=_lead_key(lead_id),
                 UpdateExpression="SET pack = :pack, #s = :status, updated_at = :now, gsi1pk = :g1",
                 ConditionExpression="attribute_exists(pk) AND (attribute_not_exists(pack) OR pack.version < :v)",
-                ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues=values)
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues=values,
+            )
         except self._ddb.exceptions.ConditionalCheckFailedException as exc:
             raise PackAlreadyBuilt(f"{lead_id} v{pack.version}") from exc
         # The conditional update above is the exactly-once point; the audit line follows it.
-        self.add_event(lead_id, "dossier_genere", at=now, details={"version": pack.version, "status": status.value},
-                       expires_at=lead.expires_at)
+        self.add_event(
+            lead_id,
+            "dossier_genere",
+            at=now,
+            details={"version": pack.version, "status": status.value},
+            expires_at=lead.expires_at,
+        )
         return updated
 
-    def add_event(self, lead_id: str, kind: str, *, at: datetime, actor: str = "systeme",
-                  details: dict[str, Any] | None = None, expires_at: int | None = None) -> None:
-        self._ddb.put_item(TableName=self._table, Item=event_item(lead_id, kind, at=at, actor=actor, details=details,
-                                                                  expires_at=expires_at))
+    def add_event(
+        self,
+        lead_id: str,
+        kind: str,
+        *,
+        at: datetime,
+        actor: str = "systeme",
+        details: dict[str, Any] | None = None,
+        expires_at: int | None = None,
+    ) -> None:
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=event_item(lead_id, kind, at=at, actor=actor, details=details, expires_at=expires_at),
+        )
 
     def events(self, lead_id: str) -> list[dict[str, Any]]:
         resp = self._ddb.query(
-            TableName=self._table, KeyConditionExpression="pk = :pk AND begins_with(sk, :ev)",
+            TableName=self._table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :ev)",
             ExpressionAttributeValues={":pk": {"S": f"LEAD#{lead_id}"}, ":ev": {"S": "EVENT#"}},
         )
         return [_from_ddb(i) for i in resp["Items"]]
@@ -203,10 +261,13 @@ class LeadStore:
     def waiting_for_pack(self, *, created_before: datetime, limit: int = 100) -> Iterator[Lead]:
         """Leads still `recu` created before a moment (the sweeper's view): a GSI Query, never a Scan."""
         kwargs: dict[str, Any] = dict(
-            TableName=self._table, IndexName="by_status",
+            TableName=self._table,
+            IndexName="by_status",
             KeyConditionExpression="gsi1pk = :s AND gsi1sk < :t",
-            ExpressionAttributeValues={":s": {"S": f"STATUS#{LeadStatus.recu.value}"},
-                                       ":t": {"S": created_before.astimezone(timezone.utc).isoformat()}},
+            ExpressionAttributeValues={
+                ":s": {"S": f"STATUS#{LeadStatus.recu.value}"},
+                ":t": {"S": created_before.astimezone(UTC).isoformat()},
+            },
             Limit=limit,
         )
         while True:
@@ -231,50 +292,118 @@ class LeadStore:
         if len(items) > limit:
             items = items[:limit]
             next_key = key_of(items[-1], plan["IndexName"])
-        return LeadPage(leads=[_lead_from_item(i) for i in items], cursor=encode_cursor(next_key, plan["IndexName"]),
-                        count=resp["Count"], scanned=resp["ScannedCount"])
+        return LeadPage(
+            leads=[_lead_from_item(i) for i in items],
+            cursor=encode_cursor(next_key, plan["IndexName"]),
+            count=resp["Count"],
+            scanned=resp["ScannedCount"],
+        )
 
-    def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime,
-                     details: dict[str, Any] | None = None) -> None:
+    def record_event(
+        self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any] | None = None
+    ) -> None:
         lead = self.get(lead_id)
-        self._ddb.put_item(TableName=self._table, Item=event_item(
-            lead_id, kind, at=now, actor=actor, details=details, expires_at=lead.expires_at))
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=event_item(lead_id, kind, at=now, actor=actor, details=details, expires_at=lead.expires_at),
+        )
 
-    def update_dossier(self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str,
-                       now: datetime, changed: list[str]) -> Lead:
+    def update_dossier(
+        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
+    ) -> Lead:
         """Store edited fields and ask for the next pack version; refuse a stale revision."""
         lead = self.get(lead_id)
         version = lead.pack_requested + 1
-        values = _to_ddb({":d": dossier.model_dump(mode="json"), ":v": version, ":now": now.isoformat(),
-                          ":r": expected_rev, ":r1": expected_rev + 1})
-        pending = _to_ddb({"pk": PACK_PENDING, "sk": f"LEAD#{lead_id}", "lead_id": lead_id, "version": version,
-                           "at": now.isoformat()})
-        event = event_item(lead_id, "dossier_modifie", at=now, actor=actor, expires_at=lead.expires_at,
-                           details={"champs": changed, "version": version})
-        self._transact_edit(lead_id, "SET dossier = :d, pack_requested = :v, updated_at = :now, rev = :r1",
-                            values, extra=[{"Put": {"TableName": self._table, "Item": pending}},
-                                           {"Put": {"TableName": self._table, "Item": event}}])
-        return lead.model_copy(update={"dossier": dossier, "pack_requested": version, "updated_at": now,
-                                       "rev": expected_rev + 1})
+        values = _to_ddb(
+            {
+                ":d": dossier.model_dump(mode="json"),
+                ":v": version,
+                ":now": now.isoformat(),
+                ":r": expected_rev,
+                ":r1": expected_rev + 1,
+            }
+        )
+        pending = _to_ddb(
+            {"pk": PACK_PENDING, "sk": f"LEAD#{lead_id}", "lead_id": lead_id, "version": version, "at": now.isoformat()}
+        )
+        event = event_item(
+            lead_id,
+            "dossier_modifie",
+            at=now,
+            actor=actor,
+            expires_at=lead.expires_at,
+            details={"champs": changed, "version": version},
+        )
+        self._transact_edit(
+            lead_id,
+            "SET dossier = :d, pack_requested = :v, updated_at = :now, rev = :r1",
+            values,
+            extra=[
+                {"Put": {"TableName": self._table, "Item": pending}},
+                {"Put": {"TableName": self._table, "Item": event}},
+            ],
+        )
+        return lead.model_copy(
+            update={"dossier": dossier, "pack_requested": version, "updated_at": now, "rev": expected_rev + 1}
+        )
 
-    def change_status(self, lead_id: str, status: LeadStatus, tracking: Tracking, *, expected_rev: int,
-                      actor: str, now: datetime, details: dict[str, Any]) -> Lead:
+    def change_status(
+        self,
+        lead_id: str,
+        status: LeadStatus,
+        tracking: Tracking,
+        *,
+        expected_rev: int,
+        actor: str,
+        now: datetime,
+        details: dict[str, Any],
+    ) -> Lead:
         lead = self.get(lead_id)
-        values = _to_ddb({":s": status.value, ":g1": f"STATUS#{status.value}", ":t": tracking.model_dump(mode="json"),
-                          ":now": now.isoformat(), ":r": expected_rev, ":r1": expected_rev + 1})
-        event = event_item(lead_id, "statut_modifie", at=now, actor=actor, expires_at=lead.expires_at,
-                           details={"de": lead.status.value, "vers": status.value, **details})
-        self._transact_edit(lead_id, "SET #st = :s, gsi1pk = :g1, tracking = :t, updated_at = :now, rev = :r1",
-                            values, extra=[{"Put": {"TableName": self._table, "Item": event}}],
-                            names={"#st": "status"})
-        return lead.model_copy(update={"status": status, "tracking": tracking, "updated_at": now,
-                                       "rev": expected_rev + 1})
+        values = _to_ddb(
+            {
+                ":s": status.value,
+                ":g1": f"STATUS#{status.value}",
+                ":t": tracking.model_dump(mode="json"),
+                ":now": now.isoformat(),
+                ":r": expected_rev,
+                ":r1": expected_rev + 1,
+            }
+        )
+        event = event_item(
+            lead_id,
+            "statut_modifie",
+            at=now,
+            actor=actor,
+            expires_at=lead.expires_at,
+            details={"de": lead.status.value, "vers": status.value, **details},
+        )
+        self._transact_edit(
+            lead_id,
+            "SET #st = :s, gsi1pk = :g1, tracking = :t, updated_at = :now, rev = :r1",
+            values,
+            extra=[{"Put": {"TableName": self._table, "Item": event}}],
+            names={"#st": "status"},
+        )
+        return lead.model_copy(
+            update={"status": status, "tracking": tracking, "updated_at": now, "rev": expected_rev + 1}
+        )
 
-    def _transact_edit(self, lead_id: str, expression: str, values: dict[str, Any], *, extra: list[dict[str, Any]],
-                       names: dict[str, str] | None = None) -> None:
+    def _transact_edit(
+        self,
+        lead_id: str,
+        expression: str,
+        values: dict[str, Any],
+        *,
+        extra: list[dict[str, Any]],
+        names: dict[str, str] | None = None,
+    ) -> None:
         update: dict[str, Any] = {
-            "TableName": self._table, "Key": _lead_key(lead_id), "UpdateExpression": expression,
-            "ConditionExpression": "attribute_exists(pk) AND rev = :r", "ExpressionAttributeValues": values}
+            "TableName": self._table,
+            "Key": _lead_key(lead_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(pk) AND rev = :r",
+            "ExpressionAttributeValues": values,
+        }
         if names:
             update["ExpressionAttributeNames"] = names
         try:
@@ -285,29 +414,40 @@ class LeadStore:
 
     def pending_packs(self, *, limit: int = 100) -> list[tuple[str, int, str]]:
         """(lead id, version, asked at) for packs asked for by an edit and not yet recorded as built."""
-        resp = self._ddb.query(TableName=self._table, KeyConditionExpression="pk = :p",
-                               ExpressionAttributeValues={":p": {"S": PACK_PENDING}}, Limit=limit)
+        resp = self._ddb.query(
+            TableName=self._table,
+            KeyConditionExpression="pk = :p",
+            ExpressionAttributeValues={":p": {"S": PACK_PENDING}},
+            Limit=limit,
+        )
         return [(i["lead_id"], int(i["version"]), i["at"]) for i in map(_from_ddb, resp["Items"])]
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None:
         """Forget the pending marker once its version (or a newer one) is built."""
         try:
-            self._ddb.delete_item(TableName=self._table, Key={"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}},
-                                  ConditionExpression="attribute_not_exists(pk) OR version <= :v",
-                                  ExpressionAttributeValues={":v": {"N": str(built_version)}})
+            self._ddb.delete_item(
+                TableName=self._table,
+                Key={"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}},
+                ConditionExpression="attribute_not_exists(pk) OR version <= :v",
+                ExpressionAttributeValues={":v": {"N": str(built_version)}},
+            )
         except self._ddb.exceptions.ConditionalCheckFailedException:
             pass  # a newer version was asked for meanwhile: keep the marker
 
-    def erase(self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int,
-              fingerprint: str | None = None) -> int:
+    def erase(
+        self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int, fingerprint: str | None = None
+    ) -> int:
         """Delete the lead, its events, markers and duplicate pointer; leave an audit line without
         personal data. (An Idempotency-Key pointer holds only the lead id and expires within 24 h.)"""
         keys: list[dict[str, Any]] = [{"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}}]
         if fingerprint:
             keys.append({"pk": {"S": f"DEDUP#{fingerprint}"}, "sk": {"S": "DEDUP"}})
-        kwargs: dict[str, Any] = {"TableName": self._table, "KeyConditionExpression": "pk = :pk",
-                                  "ExpressionAttributeValues": {":pk": {"S": f"LEAD#{lead_id}"}},
-                                  "ProjectionExpression": "pk, sk"}
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": f"LEAD#{lead_id}"}},
+            "ProjectionExpression": "pk, sk",
+        }
         while True:
             resp = self._ddb.query(**kwargs)
             keys += resp["Items"]
@@ -317,11 +457,22 @@ class LeadStore:
         if not any(k["pk"]["S"] == f"LEAD#{lead_id}" for k in keys):
             raise LeadNotFound(lead_id)
         for start in range(0, len(keys), 25):
-            self._batch_delete(keys[start:start + 25])
-        self._ddb.put_item(TableName=self._table, Item=_to_ddb({
-            "pk": "ERASURE", "sk": f"{now.isoformat()}#{lead_id}", "kind": "effacement_rgpd", "lead_id": lead_id,
-            "at": now.isoformat(), "actor_sub": actor_sub, "items_deleted": len(keys) - 1 - bool(fingerprint),
-            "s3_versions_deleted": s3_versions_deleted}))
+            self._batch_delete(keys[start : start + 25])
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=_to_ddb(
+                {
+                    "pk": "ERASURE",
+                    "sk": f"{now.isoformat()}#{lead_id}",
+                    "kind": "effacement_rgpd",
+                    "lead_id": lead_id,
+                    "at": now.isoformat(),
+                    "actor_sub": actor_sub,
+                    "items_deleted": len(keys) - 1 - bool(fingerprint),
+                    "s3_versions_deleted": s3_versions_deleted,
+                }
+            ),
+        )
         return len(keys) - 1 - bool(fingerprint)
 
     def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
@@ -333,12 +484,17 @@ class LeadStore:
                 return
         raise RuntimeError("DynamoDB kept items unprocessed during erasure")
 
+
 def _pointer_put(table: str, pk: str, lead_id: str, now_s: int, window_s: int) -> dict[str, Any]:
     # DynamoDB deletes expired items lazily (up to days later): an expired pointer counts as absent.
-    return {"Put": {"TableName": table, "Item": _to_ddb({"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id,
-                                                         "expires_at": now_s + window_s}),
-                    "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
-                    "ExpressionAttributeValues": {":now": {"N": str(now_s)}}}}
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": _to_ddb({"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id, "expires_at": now_s + window_s}),
+            "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+            "ExpressionAttributeValues": {":now": {"N": str(now_s)}},
+        }
+    }
 
 
 def _resubmit_update(table: str, existing: Lead, fresh: Lead, repack: bool) -> dict[str, Any]:
@@ -353,9 +509,16 @@ def _resubmit_update(table: str, existing: Lead, fresh: Lead, repack: bool) -> d
         sets.append("pack_requested = :next")
         values[":next"] = existing.pack_requested + 1
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    return {"Update": {"TableName": table, "Key": _lead_key(existing.id), "UpdateExpression": expression,
-                       "ConditionExpression": "attribute_exists(pk)", "ExpressionAttributeNames": names,
-                       "ExpressionAttributeValues": _to_ddb(values)}}
+    return {
+        "Update": {
+            "TableName": table,
+            "Key": _lead_key(existing.id),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(pk)",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _to_ddb(values),
+        }
+    }
 
 
 def leads_store() -> LeadStore:
@@ -363,4 +526,3 @@ def leads_store() -> LeadStore:
     from chalicelib.config import settings
 
     return LeadStore(aws.dynamodb(), settings().table_name)
-

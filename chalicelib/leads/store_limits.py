@@ -1,4 +1,5 @@
 """Per-IP submission counter in the leads table (the door's rate limit)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -28,11 +29,15 @@ class SubmissionRateLimiter:
         window = now_s // 3600
         try:
             self._ddb.update_item(
-                TableName=self._table, Key={"pk": {"S": f"RATE#{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
+                TableName=self._table,
+                Key={"pk": {"S": f"RATE#{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
                 UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
                 ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
-                ExpressionAttributeValues={":one": {"N": "1"}, ":limit": {"N": str(self._limit)},
-                                           ":exp": {"N": str((window + 2) * 3600)}},
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":limit": {"N": str(self._limit)},
+                    ":exp": {"N": str((window + 2) * 3600)},
+                },
             )
         except self._ddb.exceptions.ConditionalCheckFailedException:
             raise RateLimited((window + 1) * 3600 - now_s) from None

@@ -1,4 +1,5 @@
 """Company registry cache (per SIREN) and the registry's findings on a lead, in the leads table."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,7 +7,6 @@ from typing import Any
 
 from chalicelib.leads.ddb import _from_ddb, _index_attrs, _lead_key, _to_ddb, event_item
 from chalicelib.leads.model import Lead
-
 
 COMPANY_CACHE_DAYS = 30
 
@@ -29,23 +29,43 @@ class RegistryStore:
 
     def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None:
         expires = int(now.timestamp()) + COMPANY_CACHE_DAYS * 86400
-        self._ddb.put_item(TableName=self._table, Item=_to_ddb({
-            "pk": f"COMPANY#{siren}", "sk": "REGISTRY", "record": record,
-            "cached_at": now.isoformat(), "expires_at": expires}))
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=_to_ddb(
+                {
+                    "pk": f"COMPANY#{siren}",
+                    "sk": "REGISTRY",
+                    "record": record,
+                    "cached_at": now.isoformat(),
+                    "expires_at": expires,
+                }
+            ),
+        )
 
     def record_on_lead(self, lead: Lead, *, now: datetime) -> Lead:
         """Persist the lead's registry fields and its OPCO (re-resolved from the registry or not)."""
         updated = lead.model_copy(update={"updated_at": now})
-        values = _to_ddb({":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(),
-                          ":g2": _index_attrs(updated)["gsi2pk"]})
+        values = _to_ddb(
+            {":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(), ":g2": _index_attrs(updated)["gsi2pk"]}
+        )
         values[":c"] = _to_ddb({"c": lead.opco_check})["c"] if lead.opco_check else {"NULL": True}
         self._ddb.update_item(
-            TableName=self._table, Key=_lead_key(lead.id), ConditionExpression="attribute_exists(pk)",
+            TableName=self._table,
+            Key=_lead_key(lead.id),
+            ConditionExpression="attribute_exists(pk)",
             UpdateExpression="SET registry = :r, opco_check = :c, opco = :o, updated_at = :now, gsi2pk = :g2",
-            ExpressionAttributeValues=values)
-        self._ddb.put_item(TableName=self._table, Item=event_item(
-            lead.id, "registre_consulte", at=now, details={"status": (lead.registry or {}).get("status")},
-            expires_at=lead.expires_at))
+            ExpressionAttributeValues=values,
+        )
+        self._ddb.put_item(
+            TableName=self._table,
+            Item=event_item(
+                lead.id,
+                "registre_consulte",
+                at=now,
+                details={"status": (lead.registry or {}).get("status")},
+                expires_at=lead.expires_at,
+            ),
+        )
         return updated
 
 

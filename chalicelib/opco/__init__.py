@@ -1,4 +1,5 @@
 """Who pays and how much: pure OPCO resolution, funding estimate and filing deadline."""
+
 from .deadlines import FilingDeadline, filing_deadline
 from .funding import FundingEstimate, estimate_funding
 from .models import Candidate, OpcoMatch, OpcoRef
@@ -7,7 +8,17 @@ from .resolver import normalize_idcc, resolve_opco
 from .rules import OpcoProfile, opco_profile
 
 __all__ = [
-    "Candidate", "FilingDeadline", "FundingEstimate", "OpcoMatch", "OpcoProfile", "OpcoRef",
-    "estimate_funding", "filing_deadline", "is_known_naf", "naf_label", "normalize_idcc",
-    "opco_profile", "resolve_opco",
+    "Candidate",
+    "FilingDeadline",
+    "FundingEstimate",
+    "OpcoMatch",
+    "OpcoProfile",
+    "OpcoRef",
+    "estimate_funding",
+    "filing_deadline",
+    "is_known_naf",
+    "naf_label",
+    "normalize_idcc",
+    "opco_profile",
+    "resolve_opco",
 ]

@@ -2,6 +2,7 @@
 
 Nothing here reads outside chalicelib/opco/data/: a deployed Lambda has only the package.
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,9 +54,18 @@ def idcc_table() -> dict[str, IdccRow]:
         rows = csv.reader(handle)
         next(rows)
         return {
-            r[0]: IdccRow(r[0], r[1], r[2], r[3], r[4], float(r[5]) if r[5] else None,
-                          int(r[6]) if r[6] else None, r[7] == "1",
-                          _candidates(r[8]) if r[8] else (), r[9])
+            r[0]: IdccRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                float(r[5]) if r[5] else None,
+                int(r[6]) if r[6] else None,
+                r[7] == "1",
+                _candidates(r[8]) if r[8] else (),
+                r[9],
+            )
             for r in rows
         }
 
@@ -87,6 +97,5 @@ def naf_hints() -> dict[str, Hint]:
 @functools.cache
 def sector_keywords() -> dict[str, Hint]:
     return {
-        r["keyword"]: Hint(r["opco"], tuple(r["example_idcc"].split("|")), "")
-        for r in _rows("sector_keywords.csv")
+        r["keyword"]: Hint(r["opco"], tuple(r["example_idcc"].split("|")), "") for r in _rows("sector_keywords.csv")
     }

@@ -1,4 +1,5 @@
 """When the funding request must reach the OPCO, and how much of the budget year is left."""
+
 from __future__ import annotations
 
 import functools
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 from pydantic import BaseModel, ConfigDict
 
 from chalicelib.formats import fr_date
+
 from .rules import STATUS_FR, OpcoProfile, opco_profile
 
 
@@ -99,11 +101,17 @@ def _lead_text(profile: OpcoProfile | None) -> str:
         return "OPCO inconnu : déposez la demande avant le premier jour de formation"
     lead = profile.lead_time
     if lead.kind == "unknown" or lead.value is None:
-        return (f"{profile.name} : aucun délai publié, déposez la demande avant le premier jour "
-                f"de formation ({lead.note})")
+        return (
+            f"{profile.name} : aucun délai publié, déposez la demande avant le premier jour de formation ({lead.note})"
+        )
     plural = "s" if lead.value > 1 else ""
-    unit = ("mois" if lead.unit == "month" else
-            f"jour{plural} ouvré{plural}" if lead.kind == "working" else f"jour{plural} calendaire{plural}")
+    unit = (
+        "mois"
+        if lead.unit == "month"
+        else f"jour{plural} ouvré{plural}"
+        if lead.kind == "working"
+        else f"jour{plural} calendaire{plural}"
+    )
     return f"{profile.name} : {lead.note} ({lead.value} {unit} ; {lead.year}, {STATUS_FR[lead.status]})"
 
 
@@ -113,17 +121,34 @@ def filing_deadline(*, opco_code: str | None, start_date: date | None, today: da
     lead = profile.lead_time if profile else None
     kind = "unknown" if lead is None or lead.value is None else ("month" if lead.unit == "month" else lead.kind)
     days = int(lead.value) if lead and lead.value is not None and kind != "month" else None
-    base = {"opco_code": opco_code, "lead_time_days": days, "lead_time_kind": kind,
-            "source": lead.source if lead else None}
+    base = {
+        "opco_code": opco_code,
+        "lead_time_days": days,
+        "lead_time_kind": kind,
+        "source": lead.source if lead else None,
+    }
     if start_date is None:
-        return FilingDeadline(**base, deposit_before=None, late=None, budget_year=None,
-                              days_left_in_budget_year=None,
-                              explanation=f"Date de début à préciser. {_lead_text(profile)}.")
+        return FilingDeadline(
+            **base,
+            deposit_before=None,
+            late=None,
+            budget_year=None,
+            days_left_in_budget_year=None,
+            explanation=f"Date de début à préciser. {_lead_text(profile)}.",
+        )
     deposit = _deposit_before(start_date, profile)
     late = today > deposit
     text = f"Demande complète à déposer au plus tard le {fr_date(deposit)}. {_lead_text(profile)}."
     if late:
-        text = (f"En retard : la demande devait être déposée au plus tard le {fr_date(deposit)} ; "
-                f"décalez la date de début ou vérifiez auprès de l'OPCO. {_lead_text(profile)}.")
-    return FilingDeadline(**base, deposit_before=deposit, late=late, budget_year=start_date.year,
-                          days_left_in_budget_year=_days_left(start_date, today), explanation=text)
+        text = (
+            f"En retard : la demande devait être déposée au plus tard le {fr_date(deposit)} ; "
+            f"décalez la date de début ou vérifiez auprès de l'OPCO. {_lead_text(profile)}."
+        )
+    return FilingDeadline(
+        **base,
+        deposit_before=deposit,
+        late=late,
+        budget_year=start_date.year,
+        days_left_in_budget_year=_days_left(start_date, today),
+        explanation=text,
+    )

@@ -1,4 +1,5 @@
 """Results of the OPCO room: what the resolver answers."""
+
 from __future__ import annotations
 
 from typing import Literal

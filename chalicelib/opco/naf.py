@@ -1,4 +1,5 @@
 """NAF rév. 2 codes: validation and labels for the intake form, and the weak NAF -> OPCO hint."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Who is the client's OPCO: IDCC first, then the registry's IDCCs, then weak NAF/sector hints."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,9 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from ._data import IdccRow, idcc_meta, idcc_table, opco_names, sector_keywords
 from chalicelib.formats import fr_date, fr_percent
+
+from ._data import IdccRow, idcc_meta, idcc_table, opco_names, sector_keywords
 from .models import Candidate, Confidence, OpcoMatch, OpcoRef
 from .naf import clean_naf, naf_hint, naf_label
 from .rules import portal_url
@@ -81,8 +83,10 @@ def _ref(code: str) -> OpcoRef:
 
 def _match(row: IdccRow | None, code: str, **fields: object) -> OpcoMatch:
     base: dict[str, object] = {
-        "data_date": _data_date(), "idcc": code,
-        "idcc_label": (row.title or None) if row else None, "candidates": [],
+        "data_date": _data_date(),
+        "idcc": code,
+        "idcc_label": (row.title or None) if row else None,
+        "candidates": [],
     }
     return OpcoMatch(**(base | fields))
 
@@ -101,13 +105,29 @@ def _from_idcc(code: str, source: str) -> OpcoMatch:
     table = idcc_table()
     row = table.get(code)
     if row is None:
-        return _match(None, code, opco=None, confidence="none", source="none", explanation=(
-            f"IDCC {code} inconnu de la liste DARES et de la table SIRO : vérifiez le numéro "
-            f"sur le bulletin de paie. {_CHECK}"))
+        return _match(
+            None,
+            code,
+            opco=None,
+            confidence="none",
+            source="none",
+            explanation=(
+                f"IDCC {code} inconnu de la liste DARES et de la table SIRO : vérifiez le numéro "
+                f"sur le bulletin de paie. {_CHECK}"
+            ),
+        )
     if row.method == "no_agreement":
-        return _match(row, code, opco=None, confidence="none", source="none", explanation=(
-            f"IDCC {code} ({row.title}) : aucune convention collective, l'OPCO ne se déduit donc "
-            f"pas de l'IDCC. {_CHECK}"))
+        return _match(
+            row,
+            code,
+            opco=None,
+            confidence="none",
+            source="none",
+            explanation=(
+                f"IDCC {code} ({row.title}) : aucune convention collective, l'OPCO ne se déduit donc "
+                f"pas de l'IDCC. {_CHECK}"
+            ),
+        )
     chain = _chain(code)
     final = table.get(chain[-1])
     if len(chain) > 1 and final and final.opco:
@@ -122,19 +142,34 @@ def _via_successor(row: IdccRow, final: IdccRow, chain: list[str], source: str) 
     steps = " puis ".join(chain[1:])
     text = f"IDCC {row.idcc} remplacé par {steps} ({final.title}) : {opco_names()[final.opco]}."
     if not agrees:
-        text += (f" Les établissements encore déclarés en {row.idcc} relèvent surtout de "
-                 f"{opco_names()[row.opco]} : à vérifier.")
-    return _match(row, row.idcc, opco=_ref(final.opco), confidence=confidence,
-                  source="registry" if source == "registry" else "idcc_successor",
-                  explanation=text, successor_chain=chain, candidates=_candidates(final))
+        text += (
+            f" Les établissements encore déclarés en {row.idcc} relèvent surtout de "
+            f"{opco_names()[row.opco]} : à vérifier."
+        )
+    return _match(
+        row,
+        row.idcc,
+        opco=_ref(final.opco),
+        confidence=confidence,
+        source="registry" if source == "registry" else "idcc_successor",
+        explanation=text,
+        successor_chain=chain,
+        candidates=_candidates(final),
+    )
 
 
 def _from_row(row: IdccRow, source: str) -> OpcoMatch:
     label = f"IDCC {row.idcc}" + (f" ({row.title})" if row.title else "")
     src = "registry" if source == "registry" else "idcc"
     if not row.opco:
-        return _match(row, row.idcc, opco=None, confidence="none", source="none", explanation=(
-            f"{label} : aucun OPCO rattaché dans la table SIRO ni par un successeur. {_CHECK}"))
+        return _match(
+            row,
+            row.idcc,
+            opco=None,
+            confidence="none",
+            source="none",
+            explanation=(f"{label} : aucun OPCO rattaché dans la table SIRO ni par un successeur. {_CHECK}"),
+        )
     name = opco_names()[row.opco]
     if row.method == "siro" or row.method.startswith("successor:"):
         share = f"{fr_percent(row.share)} des établissements, " if row.share else ""
@@ -142,8 +177,7 @@ def _from_row(row: IdccRow, source: str) -> OpcoMatch:
         if row.method.startswith("successor:"):
             text = f"{label} : {name}, d'après son successeur {row.method.split(':')[1]}."
             src = "registry" if source == "registry" else "idcc_successor"
-        return _match(row, row.idcc, opco=_ref(row.opco), confidence="high", source=src,
-                      explanation=text)
+        return _match(row, row.idcc, opco=_ref(row.opco), confidence="high", source=src, explanation=text)
     return _ambiguous(row, label, name, src)
 
 
@@ -151,14 +185,22 @@ def _ambiguous(row: IdccRow, label: str, name: str, src: str) -> OpcoMatch:
     if row.method == "table2019":
         confidence: Confidence = "low" if row.ambiguous else "medium"
         text = f"{label} : {name} d'après la table IDCC-OPCO du ministère de 2019 (ancienne)"
-        text += " ; la table SIRO est partagée entre plusieurs OPCO : à vérifier." if row.ambiguous \
-            else " : à vérifier."
+        text += (
+            " ; la table SIRO est partagée entre plusieurs OPCO : à vérifier." if row.ambiguous else " : à vérifier."
+        )
     else:
         confidence = "medium" if (row.share or 0) >= _MEDIUM_SHARE else "low"
         share = f" ({fr_percent(row.share)} des établissements)" if row.share else ""
         text = f"{label} : branche partagée entre plusieurs OPCO ; majoritaire : {name}{share}, à vérifier."
-    return _match(row, row.idcc, opco=_ref(row.opco), confidence=confidence, source=src,
-                  explanation=f"{text} {_CHECK}", candidates=_candidates(row))
+    return _match(
+        row,
+        row.idcc,
+        opco=_ref(row.opco),
+        confidence=confidence,
+        source=src,
+        explanation=f"{text} {_CHECK}",
+        candidates=_candidates(row),
+    )
 
 
 def _candidates(row: IdccRow) -> list[Candidate]:
@@ -179,10 +221,14 @@ def _from_registry(codes: list[str]) -> OpcoMatch:
         return first.model_copy(update={"source": "registry", "explanation": text})
     names = ", ".join(sorted(opco_names()[c] for c in others))
     candidates = [Candidate(code=m.opco.code, name=m.opco.name) for m in found if m.opco]
-    return first.model_copy(update={
-        "source": "registry", "confidence": "low" if first.confidence != "high" else "medium",
-        "candidates": list({c.code: c for c in candidates}.values()),
-        "explanation": f"{text} Autres conventions de l'entreprise : {names} ; à vérifier."})
+    return first.model_copy(
+        update={
+            "source": "registry",
+            "confidence": "low" if first.confidence != "high" else "medium",
+            "candidates": list({c.code: c for c in candidates}.values()),
+            "explanation": f"{text} Autres conventions de l'entreprise : {names} ; à vérifier.",
+        }
+    )
 
 
 def _from_naf(raw: object) -> OpcoMatch | None:
@@ -192,10 +238,13 @@ def _from_naf(raw: object) -> OpcoMatch | None:
         return None
     prefix, hint = found
     name = opco_names()[hint.opco]
-    text = (f"Indice seulement, d'après le code NAF {code} ({naf_label(code)}) : {hint.reason}. "
-            f"Probablement {name}, à confirmer avec l'IDCC du bulletin de paie.")
-    return OpcoMatch(opco=_ref(hint.opco), confidence="low", source="naf", explanation=text,
-                     data_date=_data_date(), candidates=[])
+    text = (
+        f"Indice seulement, d'après le code NAF {code} ({naf_label(code)}) : {hint.reason}. "
+        f"Probablement {name}, à confirmer avec l'IDCC du bulletin de paie."
+    )
+    return OpcoMatch(
+        opco=_ref(hint.opco), confidence="low", source="naf", explanation=text, data_date=_data_date(), candidates=[]
+    )
 
 
 def _fold(text: str) -> str:
@@ -210,13 +259,27 @@ def _from_sector(raw: object) -> OpcoMatch | None:
     for keyword, hint in sector_keywords().items():
         if f" {re.sub(r'[^a-z0-9]+', ' ', keyword)} " in folded:
             name = opco_names()[hint.opco]
-            return OpcoMatch(opco=_ref(hint.opco), confidence="low", source="sector", data_date=_data_date(),
-                             explanation=(f"Indice seulement, d'après le secteur déclaré (« {keyword} ») : "
-                                          f"probablement {name}, à confirmer avec l'IDCC du bulletin de paie."))
+            return OpcoMatch(
+                opco=_ref(hint.opco),
+                confidence="low",
+                source="sector",
+                data_date=_data_date(),
+                explanation=(
+                    f"Indice seulement, d'après le secteur déclaré (« {keyword} ») : "
+                    f"probablement {name}, à confirmer avec l'IDCC du bulletin de paie."
+                ),
+            )
     return None
 
 
 def _nothing() -> OpcoMatch:
-    return OpcoMatch(opco=None, confidence="none", source="none", data_date=_data_date(),
-                     explanation=("OPCO inconnu : ni IDCC, ni code NAF ou secteur exploitable. "
-                                  f"Demandez l'IDCC figurant sur le bulletin de paie. {_CHECK}"))
+    return OpcoMatch(
+        opco=None,
+        confidence="none",
+        source="none",
+        data_date=_data_date(),
+        explanation=(
+            "OPCO inconnu : ni IDCC, ni code NAF ou secteur exploitable. "
+            f"Demandez l'IDCC figurant sur le bulletin de paie. {_CHECK}"
+        ),
+    )

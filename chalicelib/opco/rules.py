@@ -1,4 +1,5 @@
 """OPCO rules as data (data/opco_rules.json): every figure carries its source, year and status."""
+
 from __future__ import annotations
 
 import functools
@@ -10,9 +11,13 @@ from pydantic import BaseModel, ConfigDict
 from ._data import DATA_DIR
 
 Status = Literal["confirmed", "secondary", "old", "unconfirmed", "unknown"]
-STATUS_FR = {"confirmed": "source OPCO ou légale", "secondary": "source secondaire, à revérifier",
-             "old": "règle ancienne, à revérifier", "unconfirmed": "non confirmé",
-             "unknown": "inconnu"}
+STATUS_FR = {
+    "confirmed": "source OPCO ou légale",
+    "secondary": "source secondaire, à revérifier",
+    "old": "règle ancienne, à revérifier",
+    "unconfirmed": "non confirmé",
+    "unknown": "inconnu",
+}
 
 
 class _Frozen(BaseModel):

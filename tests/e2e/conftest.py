@@ -1,4 +1,5 @@
 """The real local stack (moto server + chalice local + pump), started once on free ports."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ def free_port() -> int:
 
 # Debian's Chromium driven by Playwright (`playwright install` cannot download here); the
 # background-networking flags keep it from calling Google's hosts on this closed network.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +51,13 @@ class LocalStack:
     def client(self, service: str):
         import boto3
 
-        return boto3.client(service, endpoint_url=self.aws, region_name="eu-west-3",
-                            aws_access_key_id="local", aws_secret_access_key="local")
+        return boto3.client(
+            service,
+            endpoint_url=self.aws,
+            region_name="eu-west-3",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
 
 
 @pytest.fixture(scope="session")
@@ -56,9 +68,23 @@ def stack(tmp_path_factory):
     # Browser tests fill the form in well under the 3 s a person needs (functional tests keep the default).
     env["FORM_MIN_FILL_SECONDS"] = "0"
     with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "scripts/local_stack.py", "--api-port", str(api_port),
-                                 "--aws-port", str(aws_port), "--sweep-every", "5", "--no-autoreload"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "scripts/local_stack.py",
+                "--api-port",
+                str(api_port),
+                "--aws-port",
+                str(aws_port),
+                "--sweep-every",
+                "5",
+                "--no-autoreload",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     s = LocalStack(api_port, aws_port, proc)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """A consultant in headless Chromium against the real local stack: sign in, filter, edit, download, decide."""
+
 from __future__ import annotations
 
 import io
@@ -19,8 +20,12 @@ SCREENSHOTS = Path(tempfile.gettempdir()) / "opco-dossier-screens"
 
 
 def _submit(stack, submission: dict) -> str:
-    req = urllib.request.Request(stack.api + "/leads", data=json.dumps(submission).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        stack.api + "/leads",
+        data=json.dumps(submission).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.loads(resp.read())["lead_id"]
 
@@ -44,6 +49,7 @@ def _reload_until(page, check) -> None:
     def reloaded() -> bool:
         page.reload()
         return check()
+
     _wait_for(reloaded, every_s=0.5)
 
 
@@ -51,8 +57,16 @@ def test_consultant_reviews_edits_downloads_and_records_the_opco_decision(stack,
     company = f"Atelier Navigateur {time.time_ns() % 100000}"
     atlas_id = _submit(stack, {**valid_submission, "company_name": company})
     other = f"Transports Voisins {time.time_ns() % 100000}"
-    _submit(stack, {**valid_submission, "company_name": other, "idcc": "0016", "naf": "49.41A",
-                    "email": "direction@transports-voisins.fr"})  # another visitor: not a duplicate
+    _submit(
+        stack,
+        {
+            **valid_submission,
+            "company_name": other,
+            "idcc": "0016",
+            "naf": "49.41A",
+            "email": "direction@transports-voisins.fr",
+        },
+    )  # another visitor: not a duplicate
 
     # The pack is built by the pump, then the consultants get one email without contact details.
     mail = _wait_for(lambda: [m for m in _sent_emails(stack) if atlas_id in m.get("body", "")])[0]
@@ -90,8 +104,11 @@ def test_consultant_reviews_edits_downloads_and_records_the_opco_decision(stack,
     assert zipfile.ZipFile(io.BytesIO(archive)).namelist()
 
     page.reload()
-    for status, extra in (("envoye_client", {}), ("demande_deposee", {"#opco_file_number": "AT-2027-0042"}),
-                          ("accord", {"#amount_granted": "1 500"})):
+    for status, extra in (
+        ("envoye_client", {}),
+        ("demande_deposee", {"#opco_file_number": "AT-2027-0042"}),
+        ("accord", {"#amount_granted": "1 500"}),
+    ):
         page.select_option("#status", status)
         for selector, value in extra.items():
             page.fill(selector, value)

@@ -1,4 +1,5 @@
 """The form in headless Chromium (Debian's, driven by Playwright): with and without JavaScript."""
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,12 @@ def _fill(page, email: str, siret: str) -> None:
 
 def _stored_lead(stack, email: str) -> dict:
     ddb = stack.client("dynamodb")
-    items = ddb.query(TableName="opco-dossier-local", IndexName="by_date", KeyConditionExpression="gsi3pk = :p",
-                      ExpressionAttributeValues={":p": {"S": "LEADS"}})["Items"]
+    items = ddb.query(
+        TableName="opco-dossier-local",
+        IndexName="by_date",
+        KeyConditionExpression="gsi3pk = :p",
+        ExpressionAttributeValues={":p": {"S": "LEADS"}},
+    )["Items"]
     return next(i for i in items if i["email"]["S"] == email)
 
 
@@ -119,7 +124,7 @@ def website(stack):
     page = EMBED_PAGE.format(api=stack.api, siret=BAD_SIRET).encode()
 
     class Site(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.end_headers()

@@ -1,4 +1,5 @@
 """A burst over HTTP against the real local stack: `make load` in small (scripts/load.py)."""
+
 from __future__ import annotations
 
 import pytest

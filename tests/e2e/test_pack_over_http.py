@@ -1,4 +1,5 @@
 """The whole pack over the real local stack: four signed-ready PDFs, prefill.json and the zip."""
+
 from __future__ import annotations
 
 import io
@@ -21,7 +22,7 @@ FIRST_MENTION = {
 
 
 def test_a_lead_with_a_hostile_name_gets_a_complete_pack(stack, valid_submission):
-    name = 'Œuvres <script>alert(1)</script> « Dupont » 😀'
+    name = "Œuvres <script>alert(1)</script> « Dupont » 😀"
     status, body = _post_json(stack.api + "/leads", {**valid_submission, "company_name": name})
     assert status == 201, body
     keys = _wait_for_pack(stack, body["lead_id"], timeout_s=60)
@@ -35,7 +36,7 @@ def test_a_lead_with_a_hostile_name_gets_a_complete_pack(stack, valid_submission
         text = pdf_text(read(doc))
         assert has(text, mention), doc
         if doc != "programme.pdf":
-            assert has(text, 'Œuvres <script>alert(1)</script> « Dupont » ?'), doc
+            assert has(text, "Œuvres <script>alert(1)</script> « Dupont » ?"), doc
     prefill = json.loads(read("prefill.json"))
     assert prefill["entreprise"]["raison_sociale"] == name  # machines get the exact text
     with zipfile.ZipFile(io.BytesIO(read("dossier.zip"))) as z:

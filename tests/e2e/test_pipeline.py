@@ -1,4 +1,5 @@
 """One lead the whole way, over HTTP: form → DynamoDB → SQS → worker → PDF in S3 → pdftotext."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _post_json(url: str, body: dict) -> tuple[int, dict]:
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return resp.status, json.loads(resp.read())
@@ -54,8 +56,9 @@ def test_a_submitted_lead_gets_its_pack_in_s3_within_seconds(stack, valid_submis
     assert prefill["entreprise"]["siret"] == "73282932000074"
 
     ddb = stack.client("dynamodb")
-    item = ddb.get_item(TableName="opco-dossier-local",
-                        Key={"pk": {"S": f"LEAD#{body['lead_id']}"}, "sk": {"S": "LEAD"}})["Item"]
+    item = ddb.get_item(
+        TableName="opco-dossier-local", Key={"pk": {"S": f"LEAD#{body['lead_id']}"}, "sk": {"S": "LEAD"}}
+    )["Item"]
     assert item["status"]["S"] == "dossier_pret"
 
 

@@ -1,9 +1,10 @@
 """The local stack's sweeper: a lead stored whose job never left (the API died between the
 DynamoDB write and the SQS send) still gets its pack."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -17,10 +18,17 @@ def test_a_lead_stored_without_its_job_gets_its_pack_from_the_sweeper(stack, val
     from chalicelib.leads.store import LeadStore
     from chalicelib.opco import resolve_opco
 
-    created = datetime.now(timezone.utc) - timedelta(minutes=4)  # older than the sweeper's 3 minutes
+    created = datetime.now(UTC) - timedelta(minutes=4)  # older than the sweeper's 3 minutes
     form = ContactForm.parse(valid_submission, today=created.date())
-    lead = Lead.from_form(form, opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"), now=created,
-                          consent_version=CONSENT_VERSION, provenance=Provenance(), spam=False, retention_days=30)
+    lead = Lead.from_form(
+        form,
+        opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"),
+        now=created,
+        consent_version=CONSENT_VERSION,
+        provenance=Provenance(),
+        spam=False,
+        retention_days=30,
+    )
     store = LeadStore(stack.client("dynamodb"), "opco-dossier-local")
     store.create(lead)  # stored, and no job sent
 

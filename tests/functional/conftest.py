@@ -1,23 +1,28 @@
 """Functional fixtures: moto's mock_aws with the deployment's own resource definitions."""
+
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from moto import mock_aws
 
 from tests.conftest import ROOT
 
-
 AWS_TEST_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "eu-west-3",
-    "STAGE": "test", "TABLE_NAME": "opco-dossier-local", "BUCKET_NAME": "opco-dossier-local",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-3",
+    "STAGE": "test",
+    "TABLE_NAME": "opco-dossier-local",
+    "BUCKET_NAME": "opco-dossier-local",
     "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs",
     "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
-    "SENDER_EMAIL": "dossiers@formation-ia.example", "NOTIFY_EMAIL": "consultants@formation-ia.example",
+    "SENDER_EMAIL": "dossiers@formation-ia.example",
+    "NOTIFY_EMAIL": "consultants@formation-ia.example",
 }
 
 
@@ -63,9 +68,11 @@ def table_items(aws_env):
         from chalicelib import aws
 
         return aws.dynamodb().scan(TableName=os.environ["TABLE_NAME"])["Items"]
+
     return items
 
 
 def post_json(client, body, headers=None):
-    return client.http.post("/leads", headers={"Content-Type": "application/json", **(headers or {})},
-                            body=json.dumps(body))
+    return client.http.post(
+        "/leads", headers={"Content-Type": "application/json", **(headers or {})}, body=json.dumps(body)
+    )

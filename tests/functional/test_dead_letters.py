@@ -1,10 +1,11 @@
 """Retries and the dead-letter queue, at the queue level: moto's SQS honours the deployed
 RedrivePolicy (maxReceiveCount 5), and the local stack's own delivery step (receive →
 real handler → delete successes, release failures) plays Lambda's event source mapping."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -53,8 +54,9 @@ def _lead(lead_id: str):
 
 def test_the_deployed_queue_sends_to_the_dlq_after_five_receives(queues):
     sqs, url, _, _ = queues
-    policy = json.loads(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
-                        ["Attributes"]["RedrivePolicy"])
+    policy = json.loads(
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"]
+    )
     assert int(policy["maxReceiveCount"]) == MAX_RECEIVES
     assert policy["deadLetterTargetArn"].endswith(":opco-dossier-jobs-dlq")
 
@@ -72,8 +74,7 @@ def test_poison_lands_in_the_dlq_after_its_retries_and_the_good_job_is_built(cli
     assert _lead(lead_id).pack.version == 1
 
 
-def test_a_job_outlasting_an_s3_outage_is_dead_lettered_then_rebuilt_by_the_sweeper(client, queues,
-                                                                                  valid_submission):
+def test_a_job_outlasting_an_s3_outage_is_dead_lettered_then_rebuilt_by_the_sweeper(client, queues, valid_submission):
     from chalicelib.dossier.worker import sweep
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
@@ -84,6 +85,6 @@ def test_a_job_outlasting_an_s3_outage_is_dead_lettered_then_rebuilt_by_the_swee
     assert _lead(lead_id).status == "recu"
 
     # S3 is back; the lead is still waiting, so the next sweep queues its job again.
-    assert sweep(now=datetime.now(timezone.utc) + timedelta(minutes=4))["resent"] == 1
+    assert sweep(now=datetime.now(UTC) + timedelta(minutes=4))["resent"] == 1
     assert [s["failed"] for s in _deliver_until_drained(queues)] == [0]
     assert _lead(lead_id).pack.version == 1

@@ -6,6 +6,7 @@ imports app, validates a submission, resolves the OPCO, builds a complete pack a
 consultant token against a JWKS served over HTTP. `make test` builds the zip first (lint-infra);
 when it is missing or older than its inputs, this test builds it.
 """
+
 from __future__ import annotations
 
 import json
@@ -86,8 +87,13 @@ def _stale() -> bool:
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory) -> Path:
     if _stale():
-        subprocess.run([sys.executable, "scripts/package.py", "--stage", "prod"], cwd=ROOT, check=True,
-                       capture_output=True, timeout=900)
+        subprocess.run(
+            [sys.executable, "scripts/package.py", "--stage", "prod"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=900,
+        )
     code = tmp_path_factory.mktemp("lambda") / "task"
     with zipfile.ZipFile(ZIP) as z:
         z.extractall(code)
@@ -113,8 +119,15 @@ def pool():
 
 def _token(key: Any, **claims: Any) -> str:
     now = int(time.time())
-    payload = {"sub": "zip-consultant", "iss": ISSUER, "aud": AUDIENCE, "token_use": "id", "iat": now,
-               "exp": now + 600, **claims}
+    payload = {
+        "sub": "zip-consultant",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "token_use": "id",
+        "iat": now,
+        "exp": now + 600,
+        **claims,
+    }
     return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "zip-key"})
 
 
@@ -125,21 +138,45 @@ def test_the_deployment_zip_is_under_10_mb_and_ships_no_cryptography(deployed):
     for font in ("SourceSansPro-Regular.ttf", "SourceSansPro-Bold.ttf", "LICENSE.txt"):
         assert (deployed / "font_source_sans_pro" / "files" / font).is_file(), font
     assert sorted(p.name for p in (deployed / "font_source_sans_pro" / "files").iterdir()) == [
-        "LICENSE.txt", "SourceSansPro-Bold.ttf", "SourceSansPro-Regular.ttf"]
+        "LICENSE.txt",
+        "SourceSansPro-Bold.ttf",
+        "SourceSansPro-Regular.ttf",
+    ]
 
 
 def test_the_app_runs_from_the_zip_alone(deployed, runtime, pool, valid_submission):
     key, jwks_url = pool
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    env = {"PATH": os.environ.get("PATH", ""), "AWS_ACCESS_KEY_ID": "zip", "AWS_SECRET_ACCESS_KEY": "zip",
-           "AWS_DEFAULT_REGION": "eu-west-3", "STAGE": "dev", "TABLE_NAME": "t", "BUCKET_NAME": "b",
-           "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/jobs",
-           "JWKS_URL": jwks_url, "JWT_ISSUER": ISSUER, "JWT_AUDIENCE": AUDIENCE,
-           "POWERTOOLS_TRACE_DISABLED": "true", "TMPDIR": str(deployed.parent)}
-    args = {"code": str(deployed), "runtime": str(runtime), "submission": {**valid_submission, "siret": VALID_SIRET},
-            "token": _token(key), "forged": _token(other)}
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", CHILD, json.dumps(args)], cwd=deployed.parent,
-                         env=env, capture_output=True, text=True, timeout=300)
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_ACCESS_KEY_ID": "zip",
+        "AWS_SECRET_ACCESS_KEY": "zip",
+        "AWS_DEFAULT_REGION": "eu-west-3",
+        "STAGE": "dev",
+        "TABLE_NAME": "t",
+        "BUCKET_NAME": "b",
+        "JOBS_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/jobs",
+        "JWKS_URL": jwks_url,
+        "JWT_ISSUER": ISSUER,
+        "JWT_AUDIENCE": AUDIENCE,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "TMPDIR": str(deployed.parent),
+    }
+    args = {
+        "code": str(deployed),
+        "runtime": str(runtime),
+        "submission": {**valid_submission, "siret": VALID_SIRET},
+        "token": _token(key),
+        "forged": _token(other),
+    }
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", CHILD, json.dumps(args)],
+        cwd=deployed.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["outside"] == []  # every module came from the zip, the runtime's boto3 or the stdlib

@@ -1,5 +1,6 @@
 """The packaged prod template (`scripts/package.py`, what `make package` runs): cfn-lint clean,
 and the security and wiring properties the deployment relies on."""
+
 from __future__ import annotations
 
 import copy
@@ -14,16 +15,25 @@ import pytest
 
 from tests.conftest import ROOT
 
-WIRED = {"TABLE_NAME": "LeadsTable", "BUCKET_NAME": "DossierBucket", "JOBS_QUEUE_URL": "DossierJobsQueue",
-         "DEAD_LETTER_QUEUE_URL": "DossierJobsDeadLetterQueue"}
+WIRED = {
+    "TABLE_NAME": "LeadsTable",
+    "BUCKET_NAME": "DossierBucket",
+    "JOBS_QUEUE_URL": "DossierJobsQueue",
+    "DEAD_LETTER_QUEUE_URL": "DossierJobsDeadLetterQueue",
+}
 DATA_SERVICES = ("dynamodb", "s3", "sqs", "ses")
 
 
 @pytest.fixture(scope="module")
 def packaged(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("package") / "prod"
-    subprocess.run([sys.executable, "scripts/package.py", "--stage", "prod", "--out", str(out)],
-                   cwd=ROOT, check=True, capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "scripts/package.py", "--stage", "prod", "--out", str(out)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return out
 
 
@@ -48,8 +58,9 @@ def _listed(value) -> list:
 
 
 def test_cfn_lint_passes_on_the_packaged_prod_template(packaged):
-    result = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), str(packaged / "sam.json")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(packaged / "sam.json")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -69,12 +80,19 @@ def test_data_at_rest_is_encrypted_and_recoverable(template):
 
 def test_bucket_blocks_public_access_and_plain_http(template):
     pab = template["Resources"]["DossierBucket"]["Properties"]["PublicAccessBlockConfiguration"]
-    assert pab == {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
-                   "RestrictPublicBuckets": True}
+    assert pab == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     policy = template["Resources"]["DossierBucketPolicy"]["Properties"]
     assert policy["Bucket"] == {"Ref": "DossierBucket"}
-    deny = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Deny"
-            and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}]
+    deny = [
+        s
+        for s in policy["PolicyDocument"]["Statement"]
+        if s["Effect"] == "Deny" and s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+    ]
     assert deny and deny[0]["Principal"] == "*"
     assert {"Fn::GetAtt": ["DossierBucket", "Arn"]} in deny[0]["Resource"]
 
@@ -146,16 +164,23 @@ def test_every_function_gets_the_resources_and_sign_in_settings_wired(template):
 def test_log_groups_have_retention_and_name_their_functions(template):
     groups = _resources(template, "AWS::Logs::LogGroup")
     functions = _resources(template, "AWS::Serverless::Function")
-    named = {g["Properties"]["LogGroupName"]["Fn::Sub"].removeprefix("/aws/lambda/${").rstrip("}")
-             for g in groups.values()}
+    named = {
+        g["Properties"]["LogGroupName"]["Fn::Sub"].removeprefix("/aws/lambda/${").rstrip("}") for g in groups.values()
+    }
     assert named == set(functions)  # Chalice names the API's group ${ApiHandler}: overridden in infra/
     assert all(g["Properties"]["RetentionInDays"] == 90 for g in groups.values())
 
 
 def test_alarms_cover_every_failure_mode_and_notify_the_topic(template):
     alarms = _resources(template, "AWS::CloudWatch::Alarm")
-    assert set(alarms) == {"DeadLetterQueueNotEmptyAlarm", "WorkerErrorsAlarm", "ApiServerErrorsAlarm",
-                           "ThrottlesAlarm", "OldestJobAgeAlarm", "LeadsWaitingForPackAlarm"}
+    assert set(alarms) == {
+        "DeadLetterQueueNotEmptyAlarm",
+        "WorkerErrorsAlarm",
+        "ApiServerErrorsAlarm",
+        "ThrottlesAlarm",
+        "OldestJobAgeAlarm",
+        "LeadsWaitingForPackAlarm",
+    }
     runbook = (ROOT / "docs" / "operations.md").read_text()
     for alarm in alarms.values():
         props = alarm["Properties"]
@@ -171,8 +196,13 @@ def test_dashboard_body_is_json_once_substituted(template):
         assert ref.startswith("AWS::") or ref.split(".")[0] in resources, ref
     widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
     titles = {w["properties"].get("title") for w in widgets}
-    assert {"Leads per hour by OPCO", "Spam rate (%)", "Pack build time (ms)", "Packs built and failed",
-            "Unresolved OPCO rate (%)"} <= titles
+    assert {
+        "Leads per hour by OPCO",
+        "Spam rate (%)",
+        "Pack build time (ms)",
+        "Packs built and failed",
+        "Unresolved OPCO rate (%)",
+    } <= titles
 
 
 def test_saved_queries_search_every_function_log_group(template):

@@ -1,9 +1,10 @@
 """Faults at the adapter boundary (tests/faults.py): a lost send, a worker dying mid-way,
 duplicates and races, throttling, poison messages. Each ends with one lead and one pack."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
@@ -26,8 +27,9 @@ def _queued_bodies() -> list[str]:
 def _submit(client, submission, n: int = 1) -> list[str]:
     ids = []
     for i in range(n):
-        resp = post_json(client, {**submission, "company_name": f"Entreprise {i}",
-                                  "email": f"contact{i}.{submission['email']}"})  # distinct visitors
+        resp = post_json(
+            client, {**submission, "company_name": f"Entreprise {i}", "email": f"contact{i}.{submission['email']}"}
+        )  # distinct visitors
         assert resp.status_code == 201, resp.body
         ids.append(json.loads(resp.body)["lead_id"])
     return ids
@@ -72,11 +74,16 @@ def _emails_sent() -> int:
 
 # --- the queue send fails after the lead is stored -------------------------------------------
 
-@pytest.mark.parametrize("fault", [
-    {"code": "InternalError", "status": 500},
-    {"code": "AWS.SimpleQueueService.NonExistentQueue", "status": 400},
-    {"raises": EndpointConnectionError(endpoint_url="https://sqs.eu-west-3.amazonaws.com")},
-], ids=["sqs-500", "queue-missing", "network-down"])
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"code": "InternalError", "status": 500},
+        {"code": "AWS.SimpleQueueService.NonExistentQueue", "status": 400},
+        {"raises": EndpointConnectionError(endpoint_url="https://sqs.eu-west-3.amazonaws.com")},
+    ],
+    ids=["sqs-500", "queue-missing", "network-down"],
+)
 def test_lost_queue_send_still_answers_201_and_the_sweeper_builds_the_pack(client, valid_submission, fault):
     from chalicelib.dossier.worker import sweep
 
@@ -88,7 +95,7 @@ def test_lost_queue_send_still_answers_201_and_the_sweeper_builds_the_pack(clien
     assert _lead(lead_id).status == "recu"
     assert _queued_bodies() == []  # the job is lost...
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert sweep(now=now + timedelta(minutes=1))["resent"] == 0  # ...a fresh lead is left alone
     assert sweep(now=now + timedelta(minutes=4))["resent"] == 1  # ...a stuck one is re-sent
     result, _ = _invoke(client, _queued_bodies())
@@ -99,12 +106,19 @@ def test_lost_queue_send_still_answers_201_and_the_sweeper_builds_the_pack(clien
 
 # --- the worker dies between S3 and DynamoDB; duplicates; racing deliveries ------------------
 
+
 def test_worker_dying_after_s3_retries_into_one_pack_version_and_one_notification(client, valid_submission):
     [lead_id] = _submit(client, valid_submission)
     [body] = _queued_bodies()
 
     # The pack is recorded by a conditional UpdateItem carrying the pack: it fails once.
-    with inject("dynamodb", "UpdateItem", "InternalServerError", times=1, when=lambda params: ":pack" in json.dumps(params, default=str)) as crash:
+    with inject(
+        "dynamodb",
+        "UpdateItem",
+        "InternalServerError",
+        times=1,
+        when=lambda params: ":pack" in json.dumps(params, default=str),
+    ) as crash:
         result, [message_id] = _invoke(client, [body])
     assert crash.fired == 1
     assert _failed(result) == {message_id}  # reported, so SQS delivers it again
@@ -135,8 +149,13 @@ def test_two_deliveries_racing_on_one_job_record_one_pack_version(client, valid_
     rival: list[bool] = []
 
     # Just before the first worker records its pack, a second worker runs the same job to the end.
-    with inject("dynamodb", "UpdateItem", times=1, when=lambda params: ":pack" in json.dumps(params, default=str),
-                before=lambda ctx: rival.append(build_pack(DossierJob.from_body(body)))):
+    with inject(
+        "dynamodb",
+        "UpdateItem",
+        times=1,
+        when=lambda params: ":pack" in json.dumps(params, default=str),
+        before=lambda ctx: rival.append(build_pack(DossierJob.from_body(body))),
+    ):
         result, _ = _invoke(client, [body])
     assert rival == [True]
     assert result == {"batchItemFailures": []}  # the loser acknowledges: PackAlreadyBuilt
@@ -146,13 +165,18 @@ def test_two_deliveries_racing_on_one_job_record_one_pack_version(client, valid_
 
 # --- S3 / DynamoDB errors and throttling: only the record concerned fails ---------------------
 
-@pytest.mark.parametrize("service,operation,fault", [
-    ("s3", "PutObject", {"code": "SlowDown", "status": 503}),
-    ("s3", "PutObject", {"code": "InternalError", "status": 500}),
-    ("dynamodb", "GetItem", {"code": "ProvisionedThroughputExceededException", "status": 400}),
-    ("dynamodb", "UpdateItem", {"code": "ThrottlingException", "status": 400}),
-    ("dynamodb", "GetItem", {"raises": ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-3.amazonaws.com")}),
-], ids=["s3-slowdown", "s3-500", "ddb-throughput", "ddb-throttling", "ddb-timeout"])
+
+@pytest.mark.parametrize(
+    "service,operation,fault",
+    [
+        ("s3", "PutObject", {"code": "SlowDown", "status": 503}),
+        ("s3", "PutObject", {"code": "InternalError", "status": 500}),
+        ("dynamodb", "GetItem", {"code": "ProvisionedThroughputExceededException", "status": 400}),
+        ("dynamodb", "UpdateItem", {"code": "ThrottlingException", "status": 400}),
+        ("dynamodb", "GetItem", {"raises": ReadTimeoutError(endpoint_url="https://dynamodb.eu-west-3.amazonaws.com")}),
+    ],
+    ids=["s3-slowdown", "s3-500", "ddb-throughput", "ddb-throttling", "ddb-timeout"],
+)
 def test_aws_error_in_the_worker_fails_only_its_record(client, valid_submission, service, operation, fault):
     lead_a, lead_b, lead_c = _submit(client, valid_submission, 3)
     bodies = _queued_bodies()
@@ -189,7 +213,7 @@ def test_poison_messages_fail_alone_and_the_rest_of_the_batch_is_built(client, v
     lead_a, lead_b = _submit(client, valid_submission, 2)
     good = _queued_bodies()
     for i in range(0, len(POISON), 3):  # SQS batches hold up to 5 records here
-        bodies = [good[0], *POISON[i:i + 3], good[1]]
+        bodies = [good[0], *POISON[i : i + 3], good[1]]
         result, ids = _invoke(client, bodies)
         assert _failed(result) == set(ids[1:-1]), bodies
     assert _lead(lead_a).pack.version == 1 and _lead(lead_b).pack.version == 1
@@ -202,6 +226,7 @@ def test_a_batch_of_only_poison_is_answered_not_raised(client):
 
 
 # --- the table refuses the lead at intake ----------------------------------------------------
+
 
 def test_a_lead_the_table_cannot_store_is_never_acknowledged_nor_queued(client, table_items, valid_submission):
     # The first write of a submission is its duplicate-pointer claim (PutItem), then the lead.

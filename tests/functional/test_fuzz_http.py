@@ -1,5 +1,6 @@
 """Hostile requests at the website's door (chalice.test.Client against moto): never a 5xx,
 and a refused request leaves nothing behind, neither in the table nor in the queue."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,15 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30)),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-    max_leaves=8)
+    max_leaves=8,
+)
 field_values = st.one_of(json_values, st.sampled_from(["", "on", "1486", "0000", "62.01Z", "2020-01-01", "x" * 6000]))
 # Mostly the two types the door takes, so most examples reach the form model and the store.
-content_types = st.sampled_from(["application/json"] * 4 + ["application/x-www-form-urlencoded"] * 3 + [
-    "application/json; charset=utf-8", "text/plain", "multipart/form-data", ""])
+content_types = st.sampled_from(
+    ["application/json"] * 4
+    + ["application/x-www-form-urlencoded"] * 3
+    + ["application/json; charset=utf-8", "text/plain", "multipart/form-data", ""]
+)
 
 
 def _encode(data: object, content_type: str) -> bytes:
@@ -46,8 +51,9 @@ def _footprint() -> tuple[int, int]:
     from chalicelib.config import settings as app_settings
 
     items = aws.dynamodb().scan(TableName=app_settings().table_name, Select="COUNT")["Count"]
-    attrs = aws.sqs().get_queue_attributes(QueueUrl=app_settings().jobs_queue_url,
-                                           AttributeNames=["ApproximateNumberOfMessages"])["Attributes"]
+    attrs = aws.sqs().get_queue_attributes(
+        QueueUrl=app_settings().jobs_queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
     return items, int(attrs["ApproximateNumberOfMessages"])
 
 

@@ -1,4 +1,5 @@
 """POST /leads, GET /opco, the form page: through chalice.test.Client against moto."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def test_json_submission_is_stored_queued_and_acknowledged(client, table_items, 
 
 def test_html_form_post_redirects_to_the_thank_you_page(client, table_items, valid_submission):
     form = {**valid_submission, "consent": "on"}
-    resp = client.http.post("/leads", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                            body=urlencode(form, doseq=True))
+    resp = client.http.post(
+        "/leads", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=urlencode(form, doseq=True)
+    )
     assert resp.status_code == 303
     assert resp.headers["Location"].endswith("/merci")
     assert len([i for i in table_items() if i["sk"]["S"] == "LEAD"]) == 1
@@ -35,13 +37,17 @@ def test_html_form_post_redirects_to_the_thank_you_page(client, table_items, val
     assert "votre demande est bien reçue" in page.body.decode()
 
 
-@pytest.mark.parametrize("field,value,fragment", [
-    ("siret", "73282932000079", "SIRET"),
-    ("consent", False, "accord"),
-    ("email", "camille.martin@", "e-mail"),
-])
-def test_invalid_field_gets_422_in_french_and_nothing_is_stored(client, table_items, valid_submission,
-                                                               field, value, fragment):
+@pytest.mark.parametrize(
+    "field,value,fragment",
+    [
+        ("siret", "73282932000079", "SIRET"),
+        ("consent", False, "accord"),
+        ("email", "camille.martin@", "e-mail"),
+    ],
+)
+def test_invalid_field_gets_422_in_french_and_nothing_is_stored(
+    client, table_items, valid_submission, field, value, fragment
+):
     resp = post_json(client, {**valid_submission, field: value})
     assert resp.status_code == 422
     errors = json.loads(resp.body)["errors"]
@@ -50,11 +56,13 @@ def test_invalid_field_gets_422_in_french_and_nothing_is_stored(client, table_it
     assert table_items() == []
 
 
-def test_invalid_form_post_re_renders_the_form_with_the_message_next_to_the_field(client, table_items,
-                                                                                 valid_submission):
+def test_invalid_form_post_re_renders_the_form_with_the_message_next_to_the_field(
+    client, table_items, valid_submission
+):
     form = {**valid_submission, "siret": "123", "consent": "on", "company_name": "<b>Dupont</b>"}
-    resp = client.http.post("/leads", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                            body=urlencode(form, doseq=True))
+    resp = client.http.post(
+        "/leads", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=urlencode(form, doseq=True)
+    )
     assert resp.status_code == 422
     page = resp.body.decode()
     assert 'id="siret-error"' in page and "14 chiffres" in page
@@ -70,9 +78,14 @@ def test_missing_consent_is_refused(client, table_items, valid_submission):
     assert table_items() == []
 
 
-@pytest.mark.parametrize("idcc,code,source", [
-    ("1486", "atlas", "idcc"), ("3248", "opco2i", "idcc"), ("0054", "opco2i", "idcc_successor"),
-])
+@pytest.mark.parametrize(
+    "idcc,code,source",
+    [
+        ("1486", "atlas", "idcc"),
+        ("3248", "opco2i", "idcc"),
+        ("0054", "opco2i", "idcc_successor"),
+    ],
+)
 def test_opco_lookup_resolves_known_idcc(client, idcc, code, source):
     resp = client.http.get(f"/opco?idcc={idcc}")
     assert resp.status_code == 200

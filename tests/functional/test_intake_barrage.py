@@ -1,4 +1,5 @@
 """A barrage of malformed requests: every one gets a 4xx naming the offending field, nothing is stored."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,21 @@ MISSING = object()
 
 
 def _base() -> dict:
-    return {"company_name": "Atelier Numérique Dupont", "siret": VALID_SIRET, "idcc": "1486", "naf": "62.01Z",
-            "headcount": 8, "first_name": "Camille", "last_name": "Martin",
-            "email": "camille.martin@atelier-dupont.fr", "phone": "06 12 34 56 78",
-            "training": ["ia-generative-essentiels"], "trainees": 3,
-            "start_date": (date.today() + timedelta(days=60)).isoformat(), "consent": True}
+    return {
+        "company_name": "Atelier Numérique Dupont",
+        "siret": VALID_SIRET,
+        "idcc": "1486",
+        "naf": "62.01Z",
+        "headcount": 8,
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "email": "camille.martin@atelier-dupont.fr",
+        "phone": "06 12 34 56 78",
+        "training": ["ia-generative-essentiels"],
+        "trainees": 3,
+        "start_date": (date.today() + timedelta(days=60)).isoformat(),
+        "consent": True,
+    }
 
 
 def with_(**changes) -> bytes:
@@ -101,7 +112,7 @@ FIELDS = [
     ("headcount-words", JSON_CT, with_(headcount="huit"), 422, "headcount"),
     ("headcount-boolean", JSON_CT, with_(headcount=True), 422, "headcount"),
     ("headcount-fraction", JSON_CT, with_(headcount=1.5), 422, "headcount"),
-    ("headcount-huge", JSON_CT, with_(headcount=10 ** 7), 422, "headcount"),
+    ("headcount-huge", JSON_CT, with_(headcount=10**7), 422, "headcount"),
     ("headcount-object", JSON_CT, with_(headcount={"n": 8}), 422, "headcount"),
     ("headcount-nan", JSON_CT, with_(headcount=MISSING)[:-1] + b', "headcount": NaN}', 422, "headcount"),
     ("trainees-zero", JSON_CT, with_(trainees=0), 422, "trainees"),
@@ -136,18 +147,19 @@ def barrage_client():
     from chalice.test import Client
 
     with pytest.MonkeyPatch.context() as mp, moto_world(mp):
-        from chalicelib import aws
-
         from app import app
+        from chalicelib import aws
 
         with Client(app, stage_name="local") as c:
             yield c, lambda: aws.dynamodb().scan(TableName=AWS_TEST_ENV["TABLE_NAME"])["Items"]
 
 
-@pytest.mark.parametrize("headers,body,status,field", [c[1:] for c in TRANSPORT + FIELDS],
-                         ids=[c[0] for c in TRANSPORT + FIELDS])
-def test_malformed_request_is_refused_with_the_field_named_and_nothing_stored(barrage_client, headers, body,
-                                                                             status, field):
+@pytest.mark.parametrize(
+    "headers,body,status,field", [c[1:] for c in TRANSPORT + FIELDS], ids=[c[0] for c in TRANSPORT + FIELDS]
+)
+def test_malformed_request_is_refused_with_the_field_named_and_nothing_stored(
+    barrage_client, headers, body, status, field
+):
     client, table_items = barrage_client
     resp = client.http.post("/leads", headers=headers, body=body)
     assert resp.status_code == status, resp.body[:300]

@@ -1,4 +1,5 @@
 """CORS allow-list with our own preflight; UTM, referring page and consent kept with the lead."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,15 @@ def allow_list(monkeypatch):
 
 @pytest.mark.parametrize("path,method", [("/leads", "POST"), ("/opco", "GET")])
 def test_preflight_from_a_listed_origin_echoes_it(client, allow_list, path, method):
-    resp = client.http.request("OPTIONS", path, headers={"Origin": SITE, "Access-Control-Request-Method": method,
-                                                         "Access-Control-Request-Headers": "content-type"})
+    resp = client.http.request(
+        "OPTIONS",
+        path,
+        headers={
+            "Origin": SITE,
+            "Access-Control-Request-Method": method,
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert resp.status_code == 204
     assert resp.headers["Access-Control-Allow-Origin"] == SITE
     assert resp.headers["Vary"] == "Origin"
@@ -31,8 +39,9 @@ def test_preflight_from_a_listed_origin_echoes_it(client, allow_list, path, meth
 
 
 def test_preflight_from_an_unlisted_origin_is_refused(client, allow_list):
-    resp = client.http.request("OPTIONS", "/leads", headers={"Origin": "https://evil.example",
-                                                             "Access-Control-Request-Method": "POST"})
+    resp = client.http.request(
+        "OPTIONS", "/leads", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert resp.status_code == 403
     assert "Access-Control-Allow-Origin" not in resp.headers
 
@@ -57,9 +66,16 @@ def test_local_stage_without_a_list_echoes_any_origin_never_a_wildcard(client, m
 
 
 def test_utm_referrer_and_consent_are_kept(client, table_items, valid_submission):
-    resp = post_json(client, {**valid_submission, "utm_source": "linkedin", "utm_campaign": "ia-pme-2027",
-                              "page_url": f"{SITE}/formations/ia?utm_medium=social&utm_source=ignored"},
-                     {"Referer": "https://other.example/"})
+    resp = post_json(
+        client,
+        {
+            **valid_submission,
+            "utm_source": "linkedin",
+            "utm_campaign": "ia-pme-2027",
+            "page_url": f"{SITE}/formations/ia?utm_medium=social&utm_source=ignored",
+        },
+        {"Referer": "https://other.example/"},
+    )
     assert resp.status_code == 201
     from chalicelib.leads.store import leads_store
 
@@ -82,8 +98,9 @@ def test_utm_from_the_referer_query_when_the_body_has_none(client, valid_submiss
 
 
 def test_form_page_carries_the_token_the_landing_utm_and_the_script(client):
-    page = client.http.get("/?utm_source=google&utm_medium=cpc&evil=1",
-                           headers={"Referer": f"{SITE}/blog"}).body.decode()
+    page = client.http.get(
+        "/?utm_source=google&utm_medium=cpc&evil=1", headers={"Referer": f"{SITE}/blog"}
+    ).body.decode()
     assert re.search(r'name="form_token" value="v1\.\d+\.[0-9a-f]+\.[0-9a-f]+"', page)
     assert '<input type="hidden" name="utm_source" value="google">' in page
     assert 'name="evil"' not in page

@@ -1,9 +1,10 @@
 """Duplicates: the same Idempotency-Key, a double click, the same submission within 24 h."""
+
 from __future__ import annotations
 
 import json
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.functional.conftest import post_json
 
@@ -45,8 +46,13 @@ def test_double_click_without_a_key_gives_one_lead(client, table_items, valid_su
 
 def test_same_submission_within_a_day_updates_the_first_lead(client, table_items, valid_submission):
     first = json.loads(post_json(client, valid_submission).body)
-    again = {**valid_submission, "email": valid_submission["email"].upper(), "phone": "07 98 76 54 32",
-             "message": None, "training": list(reversed(valid_submission["training"]))}
+    again = {
+        **valid_submission,
+        "email": valid_submission["email"].upper(),
+        "phone": "07 98 76 54 32",
+        "message": None,
+        "training": list(reversed(valid_submission["training"])),
+    }
     second = post_json(client, again)
     assert second.status_code == 200 and json.loads(second.body)["lead_id"] == first["lead_id"]
     [lead] = _leads(table_items)
@@ -73,8 +79,9 @@ def test_a_repeat_after_the_pack_was_built_asks_for_a_new_version(client, table_
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     _queued()  # the first job, taken by the worker
-    leads_store().record_pack(lead_id, PackInfo(version=1, built_at=datetime.now(timezone.utc), keys={}),
-                              now=datetime.now(timezone.utc))
+    leads_store().record_pack(
+        lead_id, PackInfo(version=1, built_at=datetime.now(UTC), keys={}), now=datetime.now(UTC)
+    )
     assert post_json(client, {**valid_submission, "trainees": 4}).status_code == 200
     lead = leads_store().get(lead_id)
     assert (lead.trainees, lead.pack_requested) == (4, 2)
@@ -102,6 +109,7 @@ class _SerializedTransactions:
         def locked(*args, **kwargs):
             with self._lock:
                 return call(*args, **kwargs)
+
         return locked
 
 
@@ -113,14 +121,21 @@ def test_concurrent_identical_submissions_store_one_lead(aws_env, table_items, v
     from chalicelib.leads.store import LeadStore
 
     store = LeadStore(_SerializedTransactions(aws.dynamodb()), settings().table_name)
-    form = ContactForm.parse(valid_submission, today=datetime.now(timezone.utc).date())
-    now = datetime.now(timezone.utc)
+    form = ContactForm.parse(valid_submission, today=datetime.now(UTC).date())
+    now = datetime.now(UTC)
     barrier = threading.Barrier(8)
     outcomes: list[tuple[str, str]] = []
 
     def submit(i: int) -> None:
-        lead = Lead.from_form(form, opco={}, now=now + timedelta(microseconds=i), consent_version="v",
-                              provenance=Provenance(), spam=False, retention_days=1)
+        lead = Lead.from_form(
+            form,
+            opco={},
+            now=now + timedelta(microseconds=i),
+            consent_version="v",
+            provenance=Provenance(),
+            spam=False,
+            retention_days=1,
+        )
         barrier.wait()
         stored = store.submit(lead, fingerprint="same-fingerprint", idempotency_key="same-key" if i % 2 else None)
         outcomes.append((stored.lead.id, stored.outcome))

@@ -1,4 +1,5 @@
 """Spam: honeypot, form token, Turnstile (against a local fake server) and the per-IP rate limit."""
+
 from __future__ import annotations
 
 import http.server
@@ -46,8 +47,9 @@ def test_a_person_with_a_token_of_a_few_seconds_is_received(client, table_items,
     assert len(_queued()) == 1
 
 
-def test_honeypot_filled_gets_the_success_answer_is_stored_as_spam_and_gets_no_pack(client, table_items,
-                                                                                   valid_submission):
+def test_honeypot_filled_gets_the_success_answer_is_stored_as_spam_and_gets_no_pack(
+    client, table_items, valid_submission
+):
     human = post_json(client, {**valid_submission, "form_token": _token(10), "email": "a@atelier-dupont.fr"})
     bot = post_json(client, {**valid_submission, "form_token": _token(10), "website": "http://casino.example"})
     assert bot.status_code == human.status_code == 201
@@ -59,16 +61,18 @@ def test_honeypot_filled_gets_the_success_answer_is_stored_as_spam_and_gets_no_p
     assert [json.loads(m["Body"])["lead_id"] for m in _queued()] == [json.loads(human.body)["lead_id"]]
 
 
-def test_form_sent_right_after_the_page_was_served_is_spam_with_the_default_minimum(client, table_items,
-                                                                                  valid_submission):
+def test_form_sent_right_after_the_page_was_served_is_spam_with_the_default_minimum(
+    client, table_items, valid_submission
+):
     from chalicelib.config import settings
 
     assert settings().form_min_fill_seconds == 3.0
     page = client.http.get("/").body.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page)[1]
     form = {**valid_submission, "consent": "on", "form_token": token, "website": ""}
-    resp = client.http.post("/leads", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                            body=urlencode(form, doseq=True))
+    resp = client.http.post(
+        "/leads", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=urlencode(form, doseq=True)
+    )
     assert resp.status_code == 303 and resp.headers["Location"].endswith("/merci")
     lead = _only_lead(table_items)
     assert lead["status"]["S"] == "spam"
@@ -76,12 +80,20 @@ def test_form_sent_right_after_the_page_was_served_is_spam_with_the_default_mini
     assert _queued() == []
 
 
-@pytest.mark.parametrize("token,state", [
-    ("forged", "invalid"), ("expired", "expired"), ("garbage", "invalid"),
-])
+@pytest.mark.parametrize(
+    "token,state",
+    [
+        ("forged", "invalid"),
+        ("expired", "expired"),
+        ("garbage", "invalid"),
+    ],
+)
 def test_forged_or_stale_token_marks_spam(client, table_items, valid_submission, token, state):
-    value = {"forged": lambda: _token(10, secret="not-our-secret"), "expired": lambda: _token(25 * 3600),
-             "garbage": lambda: "v1.123.abc.def"}[token]()
+    value = {
+        "forged": lambda: _token(10, secret="not-our-secret"),
+        "expired": lambda: _token(25 * 3600),
+        "garbage": lambda: "v1.123.abc.def",
+    }[token]()
     resp = post_json(client, {**valid_submission, "form_token": value})
     assert resp.status_code == 201
     lead = _only_lead(table_items)
@@ -96,8 +108,9 @@ def test_missing_token_is_not_spam_but_recorded_as_absent(client, table_items, v
     assert lead["provenance"]["M"]["form_token"]["S"] == "absent"
 
 
-def test_form_token_endpoint_issues_a_token_the_door_accepts_after_the_minimum(client, monkeypatch, table_items,
-                                                                             valid_submission):
+def test_form_token_endpoint_issues_a_token_the_door_accepts_after_the_minimum(
+    client, monkeypatch, table_items, valid_submission
+):
     from chalicelib import config
 
     monkeypatch.setenv("FORM_MIN_FILL_SECONDS", "0")
@@ -111,7 +124,7 @@ def test_form_token_endpoint_issues_a_token_the_door_accepts_after_the_minimum(c
 class _FakeTurnstile(http.server.BaseHTTPRequestHandler):
     received: list[dict] = []
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         _FakeTurnstile.received.append(form)
         ok = form.get("secret") == ["turnstile-test-secret"] and form.get("response") == ["ok-token"]

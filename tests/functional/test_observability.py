@@ -1,8 +1,9 @@
 """What operations see: JSON logs without personal data, and EMF metrics, from real handler runs."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -46,8 +47,9 @@ def _drain_into_worker(client, extra_bodies: list[str] = ()) -> dict:
     from chalicelib.config import settings
 
     msgs = aws.sqs().receive_message(QueueUrl=settings().jobs_queue_url, MaxNumberOfMessages=10)["Messages"]
-    event = client.events.generate_sqs_event(message_bodies=[m["Body"] for m in msgs] + list(extra_bodies),
-                                             queue_name="opco-dossier-jobs")
+    event = client.events.generate_sqs_event(
+        message_bodies=[m["Body"] for m in msgs] + list(extra_bodies), queue_name="opco-dossier-jobs"
+    )
     for i, record in enumerate(event["Records"]):  # chalice gives every record the same messageId
         record["messageId"] = f"msg-{i}"
     return client.lambda_.invoke("build_dossier", event).payload
@@ -72,17 +74,28 @@ def pipeline_output(client, capfd, monkeypatch, valid_submission):
     missing_lead = json.dumps({"lead_id": "01jzzzzzzzzzzzzzzzzzzzzzzz", "pack_version": 1})
     result = _drain_into_worker(client, [missing_lead])
     assert result["batchItemFailures"] == [{"itemIdentifier": "msg-2"}]
-    client.lambda_.invoke("sweep_stuck_leads", client.events.generate_cw_event(
-        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    client.lambda_.invoke(
+        "sweep_stuck_leads",
+        client.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]),
+    )
     out = capfd.readouterr()
     return out.out + out.err
 
 
 def test_a_pipeline_run_publishes_every_business_metric_as_emf(pipeline_output):
     metrics = _emf_metrics(_json_lines(pipeline_output))
-    for name in ("LeadReceived", "LeadSpam", "OpcoUnresolved", "PackBuilt", "PackFailed", "PackBuildMs",
-                 "RegistryLookupFailed", "LeadsWaitingForPack"):
+    for name in (
+        "LeadReceived",
+        "LeadSpam",
+        "OpcoUnresolved",
+        "PackBuilt",
+        "PackFailed",
+        "PackBuildMs",
+        "RegistryLookupFailed",
+        "LeadsWaitingForPack",
+    ):
         assert name in metrics, f"{name} missing from {sorted(metrics)}"
+
     def total(name: str, where=lambda d: True) -> float:
         return sum(_total(d[name]) for d in metrics[name] if where(d))
 
@@ -109,9 +122,17 @@ def test_log_lines_are_json_correlated_by_lead_and_free_of_personal_data(pipelin
     assert all("function_request_id" in d and "level" in d for d in logs)
     text = pipeline_output.lower()
     phone = valid_submission["phone"]
-    for secret in (valid_submission["email"], valid_submission["first_name"], valid_submission["last_name"],
-                   valid_submission["company_name"], "dupont", "camille.martin",
-                   phone, phone.replace(" ", ""), "+33" + phone.replace(" ", "")[1:]):
+    for secret in (
+        valid_submission["email"],
+        valid_submission["first_name"],
+        valid_submission["last_name"],
+        valid_submission["company_name"],
+        "dupont",
+        "camille.martin",
+        phone,
+        phone.replace(" ", ""),
+        "+33" + phone.replace(" ", "")[1:],
+    ):
         assert secret.lower() not in text, secret
 
 
@@ -119,7 +140,6 @@ def test_sweeper_counts_leads_still_without_pack_after_15_minutes(client, valid_
     from chalicelib.dossier.worker import sweep
 
     post_json(client, valid_submission)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert sweep(now=now + timedelta(minutes=5)) == {"resent": 1, "late": 0}
     assert sweep(now=now + timedelta(minutes=16)) == {"resent": 1, "late": 1}
-

@@ -1,8 +1,9 @@
 """The pack through the real handlers: estimate at intake, GET /opco preview, versioned pack in S3."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.functional.conftest import post_json
 
@@ -15,8 +16,10 @@ def _listed(lead_id: str, version: int) -> dict[str, dict]:
 
     s3 = aws.s3()
     listed = s3.list_objects_v2(Bucket=settings().bucket_name, Prefix=f"dossiers/{lead_id}/v{version}/")
-    return {o["Key"].rsplit("/", 1)[1]: s3.head_object(Bucket=settings().bucket_name, Key=o["Key"])
-            for o in listed.get("Contents", [])}
+    return {
+        o["Key"].rsplit("/", 1)[1]: s3.head_object(Bucket=settings().bucket_name, Key=o["Key"])
+        for o in listed.get("Contents", [])
+    }
 
 
 def test_intake_stores_the_estimate_of_the_quoted_price(client, valid_submission):
@@ -25,7 +28,7 @@ def test_intake_stores_the_estimate_of_the_quoted_price(client, valid_submission
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     lead = leads_store().get(lead_id)
-    expected = estimate_for_lead(lead, datetime.now(timezone.utc).date())
+    expected = estimate_for_lead(lead, datetime.now(UTC).date())
     assert lead.estimate == expected.model_dump(mode="json")
     assert lead.estimate["price_ht"] == "2070.00" and lead.estimate["opco_code"] == "atlas"
 
@@ -71,16 +74,22 @@ def test_regenerating_writes_the_next_version_and_keeps_the_old_one(client, vali
     assert build_pack(DossierJob(lead_id, 1))
     # What the consultants' edit will do: new dossier fields, next pack version requested.
     aws.dynamodb().update_item(
-        TableName=settings().table_name, Key={"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}},
+        TableName=settings().table_name,
+        Key={"pk": {"S": f"LEAD#{lead_id}"}, "sk": {"S": "LEAD"}},
         UpdateExpression="SET pack_requested = :v, dossier = :d",
-        ExpressionAttributeValues={":v": {"N": "2"},
-                                   ":d": TypeSerializer().serialize({"trainees": 7, "subrogation": True})})
+        ExpressionAttributeValues={
+            ":v": {"N": "2"},
+            ":d": TypeSerializer().serialize({"trainees": 7, "subrogation": True}),
+        },
+    )
     assert build_pack(DossierJob(lead_id, 2)) is True
     assert set(_listed(lead_id, 1)) == set(_listed(lead_id, 2)) == PACK_FILES
     lead = leads_store().get(lead_id)
     assert lead.pack.version == 2 and all("/v2/" in key for key in lead.pack.keys.values())
     s3 = aws.s3()
-    v1 = json.loads(s3.get_object(Bucket=settings().bucket_name, Key=f"dossiers/{lead_id}/v1/prefill.json")["Body"].read())
+    v1 = json.loads(
+        s3.get_object(Bucket=settings().bucket_name, Key=f"dossiers/{lead_id}/v1/prefill.json")["Body"].read()
+    )
     v2 = json.loads(s3.get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["prefill.json"])["Body"].read())
     assert (v1["action"]["nombre_stagiaires"], v2["action"]["nombre_stagiaires"]) == (3, 7)
     devis = pdf_text(s3.get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["devis.pdf"])["Body"].read())

@@ -1,4 +1,5 @@
 """The deployed artefact: `chalice package` holds the templates and the font; app.py loads no fpdf."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,9 @@ import pytest
 from tests.conftest import ROOT
 
 POLICIES = ("policy-api.json", "policy-worker.json", "policy-sweeper.json")
-PLACEHOLDER_POLICY = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"}]}'
+PLACEHOLDER_POLICY = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:CreateLogGroup", "Resource": "*"}]}'
+)
 
 
 def _project_copy(tmp: Path) -> Path:
@@ -59,29 +62,44 @@ def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"}
     env.pop("AWS_ENDPOINT_URL", None)
     chalice = Path(sys.executable).with_name("chalice")
-    subprocess.run([str(chalice), "package", "--stage", "dev", str(tmp_path / "out")], cwd=project, env=env,
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [str(chalice), "package", "--stage", "dev", str(tmp_path / "out")],
+        cwd=project,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     _keep_dependency_cache(project)
     with zipfile.ZipFile(tmp_path / "out" / "deployment.zip") as z:
         names = set(z.namelist())
-    for template in ("templates/documents/devis.html", "templates/documents/programme.html",
-                     "templates/documents/convention.html", "templates/documents/fiche-opco.html",
-                     "templates/documents/_macros.html", "templates/catalogue.json",
-                     "templates/organisme/prod.json", "templates/pages/form.html"):
+    for template in (
+        "templates/documents/devis.html",
+        "templates/documents/programme.html",
+        "templates/documents/convention.html",
+        "templates/documents/fiche-opco.html",
+        "templates/documents/_macros.html",
+        "templates/catalogue.json",
+        "templates/organisme/prod.json",
+        "templates/pages/form.html",
+    ):
         assert template in names, template
     for font in ("SourceSansPro-Regular.ttf", "SourceSansPro-Bold.ttf"):
         assert f"font_source_sans_pro/files/{font}" in names, font
     assert "fpdf/__init__.py" in names and "app.py" in names and "chalicelib/dossier/pdf.py" in names
 
 
-@pytest.mark.parametrize("heavy", [
-    ("fpdf", "fontTools", "font_source_sans_pro"),  # the worker's PDF stack
-    ("aws_xray_sdk", "wrapt", "jwt", "cryptography", "jinja2"),  # first used by a handler, not at import
-])
+@pytest.mark.parametrize(
+    "heavy",
+    [
+        ("fpdf", "fontTools", "font_source_sans_pro"),  # the worker's PDF stack
+        ("aws_xray_sdk", "wrapt", "jwt", "cryptography", "jinja2"),  # first used by a handler, not at import
+    ],
+)
 def test_importing_app_loads_no_heavy_stack(heavy):
-    code = (f"import sys, app; heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}); "
-            "print(heavy)")
+    code = f"import sys, app; heavy = sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}); print(heavy)"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

@@ -3,11 +3,12 @@
 IAM is not emulated by moto: without this, a new call missing from .chalice/policy-*.json would
 only fail in AWS, with AccessDenied, after deployment.
 """
+
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -70,7 +71,7 @@ def test_each_policy_allows_the_calls_its_function_makes(client, recorder, valid
     recorder.function = "api_handler"
     post_json(client, {**valid_submission, "email": "a.b@example.fr"})  # a second lead, waiting for the sweeper
     recorder.function = "sweep_stuck_leads"
-    assert sweep(now=datetime.now(timezone.utc) + timedelta(minutes=20))["resent"] == 1
+    assert sweep(now=datetime.now(UTC) + timedelta(minutes=20))["resent"] == 1
 
     for function in ("api_handler", "build_dossier", "sweep_stuck_leads"):
         made = recorder.calls[function]

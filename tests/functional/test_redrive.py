@@ -1,4 +1,5 @@
 """scripts/redrive.py against moto: dead letters go back to the jobs queue, once each."""
+
 from __future__ import annotations
 
 import json

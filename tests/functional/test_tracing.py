@@ -1,4 +1,5 @@
 """X-Ray through the Powertools Tracer only where it traces: its SDK is not even imported elsewhere."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,13 +7,16 @@ import pytest
 from chalicelib.observability import tracing_enabled
 
 
-@pytest.mark.parametrize("env,expected", [
-    ({"LAMBDA_TASK_ROOT": "/var/task"}, True),  # dev and prod workers
-    ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}, False),  # the API handler, local
-    ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_CHALICE_CLI_MODE": "true"}, False),  # chalice local
-    ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_SAM_LOCAL": "true"}, False),
-    ({}, False),  # outside Lambda: tests, scripts
-])
+@pytest.mark.parametrize(
+    "env,expected",
+    [
+        ({"LAMBDA_TASK_ROOT": "/var/task"}, True),  # dev and prod workers
+        ({"LAMBDA_TASK_ROOT": "/var/task", "POWERTOOLS_TRACE_DISABLED": "true"}, False),  # the API handler, local
+        ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_CHALICE_CLI_MODE": "true"}, False),  # chalice local
+        ({"LAMBDA_TASK_ROOT": "/var/task", "AWS_SAM_LOCAL": "true"}, False),
+        ({}, False),  # outside Lambda: tests, scripts
+    ],
+)
 def test_tracing_follows_powertools_rules(monkeypatch, env, expected):
     for name in ("LAMBDA_TASK_ROOT", "POWERTOOLS_TRACE_DISABLED", "AWS_CHALICE_CLI_MODE", "AWS_SAM_LOCAL"):
         monkeypatch.delenv(name, raising=False)

@@ -1,4 +1,5 @@
 """The worker: a real SQS event into the handler, the pack in S3, the lead updated."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,7 @@ def _drain_into_worker(client) -> dict:
     from chalicelib.config import settings
 
     msgs = aws.sqs().receive_message(QueueUrl=settings().jobs_queue_url, MaxNumberOfMessages=10)["Messages"]
-    event = client.events.generate_sqs_event(message_bodies=[m["Body"] for m in msgs],
-                                             queue_name="opco-dossier-jobs")
+    event = client.events.generate_sqs_event(message_bodies=[m["Body"] for m in msgs], queue_name="opco-dossier-jobs")
     return client.lambda_.invoke("build_dossier", event).payload
 
 
@@ -32,7 +32,9 @@ def test_worker_builds_the_pack_and_marks_the_lead_ready(client, valid_submissio
     names = sorted(o["Key"].rsplit("/", 1)[1] for o in listed["Contents"])
     assert "prefill.json" in names and "dossier.zip" in names
     assert set(lead.pack.keys.values()) == {o["Key"] for o in listed["Contents"]}
-    prefill = json.loads(aws.s3().get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["prefill.json"])["Body"].read())
+    prefill = json.loads(
+        aws.s3().get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["prefill.json"])["Body"].read()
+    )
     assert prefill["entreprise"]["siret"] == valid_submission["siret"]
     assert prefill["opco"]["code"] == "atlas"
 

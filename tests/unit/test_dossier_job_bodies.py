@@ -1,4 +1,5 @@
 """Job bodies off the queue: a DossierJob or a ValueError (a poison message), never anything else."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,8 @@ from chalicelib.dossier.jobs import DossierJob
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)),
     lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=12), inner, max_size=3)),
-    max_leaves=6)
+    max_leaves=6,
+)
 bodies = st.one_of(
     st.text(max_size=60),
     json_values.map(json.dumps),
@@ -32,8 +34,15 @@ def test_any_body_is_a_job_or_a_value_error(body):
     assert DossierJob.from_body(job.to_body()) == job
 
 
-@pytest.mark.parametrize("body", ['{"lead_id": "x", "pack_version": true}', '{"lead_id": "", "pack_version": 1}',
-                                  '{"lead_id": "x", "pack_version": 0}', '{"lead_id": "x", "pack_version": 1.0}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"lead_id": "x", "pack_version": true}',
+        '{"lead_id": "", "pack_version": 1}',
+        '{"lead_id": "x", "pack_version": 0}',
+        '{"lead_id": "x", "pack_version": 1.0}',
+    ],
+)
 def test_lookalike_jobs_are_poison(body):
     with pytest.raises(ValueError):
         DossierJob.from_body(body)

@@ -1,13 +1,14 @@
 """The worker asks the company registry (a local fake) before building the pack: moto + the fake."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from tests.fake_registry import SIRET_ATLAS, SIRET_HCR, SIRET_SLOW, SIRET_UNKNOWN
 from tests.functional.conftest import post_json
 
-NOW = datetime(2026, 9, 14, 8, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
 
 
 def _lead(client, submission, **changes) -> str:

@@ -1,4 +1,5 @@
 """Consultant fixtures: real RSA keys, a real JWKS over HTTP, tokens shaped like Cognito ID tokens."""
+
 from __future__ import annotations
 
 import time
@@ -36,8 +37,16 @@ class Consultants:
 
     def token(self, *, key: str = "pool", alg: str = "RS256", **claims: Any) -> str:
         now = int(time.time())
-        payload = {"sub": "5f0c-consultant", "email": "claire@formation-ia.example", "iss": ISSUER,
-                   "aud": AUDIENCE, "token_use": "id", "iat": now, "exp": now + 600, **claims}
+        payload = {
+            "sub": "5f0c-consultant",
+            "email": "claire@formation-ia.example",
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "token_use": "id",
+            "iat": now,
+            "exp": now + 600,
+            **claims,
+        }
         if alg == "none":
             return jwt.encode(payload, None, algorithm="none")
         return jwt.encode(payload, self.keys[key], algorithm=alg, headers={"kid": self.kid})
@@ -46,8 +55,11 @@ class Consultants:
         return {"Authorization": f"Bearer {token or self.token()}"}
 
     def cookie(self, token: str | None = None) -> dict[str, str]:
-        return {"Cookie": f"consultant_session={token or self.token()}", "Host": "consultants.example",
-                "Origin": ORIGIN}
+        return {
+            "Cookie": f"consultant_session={token or self.token()}",
+            "Host": "consultants.example",
+            "Origin": ORIGIN,
+        }
 
 
 def _configure(monkeypatch, **env: str) -> None:
@@ -79,8 +91,11 @@ def consultants(aws_env, monkeypatch, signing_keys, jwks_url):
 @pytest.fixture
 def local_key_file(signing_keys, tmp_path):
     path = tmp_path / "consultant-signing-key.pem"
-    path.write_bytes(signing_keys["pool"].private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    path.write_bytes(
+        signing_keys["pool"].private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     return path
 
 

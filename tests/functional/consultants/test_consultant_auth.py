@@ -1,4 +1,5 @@
 """Every consultant route denies by default: no token, expired, foreign key, alg none, other audience."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,21 @@ import pytest
 
 from tests.functional.consultants.conftest import ORIGIN
 
-PUBLIC = {("/", "GET"), ("/merci", "GET"), ("/leads", "POST"), ("/opco", "GET"),
-          ("/leads", "OPTIONS"), ("/opco", "OPTIONS"), ("/form-token", "GET"), ("/embed.js", "GET"),
-          ("/static/form.js", "GET"),
-          ("/consultants/connexion", "GET"), ("/consultants/deconnexion", "POST"),
-          ("/consultants/dev/connexion", "GET"), ("/consultants/dev/connexion", "POST")}
+PUBLIC = {
+    ("/", "GET"),
+    ("/merci", "GET"),
+    ("/leads", "POST"),
+    ("/opco", "GET"),
+    ("/leads", "OPTIONS"),
+    ("/opco", "OPTIONS"),
+    ("/form-token", "GET"),
+    ("/embed.js", "GET"),
+    ("/static/form.js", "GET"),
+    ("/consultants/connexion", "GET"),
+    ("/consultants/deconnexion", "POST"),
+    ("/consultants/dev/connexion", "GET"),
+    ("/consultants/dev/connexion", "POST"),
+}
 LEAD_ID = "01k0000000000000000000000a"
 
 
@@ -35,9 +46,14 @@ def _call(client, path: str, method: str, entry, headers: dict[str, str]):
 
 def _bad_tokens(c) -> dict[str, str]:
     past = int(time.time()) - 3600
-    return {"expired": c.token(iat=past - 600, exp=past), "other key": c.token(key="other"),
-            "alg none": c.token(alg="none"), "other audience": c.token(aud="another-app-client"),
-            "access token": c.token(token_use="access"), "other issuer": c.token(iss="https://evil.example")}
+    return {
+        "expired": c.token(iat=past - 600, exp=past),
+        "other key": c.token(key="other"),
+        "alg none": c.token(alg="none"),
+        "other audience": c.token(aud="another-app-client"),
+        "access token": c.token(token_use="access"),
+        "other issuer": c.token(iss="https://evil.example"),
+    }
 
 
 def test_every_route_outside_the_public_list_is_a_consultant_route():
@@ -55,14 +71,15 @@ def test_every_protected_route_refuses_missing_and_bad_tokens(setup, request):
     checked = 0
     for path, method, entry in _protected_routes():
         resp = _call(c.client, path, method, entry, {})
-        assert resp.status_code in (401, 403) or (method == "GET" and resp.status_code == 303
-                                                  and resp.headers["Location"] == "/consultants/connexion"), \
-            (path, method, "no token", resp.status_code)
+        assert resp.status_code in (401, 403) or (
+            method == "GET" and resp.status_code == 303 and resp.headers["Location"] == "/consultants/connexion"
+        ), (path, method, "no token", resp.status_code)
         for reason, token in bad.items():
             for headers in (c.bearer(token), c.cookie(token)):
                 resp = _call(c.client, path, method, entry, headers)
                 denied = resp.status_code in (401, 403) or (
-                    resp.status_code == 303 and resp.headers["Location"] == "/consultants/connexion")
+                    resp.status_code == 303 and resp.headers["Location"] == "/consultants/connexion"
+                )
                 assert denied, (path, method, reason, list(headers), resp.status_code, resp.body[:200])
                 checked += 1
     assert checked > 100
@@ -86,11 +103,19 @@ def test_cookie_form_post_from_another_origin_is_refused(consultants):
     resp = c.client.http.post(f"/consultants/leads/{LEAD_ID}/statut", headers=headers, body=b"status=accord&rev=0")
     assert resp.status_code == 403
     no_origin = {k: v for k, v in headers.items() if k != "Origin"}
-    assert c.client.http.post(f"/consultants/leads/{LEAD_ID}/statut", headers=no_origin,
-                              body=b"status=accord&rev=0").status_code == 403
+    assert (
+        c.client.http.post(
+            f"/consultants/leads/{LEAD_ID}/statut", headers=no_origin, body=b"status=accord&rev=0"
+        ).status_code
+        == 403
+    )
     same = {**headers, "Origin": ORIGIN}
-    assert c.client.http.post(f"/consultants/leads/{LEAD_ID}/statut", headers=same,
-                              body=b"status=accord&rev=0").status_code == 404  # past the gate: unknown lead
+    assert (
+        c.client.http.post(
+            f"/consultants/leads/{LEAD_ID}/statut", headers=same, body=b"status=accord&rev=0"
+        ).status_code
+        == 404
+    )  # past the gate: unknown lead
 
 
 def _stage_env(stage: str) -> dict[str, str]:
@@ -101,8 +126,7 @@ def _stage_env(stage: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("stage", ["dev", "prod"])
-def test_dev_sign_in_cannot_be_served_by_the_dev_and_prod_configurations(stage, aws_env, monkeypatch,
-                                                                          local_key_file):
+def test_dev_sign_in_cannot_be_served_by_the_dev_and_prod_configurations(stage, aws_env, monkeypatch, local_key_file):
     """Even with a key file lying around, the deployed stages never serve or honour the dev sign-in."""
     from chalice.test import Client
 
@@ -116,8 +140,11 @@ def test_dev_sign_in_cannot_be_served_by_the_dev_and_prod_configurations(stage, 
     config.reset()
     with Client(app, stage_name=stage) as c:
         page = c.http.get("/consultants/dev/connexion")
-        post = c.http.post("/consultants/dev/connexion", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                           body=b"email=eve%40example.com")
+        post = c.http.post(
+            "/consultants/dev/connexion",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+            body=b"email=eve%40example.com",
+        )
         signin = c.http.get("/consultants/connexion")
     config.reset()
     assert page.status_code == 404
@@ -127,8 +154,11 @@ def test_dev_sign_in_cannot_be_served_by_the_dev_and_prod_configurations(stage, 
 
 def test_local_stage_signs_in_with_a_secure_cookie_shape(local_consultants):
     c = local_consultants.client
-    resp = c.http.post("/consultants/dev/connexion", headers={"Content-Type": "application/x-www-form-urlencoded"},
-                       body=b"email=claire%40formation-ia.example")
+    resp = c.http.post(
+        "/consultants/dev/connexion",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"email=claire%40formation-ia.example",
+    )
     assert resp.status_code == 303
     cookie = resp.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/consultants" in cookie

@@ -1,10 +1,11 @@
 """A consultant's day through the JSON API: edit → v2, downloads, OPCO decision, CSV, erasure."""
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from tests.functional.conftest import post_json
@@ -22,8 +23,9 @@ def _new_lead(c, submission) -> str:
 
 
 def _send(c, method: str, path: str, body: dict):
-    return c.client.http.request(method, path, headers={**c.bearer(), "Content-Type": "application/json"},
-                                 body=json.dumps(body).encode())
+    return c.client.http.request(
+        method, path, headers={**c.bearer(), "Content-Type": "application/json"}, body=json.dumps(body).encode()
+    )
 
 
 def _queued_versions() -> list[int]:
@@ -76,7 +78,7 @@ def test_editing_trainees_queues_version_2_and_the_sweeper_covers_a_lost_send(lo
     assert json.loads(bad.body)["errors"][0] == {"field": "trainees", "message": "Entre 1 et 200 stagiaires."}
 
     # The job for v2 was lost: the sweeper finds the edited lead through its pending marker.
-    later = datetime.now(timezone.utc) + timedelta(minutes=10)
+    later = datetime.now(UTC) + timedelta(minutes=10)
     assert sweep(now=later)["resent"] == 1
     assert _queued_versions() == [2]
     assert build_pack(DossierJob(lead_id, 2)) is True
@@ -110,8 +112,11 @@ def test_the_opco_decision_follows_the_workflow_and_refuses_with_a_reason(local_
     assert early.status_code == 422
     assert "suppose une demande déposée" in json.loads(early.body)["errors"][0]["message"]
     rev = 0
-    for step in ({"status": "envoye_client"}, {"status": "demande_deposee", "opco_file_number": "AT-2027-0042"},
-                 {"status": "accord", "amount_granted": "1 250,50"}):
+    for step in (
+        {"status": "envoye_client"},
+        {"status": "demande_deposee", "opco_file_number": "AT-2027-0042"},
+        {"status": "accord", "amount_granted": "1 250,50"},
+    ):
         resp = _send(c, "POST", f"{API}/{lead_id}/status", {**step, "rev": rev})
         assert resp.status_code == 200, resp.body
         rev = json.loads(resp.body)["rev"]
@@ -128,7 +133,7 @@ def test_the_opco_decision_follows_the_workflow_and_refuses_with_a_reason(local_
 
 def test_csv_export_neutralises_formulas_for_french_excel(local_consultants, valid_submission):
     c = local_consultants
-    _new_lead(c, {**valid_submission, "company_name": "=HYPERLINK(\"http://evil\";\"x\")"})
+    _new_lead(c, {**valid_submission, "company_name": '=HYPERLINK("http://evil";"x")'})
     resp = c.client.http.get(f"{API}.csv", headers=c.bearer())
     assert resp.status_code == 200 and resp.headers["Content-Type"].startswith("text/csv")
     text = resp.body.decode("utf-8")
@@ -161,8 +166,12 @@ def test_erasure_removes_the_lead_its_history_and_every_s3_version(local_consult
     assert [i for i in items if lead_id in json.dumps(i)] == [i for i in items if i["pk"]["S"] == "ERASURE"]
     audit = next(i for i in items if i["pk"]["S"] == "ERASURE")
     dumped = json.dumps(audit)
-    for personal in (valid_submission["company_name"], valid_submission["email"], valid_submission["siret"],
-                     "claire@formation-ia.example"):
+    for personal in (
+        valid_submission["company_name"],
+        valid_submission["email"],
+        valid_submission["siret"],
+        "claire@formation-ia.example",
+    ):
         assert personal not in dumped
     versions = aws.s3().list_object_versions(Bucket=settings().bucket_name, Prefix=f"dossiers/{lead_id}/")
     assert not versions.get("Versions") and not versions.get("DeleteMarkers")
@@ -183,6 +192,10 @@ def test_history_opens_with_the_arrival_derived_from_the_lead(local_consultants,
     assert datetime.fromisoformat(rows[0]["at"]) == lead.created_at
     # A spam lead a consultant rescued still shows it arrived as spam.
     rescued = lead.model_copy(update={"status": LeadStatus.recu})
-    change = {"sk": "EVENT#2099", "kind": "statut_modifie", "at": "2099-01-01T00:00:00+00:00",
-              "details": {"de": "spam", "vers": "recu"}}
+    change = {
+        "sk": "EVENT#2099",
+        "kind": "statut_modifie",
+        "at": "2099-01-01T00:00:00+00:00",
+        "details": {"de": "spam", "vers": "recu"},
+    }
     assert history(rescued, [change])[0]["text"] == "Indésirable"

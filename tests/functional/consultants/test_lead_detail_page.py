@@ -1,7 +1,8 @@
 """The lead page shows how sure the OPCO is, and both sides when the registry disagrees."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from tests.functional.consultants.test_consultant_workflow import _new_lead
 
@@ -12,13 +13,22 @@ def test_registry_disagreement_shows_both_idccs_on_the_lead_page(consultants, va
 
     lead_id = _new_lead(consultants, valid_submission)
     lead = leads_store().get(lead_id)
-    check = {"declared": {"idcc": "1486", "opco": "atlas"}, "registry": {"idcc": ["1979"], "opco": "akto"},
-             "agrees": False, "message": "L'IDCC déclaré (1486) diffère de celui de l'annuaire des entreprises "
-                                         "(1979). D'après l'annuaire, l'OPCO serait AKTO."}
-    registry = {"status": "ok", "checked_at": "2026-11-26T08:00:00+00:00", "record": None,
-                "note": "Informations vérifiées dans l'annuaire des entreprises le 26/11/2026."}
-    registry_store().record_on_lead(lead.model_copy(update={"opco_check": check, "registry": registry}),
-                                    now=datetime.now(timezone.utc))
+    check = {
+        "declared": {"idcc": "1486", "opco": "atlas"},
+        "registry": {"idcc": ["1979"], "opco": "akto"},
+        "agrees": False,
+        "message": "L'IDCC déclaré (1486) diffère de celui de l'annuaire des entreprises "
+        "(1979). D'après l'annuaire, l'OPCO serait AKTO.",
+    }
+    registry = {
+        "status": "ok",
+        "checked_at": "2026-11-26T08:00:00+00:00",
+        "record": None,
+        "note": "Informations vérifiées dans l'annuaire des entreprises le 26/11/2026.",
+    }
+    registry_store().record_on_lead(
+        lead.model_copy(update={"opco_check": check, "registry": registry}), now=datetime.now(UTC)
+    )
 
     page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
     assert "Confiance : élevée" in page
@@ -28,6 +38,7 @@ def test_registry_disagreement_shows_both_idccs_on_the_lead_page(consultants, va
 
 
 def test_an_agreeing_registry_raises_no_warning(consultants, valid_submission):
-    page = consultants.client.http.get(f"/consultants/leads/{_new_lead(consultants, valid_submission)}",
-                                       headers=consultants.cookie()).body.decode()
+    page = consultants.client.http.get(
+        f"/consultants/leads/{_new_lead(consultants, valid_submission)}", headers=consultants.cookie()
+    ).body.decode()
     assert "Confiance : élevée" in page and "À vérifier" not in page

@@ -1,8 +1,9 @@
 """Listing one page reads at most page size + 1 items, whatever the table size."""
+
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -23,14 +24,21 @@ def _store_leads(count: int, valid_submission, *, via_api: bool = True) -> list[
     from chalicelib import aws
     from chalicelib.config import settings
     from chalicelib.intake.form import ContactForm
-    from chalicelib.leads.model import Lead, LeadStatus, Provenance
     from chalicelib.leads.ddb import _index_attrs, _to_ddb
+    from chalicelib.leads.model import Lead, LeadStatus, Provenance
 
-    now = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 1, tzinfo=UTC)
     form = ContactForm.parse({**valid_submission, "message": None, "phone": None}, today=now.date())
     # A slim but valid lead: moto's item model is slow with big nested maps, DynamoDB is not.
-    base = Lead.from_form(form, opco={"opco": {"code": "atlas", "name": "Atlas"}}, now=now,
-                          consent_version="v1", provenance=Provenance(), spam=False, retention_days=30)
+    base = Lead.from_form(
+        form,
+        opco={"opco": {"code": "atlas", "name": "Atlas"}},
+        now=now,
+        consent_version="v1",
+        provenance=Provenance(),
+        spam=False,
+        retention_days=30,
+    )
     template = _to_ddb({"pk": "x", "sk": "LEAD", **_index_attrs(base), **base.model_dump(mode="json")})
     statuses = [LeadStatus.dossier_pret, LeadStatus.envoye_client, LeadStatus.spam]
     ids, ddb, table = [], aws.dynamodb(), settings().table_name
@@ -41,10 +49,18 @@ def _store_leads(count: int, valid_submission, *, via_api: bool = True) -> list[
             lead_id = f"01k{n:023d}"
             order = {"S": f"{created.isoformat()}#{lead_id}"}
             status = statuses[n % 3].value
-            item = {**template, "pk": {"S": f"LEAD#{lead_id}"}, "id": {"S": lead_id},
-                    "created_at": {"S": created.isoformat()}, "status": {"S": status},
-                    "gsi1pk": {"S": f"STATUS#{status}"}, "gsi1sk": order, "gsi2sk": order, "gsi3sk": order,
-                    "search": {"S": f"atelier numerique {n} 73282932000074"}}
+            item = {
+                **template,
+                "pk": {"S": f"LEAD#{lead_id}"},
+                "id": {"S": lead_id},
+                "created_at": {"S": created.isoformat()},
+                "status": {"S": status},
+                "gsi1pk": {"S": f"STATUS#{status}"},
+                "gsi1sk": order,
+                "gsi2sk": order,
+                "gsi3sk": order,
+                "search": {"S": f"atelier numerique {n} 73282932000074"},
+            }
             batch.append({"PutRequest": {"Item": item}})
             ids.append(lead_id)
         if via_api:
@@ -70,8 +86,12 @@ def test_one_page_reads_at_most_page_size_plus_one_items(stored, aws_env, fast_m
     store = leads_store()
     filters = [LeadFilter(), LeadFilter(status="dossier_pret", opco="atlas", query="numerique 7")]
     if stored <= 100:  # moto answers a Query by walking the whole table: keep the 10,000 case to two
-        filters += [LeadFilter(status="envoye_client"), LeadFilter(opco="atlas"), LeadFilter(query="numerique 7"),
-                    LeadFilter(date_from=datetime(2026, 11, 1).date(), date_to=datetime(2026, 11, 1).date())]
+        filters += [
+            LeadFilter(status="envoye_client"),
+            LeadFilter(opco="atlas"),
+            LeadFilter(query="numerique 7"),
+            LeadFilter(date_from=datetime(2026, 11, 1).date(), date_to=datetime(2026, 11, 1).date()),
+        ]
     for f in filters:
         page = store.list_leads(f, limit=PAGE)
         assert page.scanned <= PAGE + 1 and page.count <= PAGE + 1, (f, page.scanned, page.count)
@@ -80,7 +100,7 @@ def test_one_page_reads_at_most_page_size_plus_one_items(stored, aws_env, fast_m
         assert not {lead.id for lead in page.leads} & {lead.id for lead in following.leads}
     newest = store.list_leads(LeadFilter(), limit=PAGE)
     not_spam = [i for n, i in enumerate(ids) if n % 3 != 2]
-    assert [lead.id for lead in newest.leads] == [i for i in reversed(not_spam)][:len(newest.leads)]
+    assert [lead.id for lead in newest.leads] == [i for i in reversed(not_spam)][: len(newest.leads)]
     assert len(newest.leads) >= PAGE * 2 // 3
     assert time.monotonic() - started < 40
 
@@ -111,8 +131,9 @@ def test_a_tampered_cursor_is_refused(aws_env, valid_submission):
     page = leads_store().list_leads(LeadFilter(), limit=5)
     with pytest.raises(InvalidCursor):  # a cursor from one list does not continue another
         leads_store().list_leads(LeadFilter(status="spam"), limit=5, cursor=page.cursor)
-    forged = base64.urlsafe_b64encode(json.dumps({"i": "by_date", "k": {"pk": "X", "sk": "LEAD", "gsi3pk": "LEADS",
-                                                                         "gsi3sk": "z"}}).encode()).decode()
+    forged = base64.urlsafe_b64encode(
+        json.dumps({"i": "by_date", "k": {"pk": "X", "sk": "LEAD", "gsi3pk": "LEADS", "gsi3sk": "z"}}).encode()
+    ).decode()
     with pytest.raises(InvalidCursor):
         leads_store().list_leads(LeadFilter(), limit=5, cursor=forged)
     with pytest.raises(InvalidCursor):

@@ -1,4 +1,5 @@
 """The registry client against a local fake server speaking the API's shapes."""
+
 from __future__ import annotations
 
 import time
@@ -6,16 +7,26 @@ import time
 import pytest
 
 from chalicelib.company.registry import (
-    HEADCOUNT_BRACKETS, CompanyNotFound, RegistryClient, RegistryUnavailable, _retry_after_s,
+    HEADCOUNT_BRACKETS,
+    CompanyNotFound,
+    RegistryClient,
+    RegistryUnavailable,
+    _retry_after_s,
 )
 from tests.fake_registry import (
-    SIRET_ATLAS, SIRET_HCR, SIRET_RATE_LIMITED, SIRET_SLOW, SIRET_SOLE_TRADER, SIRET_UNKNOWN,
+    SIRET_ATLAS,
+    SIRET_HCR,
+    SIRET_RATE_LIMITED,
+    SIRET_SLOW,
+    SIRET_SOLE_TRADER,
+    SIRET_UNKNOWN,
 )
 
 
 def _client(fake, **kwargs) -> RegistryClient:
-    return RegistryClient(fake.url, timeout_s=kwargs.pop("timeout_s", 0.3), contact="dpo@formation-ia.example",
-                          **kwargs)
+    return RegistryClient(
+        fake.url, timeout_s=kwargs.pop("timeout_s", 0.3), contact="dpo@formation-ia.example", **kwargs
+    )
 
 
 def test_siret_lookup_returns_the_company_record(fake_registry):
@@ -71,8 +82,9 @@ def test_other_establishment_of_a_known_company_is_not_found(fake_registry):
 def test_short_retry_after_gets_one_retry_then_the_answer(fake_registry):
     fake_registry.rate_limited[SIRET_RATE_LIMITED] = ("1", 1)
     fake_registry.companies[SIRET_RATE_LIMITED] = fake_registry.companies[SIRET_ATLAS] | {"siren": "634567895"}
-    fake_registry.companies[SIRET_RATE_LIMITED]["matching_etablissements"] = [{"siret": SIRET_RATE_LIMITED,
-                                                                               "liste_idcc": ["1486"]}]
+    fake_registry.companies[SIRET_RATE_LIMITED]["matching_etablissements"] = [
+        {"siret": SIRET_RATE_LIMITED, "liste_idcc": ["1486"]}
+    ]
     waits: list[float] = []
     record = _client(fake_registry, sleep=waits.append).lookup(SIRET_RATE_LIMITED)
     assert record.siret == SIRET_RATE_LIMITED
@@ -135,6 +147,6 @@ def test_retry_after_accepts_seconds_and_http_dates():
 
 
 def test_every_insee_bracket_has_a_french_label():
-    codes = "NN 00 01 02 03 11 12 21 22 31 32 41 42 51 52 53".split()
+    codes = ["NN", "00", "01", "02", "03", "11", "12", "21", "22", "31", "32", "41", "42", "51", "52", "53"]
     assert list(HEADCOUNT_BRACKETS) == codes
     assert HEADCOUNT_BRACKETS["42"] == "1\u202f000 à 1\u202f999 salariés"

@@ -1,4 +1,5 @@
 """The pure-Python RS256 verifier agrees with `cryptography` on genuine and forged signatures."""
+
 from __future__ import annotations
 
 import base64
@@ -38,13 +39,16 @@ def test_a_signature_made_by_cryptography_verifies(keys):
     assert verify_pkcs1_sha256(public(keys["a"]), message, signature)
 
 
-@pytest.mark.parametrize("forgery", ["other message", "other key", "sha512", "pss", "flipped bit", "truncated",
-                                     "modulus", "zero"])
+@pytest.mark.parametrize(
+    "forgery", ["other message", "other key", "sha512", "pss", "flipped bit", "truncated", "modulus", "zero"]
+)
 def test_forged_signatures_are_refused(keys, forgery):
     message, key = b"header.payload", public(keys["a"])
     good = keys["a"].sign(message, padding.PKCS1v15(), hashes.SHA256())
     signature = {
-        "other message": good, "truncated": good[:-1], "zero": bytes(len(good)),
+        "other message": good,
+        "truncated": good[:-1],
+        "zero": bytes(len(good)),
         "other key": keys["b"].sign(message, padding.PKCS1v15(), hashes.SHA256()),
         "sha512": keys["a"].sign(message, padding.PKCS1v15(), hashes.SHA512()),
         "pss": keys["a"].sign(message, padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()),
@@ -61,19 +65,30 @@ def test_the_decoder_checks_signature_and_claims_of_a_pyjwt_token(keys):
     with pytest.raises(jwt.InvalidSignatureError):
         decoder().decode(token, public(keys["b"]), algorithms=["RS256"], audience="app", issuer="pool")
     with pytest.raises(jwt.ExpiredSignatureError):
-        decoder().decode(jwt.encode(claims(exp=int(time.time()) - 120), keys["a"], algorithm="RS256"),
-                         public(keys["a"]), algorithms=["RS256"], audience="app", issuer="pool")
+        decoder().decode(
+            jwt.encode(claims(exp=int(time.time()) - 120), keys["a"], algorithm="RS256"),
+            public(keys["a"]),
+            algorithms=["RS256"],
+            audience="app",
+            issuer="pool",
+        )
     with pytest.raises(jwt.InvalidAudienceError):
-        decoder().decode(jwt.encode(claims(aud="other"), keys["a"], algorithm="RS256"), public(keys["a"]),
-                         algorithms=["RS256"], audience="app", issuer="pool")
+        decoder().decode(
+            jwt.encode(claims(aud="other"), keys["a"], algorithm="RS256"),
+            public(keys["a"]),
+            algorithms=["RS256"],
+            audience="app",
+            issuer="pool",
+        )
 
 
 def test_a_tampered_payload_is_refused(keys):
     header, _, signature = jwt.encode(claims(), keys["a"], algorithm="RS256").split(".")
     payload = _b64(json.dumps(claims(sub="admin")).encode())
     with pytest.raises(jwt.InvalidSignatureError):
-        decoder().decode(f"{header}.{payload}.{signature}", public(keys["a"]), algorithms=["RS256"],
-                         audience="app", issuer="pool")
+        decoder().decode(
+            f"{header}.{payload}.{signature}", public(keys["a"]), algorithms=["RS256"], audience="app", issuer="pool"
+        )
 
 
 @pytest.mark.parametrize("alg", ["none", "HS256", "RS512"])

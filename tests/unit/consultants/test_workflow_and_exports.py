@@ -1,4 +1,5 @@
 """Pure consultant rules: status workflow, dossier edits, CSV safety, search normalisation."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,31 +11,38 @@ from chalicelib.consultants.edits import InvalidEdit, apply_edit
 from chalicelib.consultants.presenter import safe_cell
 from chalicelib.consultants.workflow import StatusChange, TransitionRefused, allowed_next, apply_change, parse_change
 from chalicelib.leads.listing import search_term, search_text
-from chalicelib.leads.model import DossierFields, LeadStatus as S, Tracking
+from chalicelib.leads.model import DossierFields, Tracking
+from chalicelib.leads.model import LeadStatus as S
 
 TODAY = date(2027, 1, 10)
 
 
 def test_the_happy_path_moves_from_ready_to_training_done():
     tracking, status = Tracking(), S.dossier_pret
-    for change in (StatusChange(status=S.envoye_client), StatusChange(status=S.demande_deposee, opco_file_number="X1"),
-                   StatusChange(status=S.accord, amount_granted=Decimal("1500")),
-                   StatusChange(status=S.formation_realisee)):
+    for change in (
+        StatusChange(status=S.envoye_client),
+        StatusChange(status=S.demande_deposee, opco_file_number="X1"),
+        StatusChange(status=S.accord, amount_granted=Decimal("1500")),
+        StatusChange(status=S.formation_realisee),
+    ):
         tracking = apply_change(status, tracking, change, today=TODAY)
         status = change.status
     assert tracking.amount_granted == Decimal("1500") and tracking.opco_file_number == "X1"
     assert tracking.completed_on == TODAY
 
 
-@pytest.mark.parametrize("current,target,reason", [
-    (S.dossier_pret, S.accord, "suppose une demande déposée"),
-    (S.recu, S.envoye_client, "pas encore généré"),
-    (S.envoye_client, S.formation_realisee, "qu'après un accord"),
-    (S.spam, S.envoye_client, "reste à part"),
-    (S.abandonne, S.envoye_client, "clos"),
-    (S.envoye_client, S.dossier_pret, "automatiquement"),
-    (S.accord, S.accord, "déjà au statut"),
-])
+@pytest.mark.parametrize(
+    "current,target,reason",
+    [
+        (S.dossier_pret, S.accord, "suppose une demande déposée"),
+        (S.recu, S.envoye_client, "pas encore généré"),
+        (S.envoye_client, S.formation_realisee, "qu'après un accord"),
+        (S.spam, S.envoye_client, "reste à part"),
+        (S.abandonne, S.envoye_client, "clos"),
+        (S.envoye_client, S.dossier_pret, "automatiquement"),
+        (S.accord, S.accord, "déjà au statut"),
+    ],
+)
 def test_illegal_transitions_are_refused_with_a_french_reason(current, target, reason):
     with pytest.raises(TransitionRefused) as exc:
         apply_change(current, Tracking(), StatusChange(status=target, amount_granted=Decimal(1)), today=TODAY)
@@ -55,7 +63,9 @@ def test_abandon_is_possible_from_any_open_status_but_not_from_spam():
 
 
 def test_french_amounts_parse():
-    assert parse_change({"status": ["accord"], "amount_granted": ["1\u202f234,50 €"]}).amount_granted == Decimal("1234.50")
+    assert parse_change({"status": ["accord"], "amount_granted": ["1\u202f234,50 €"]}).amount_granted == Decimal(
+        "1234.50"
+    )
     with pytest.raises(TransitionRefused):
         parse_change({"status": "accord", "amount_granted": "beaucoup"})
 
@@ -64,8 +74,16 @@ def test_dossier_edits_validate_in_french_and_blank_means_default():
     edited = apply_edit(DossierFields(trainees=4), {"trainees": "6", "price_ht": "2 900,00", "notes": ""})
     assert edited.trainees == 6 and edited.price_ht == Decimal("2900.00") and edited.notes is None
     with pytest.raises(InvalidEdit) as exc:
-        apply_edit(DossierFields(), {"trainees": "0", "start_date": "2027-03-10", "end_date": "2027-03-01",
-                                     "trainings": ["inconnue"], "siret": "1"})
+        apply_edit(
+            DossierFields(),
+            {
+                "trainees": "0",
+                "start_date": "2027-03-10",
+                "end_date": "2027-03-01",
+                "trainings": ["inconnue"],
+                "siret": "1",
+            },
+        )
     assert set(exc.value.errors) == {"trainees", "trainings", "siret"}
 
 

@@ -1,28 +1,42 @@
 """Leads and rendered packs for the dossier tests (pure: no AWS), and pdftotext."""
+
 from __future__ import annotations
 
 import functools
 import subprocess
 import tempfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.leads.model import Consent, DossierFields, Lead
 from chalicelib.opco import resolve_opco
 
 TODAY = date(2026, 11, 26)
-NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 def make_lead(**overrides: Any) -> Lead:
     idcc = overrides.pop("idcc", "1486")
     values: dict[str, Any] = dict(
-        id="01jdossiertest0000000abcde", created_at=NOW, updated_at=NOW, status="recu",
-        company_name="Atelier Numérique Dupont", siret="73282932000074", idcc=idcc, naf="62.01Z",
-        headcount=8, first_name="Camille", last_name="Martin", email="camille.martin@atelier-dupont.fr",
-        phone="06 12 34 56 78", trainings=("ia-generative-essentiels",), trainees=3,
-        start_date=date(2027, 1, 18), consent=Consent(given_at=NOW, text_version="v1"),
-        opco=resolve_opco(idcc=idcc, naf="62.01Z").model_dump(mode="json"))
+        id="01jdossiertest0000000abcde",
+        created_at=NOW,
+        updated_at=NOW,
+        status="recu",
+        company_name="Atelier Numérique Dupont",
+        siret="73282932000074",
+        idcc=idcc,
+        naf="62.01Z",
+        headcount=8,
+        first_name="Camille",
+        last_name="Martin",
+        email="camille.martin@atelier-dupont.fr",
+        phone="06 12 34 56 78",
+        trainings=("ia-generative-essentiels",),
+        trainees=3,
+        start_date=date(2027, 1, 18),
+        consent=Consent(given_at=NOW, text_version="v1"),
+        opco=resolve_opco(idcc=idcc, naf="62.01Z").model_dump(mode="json"),
+    )
     values.update(overrides)
     return Lead(**values)
 
@@ -57,8 +71,7 @@ def rendered(stage: str = "local", **lead_overrides: Any) -> tuple[Any, dict[str
     from chalicelib.dossier.organisme import organisme_profile
     from chalicelib.dossier.render import render_pack
 
-    content = build_content(make_lead(**lead_overrides), version=1, today=TODAY,
-                            organisme=organisme_profile(stage))
+    content = build_content(make_lead(**lead_overrides), version=1, today=TODAY, organisme=organisme_profile(stage))
     return content, render_pack(content)
 
 
@@ -66,4 +79,3 @@ def rendered(stage: str = "local", **lead_overrides: Any) -> tuple[Any, dict[str
 def texts(stage: str = "local", **lead_overrides: Any) -> dict[str, str]:
     _, files = rendered(stage, **lead_overrides)
     return {name: pdf_text(body) for name, body in files.items() if name.endswith(".pdf")}
-

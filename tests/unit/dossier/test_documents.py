@@ -1,4 +1,5 @@
 """Every document carries its mandatory mentions, read back from the PDF with pdftotext."""
+
 from __future__ import annotations
 
 import io
@@ -10,47 +11,126 @@ import pytest
 from chalicelib.formats import fr_date, fr_money
 from tests.unit.dossier.conftest import TODAY, has, make_lead, rendered, texts
 
-NDA_WORDING = ("Déclaration d'activité enregistrée sous le numéro 84699999999 auprès du préfet de région "
-               "Auvergne-Rhône-Alpes. Cet enregistrement ne vaut pas agrément de l'État.")
+NDA_WORDING = (
+    "Déclaration d'activité enregistrée sous le numéro 84699999999 auprès du préfet de région "
+    "Auvergne-Rhône-Alpes. Cet enregistrement ne vaut pas agrément de l'État."
+)
 PARTIES = ["Exemple Formation IA", "SIRET : 99912345800013", "Atelier Numérique Dupont", "SIRET : 73282932000074"]
 # C. trav. D6353-1 I: title, objective, content, means, duration, period, running, follow-up,
 # assessment and sanction; price and payment terms.
-D6353_1 = ["Intitulé", "IA générative au quotidien : les essentiels pour les PME", "Objectifs", "Contenu",
-           "Moyens pédagogiques et techniques", "Durée", "7 h par stagiaire", "Période de réalisation",
-           "du 18/01/2027 au 18/01/2027", "Lieu", "Modalité", "Présentiel", "Nombre de stagiaires",
-           "Encadrement", "Suivi de l'exécution", "Évaluation des résultats", "Sanction", "Total HT",
-           "Règlement à 30 jours"]
-LATE_PAYMENT = ["pénalités au taux de trois fois le taux d'intérêt légal (C. com. art. L441-10)",
-                "indemnité forfaitaire pour frais de recouvrement de 40 € (C. com. art. D441-5)"]
+D6353_1 = [
+    "Intitulé",
+    "IA générative au quotidien : les essentiels pour les PME",
+    "Objectifs",
+    "Contenu",
+    "Moyens pédagogiques et techniques",
+    "Durée",
+    "7 h par stagiaire",
+    "Période de réalisation",
+    "du 18/01/2027 au 18/01/2027",
+    "Lieu",
+    "Modalité",
+    "Présentiel",
+    "Nombre de stagiaires",
+    "Encadrement",
+    "Suivi de l'exécution",
+    "Évaluation des résultats",
+    "Sanction",
+    "Total HT",
+    "Règlement à 30 jours",
+]
+LATE_PAYMENT = [
+    "pénalités au taux de trois fois le taux d'intérêt légal (C. com. art. L441-10)",
+    "indemnité forfaitaire pour frais de recouvrement de 40 € (C. com. art. D441-5)",
+]
 VAT_EXEMPT = "Exonération de TVA – article 261-4-4° a du Code général des impôts"
 SUBROGATION = ["Subrogation de paiement", "☐ Oui", "☐ Non"]
 
 MANDATORY = {
-    "devis.pdf": ["Devis n° DEV-2026-0ABCDE-V1", "Établi le 26/11/2026", "valable jusqu'au 26/12/2026", NDA_WORDING,
-                  *PARTIES, *D6353_1, *LATE_PAYMENT, VAT_EXEMPT, *SUBROGATION, "Net à payer",
-                  "valent convention de formation professionnelle (C. trav. art. D6353-1 II)",
-                  "Pour l'organisme de formation", "Pour le client", "Bon pour accord", "Dominique Exemple, Président"],
-    "programme.pdf": ["Programme de formation", "Public visé", "Prérequis", "questionnaire de positionnement",
-                      "Objectifs opérationnels et évaluables", "Contenu et déroulé", "Durée", "7 h (1 jour)",
-                      "Modalité", "Délais d'accès", "Tarifs", "690,00 € HT par stagiaire",
-                      "Méthodes et moyens pédagogiques", "Moyens techniques", "Moyens d'encadrement",
-                      "Suivi de l'exécution", "Modalités d'évaluation", "Sanction de la formation",
-                      "Accessibilité aux personnes en situation de handicap", "Référent handicap", "Contacts",
-                      "formation@exemple-formation-ia.example", "Programme à jour au 26/11/2026",
-                      "résultats de l'évaluation des acquis est remise à chaque stagiaire (C. trav. art. L6353-1)",
-                      NDA_WORDING],
-    "convention.pdf": ["Convention de formation professionnelle continue", "N° CONV-2026-0ABCDE-V1",
-                       "articles L6353-1 et D6353-1 du Code du travail", NDA_WORDING, *PARTIES, *D6353_1,
-                       "Article 2 – Stagiaires", "Nombre de stagiaires : 3", *LATE_PAYMENT, VAT_EXEMPT,
-                       *SUBROGATION, "Dédit", "Pour l'organisme de formation", "Pour le client"],
-    "fiche-opco.pdf": ["Fiche OPCO – demande de prise en charge", "Atlas", "myAtlas Entreprise",
-                       "https://myatlas.opco-atlas.fr", "À déposer avant le 17/01/2027",
-                       "Estimation de la prise en charge", "Règle appliquée", "Confiance", "Sources",
-                       "Points d'attention", "étape par étape", "Pièces à joindre", "Champs du portail pré-remplis",
-                       "SIRET de l'établissement 73282932000074", "IDCC (convention collective) 1486",
-                       "Effectif 8", "Durée par stagiaire 7 h", "Nombre de stagiaires 3",
-                       "Organisme : SIRET 99912345800013", "Organisme : NDA 84699999999",
-                       "Subrogation de paiement à choisir par le client", "Modalité Présentiel"],
+    "devis.pdf": [
+        "Devis n° DEV-2026-0ABCDE-V1",
+        "Établi le 26/11/2026",
+        "valable jusqu'au 26/12/2026",
+        NDA_WORDING,
+        *PARTIES,
+        *D6353_1,
+        *LATE_PAYMENT,
+        VAT_EXEMPT,
+        *SUBROGATION,
+        "Net à payer",
+        "valent convention de formation professionnelle (C. trav. art. D6353-1 II)",
+        "Pour l'organisme de formation",
+        "Pour le client",
+        "Bon pour accord",
+        "Dominique Exemple, Président",
+    ],
+    "programme.pdf": [
+        "Programme de formation",
+        "Public visé",
+        "Prérequis",
+        "questionnaire de positionnement",
+        "Objectifs opérationnels et évaluables",
+        "Contenu et déroulé",
+        "Durée",
+        "7 h (1 jour)",
+        "Modalité",
+        "Délais d'accès",
+        "Tarifs",
+        "690,00 € HT par stagiaire",
+        "Méthodes et moyens pédagogiques",
+        "Moyens techniques",
+        "Moyens d'encadrement",
+        "Suivi de l'exécution",
+        "Modalités d'évaluation",
+        "Sanction de la formation",
+        "Accessibilité aux personnes en situation de handicap",
+        "Référent handicap",
+        "Contacts",
+        "formation@exemple-formation-ia.example",
+        "Programme à jour au 26/11/2026",
+        "résultats de l'évaluation des acquis est remise à chaque stagiaire (C. trav. art. L6353-1)",
+        NDA_WORDING,
+    ],
+    "convention.pdf": [
+        "Convention de formation professionnelle continue",
+        "N° CONV-2026-0ABCDE-V1",
+        "articles L6353-1 et D6353-1 du Code du travail",
+        NDA_WORDING,
+        *PARTIES,
+        *D6353_1,
+        "Article 2 – Stagiaires",
+        "Nombre de stagiaires : 3",
+        *LATE_PAYMENT,
+        VAT_EXEMPT,
+        *SUBROGATION,
+        "Dédit",
+        "Pour l'organisme de formation",
+        "Pour le client",
+    ],
+    "fiche-opco.pdf": [
+        "Fiche OPCO – demande de prise en charge",
+        "Atlas",
+        "myAtlas Entreprise",
+        "https://myatlas.opco-atlas.fr",
+        "À déposer avant le 17/01/2027",
+        "Estimation de la prise en charge",
+        "Règle appliquée",
+        "Confiance",
+        "Sources",
+        "Points d'attention",
+        "étape par étape",
+        "Pièces à joindre",
+        "Champs du portail pré-remplis",
+        "SIRET de l'établissement 73282932000074",
+        "IDCC (convention collective) 1486",
+        "Effectif 8",
+        "Durée par stagiaire 7 h",
+        "Nombre de stagiaires 3",
+        "Organisme : SIRET 99912345800013",
+        "Organisme : NDA 84699999999",
+        "Subrogation de paiement à choisir par le client",
+        "Modalité Présentiel",
+    ],
 }
 
 
@@ -114,8 +194,13 @@ def test_vat_registered_organisme_shows_ht_tva_ttc_instead_of_the_exemption():
 def test_prefill_json_holds_the_portal_fields_and_the_zip_holds_everything():
     content, files = rendered()
     prefill = json.loads(files["prefill.json"])
-    assert prefill["entreprise"] == {"raison_sociale": "Atelier Numérique Dupont", "siret": "73282932000074",
-                                     "idcc": "1486", "naf": "62.01Z", "effectif": 8}
+    assert prefill["entreprise"] == {
+        "raison_sociale": "Atelier Numérique Dupont",
+        "siret": "73282932000074",
+        "idcc": "1486",
+        "naf": "62.01Z",
+        "effectif": 8,
+    }
     assert prefill["action"]["date_debut"] == "2027-01-18" and prefill["action"]["nombre_stagiaires"] == 3
     assert prefill["cout"]["pedagogique_ht"] == "2070.00"
     assert prefill["organisme"]["nda"] == "84699999999"
@@ -130,8 +215,13 @@ def test_prefill_json_holds_the_portal_fields_and_the_zip_holds_everything():
 def test_consultant_choices_reach_the_documents():
     from chalicelib.leads.model import DossierFields
 
-    chosen = DossierFields(trainings=("ia-generative-essentiels", "ia-marketing-commercial"), trainees=4,
-                           price_ht="5000", subrogation=True, place="Salle Lumière, 3 quai de Saône, Lyon")
+    chosen = DossierFields(
+        trainings=("ia-generative-essentiels", "ia-marketing-commercial"),
+        trainees=4,
+        price_ht="5000",
+        subrogation=True,
+        place="Salle Lumière, 3 quai de Saône, Lyon",
+    )
     content, _ = rendered(dossier=chosen)
     text = texts(dossier=chosen)
     assert content.quote.total_ht == 5000

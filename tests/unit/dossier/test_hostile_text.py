@@ -1,4 +1,5 @@
 """Text a visitor typed is data: markup, quotes, emoji, markdown and very long names render as text."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,8 +52,10 @@ def test_markup_in_data_never_becomes_structure():
 
 
 def test_tables_keep_bold_and_line_breaks_inside_cells():
-    [block] = parse('<table><thead><tr><th width="30%">A</th><th width="70%">B</th></tr></thead>'
-                    "<tbody><tr><td><b>Nom</b><br>ligne 2</td><td align=\"right\">1 €</td></tr></tbody></table>")
+    [block] = parse(
+        '<table><thead><tr><th width="30%">A</th><th width="70%">B</th></tr></thead>'
+        '<tbody><tr><td><b>Nom</b><br>ligne 2</td><td align="right">1 €</td></tr></tbody></table>'
+    )
     assert block.table.head_rows == 1
     cell, price = block.table.rows[1]
     assert cell.text == "**Nom**\nligne 2" and price.align == "right"

@@ -1,4 +1,5 @@
 """The organisme profile per stage: samples visibly, prod refused until filled in."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,8 @@ def test_local_and_dev_profiles_are_visible_samples_with_valid_identifiers(stage
 def test_the_nda_carries_the_legal_wording():
     # C. trav. L6352-12
     assert organisme_profile("local").nda_mention.endswith(
-        "auprès du préfet de région Auvergne-Rhône-Alpes. Cet enregistrement ne vaut pas agrément de l'État.")
+        "auprès du préfet de région Auvergne-Rhône-Alpes. Cet enregistrement ne vaut pas agrément de l'État."
+    )
 
 
 def test_prod_refuses_to_print_the_shipped_placeholder():

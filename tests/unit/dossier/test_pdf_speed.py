@@ -1,4 +1,5 @@
 """The pack's speed-ups rest on a few fpdf2 internals and on our own line breaking: pin them down."""
+
 from __future__ import annotations
 
 import pickle
@@ -16,7 +17,7 @@ def _measure() -> Measure:
 
 def test_the_fpdf2_internals_we_rely_on_are_those_of_the_checked_version():
     # Upgrading fpdf2 switches the font copies off (FPDF_CHECKED) until pdf.py is re-checked.
-    assert fonts.FPDF_CHECKED == (fpdf.__version__ == "2.8.9")
+    assert (fpdf.__version__ == "2.8.9") == fonts.FPDF_CHECKED
     assert fonts.FPDF_CHECKED, "fpdf2 was upgraded: re-check font_prototypes() and update FPDF_CHECKED"
 
 

@@ -1,4 +1,5 @@
 """Pricing and the estimate at intake: pure."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -7,8 +8,14 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.catalogue import catalogue
-from chalicelib.dossier.quote import (PreviewError, action_for_lead, build_quote, estimate_for_lead,
-                                      preview_estimate, training_line)
+from chalicelib.dossier.quote import (
+    PreviewError,
+    action_for_lead,
+    build_quote,
+    estimate_for_lead,
+    preview_estimate,
+    training_line,
+)
 from chalicelib.leads.model import DossierFields
 from chalicelib.opco import estimate_funding
 from tests.unit.dossier.conftest import TODAY, make_lead
@@ -16,10 +23,17 @@ from tests.unit.dossier.conftest import TODAY, make_lead
 ESSENTIALS = "ia-generative-essentiels"  # 690 € per trainee, 3 900 € per intra group of up to 10
 
 
-@pytest.mark.parametrize("trainees, pricing, amount", [
-    (1, "inter", "690.00"), (5, "inter", "3450.00"), (6, "intra", "3900.00"), (10, "intra", "3900.00"),
-    (11, "inter", "7590.00"), (25, "intra", "11700.00"),
-])
+@pytest.mark.parametrize(
+    "trainees, pricing, amount",
+    [
+        (1, "inter", "690.00"),
+        (5, "inter", "3450.00"),
+        (6, "intra", "3900.00"),
+        (10, "intra", "3900.00"),
+        (11, "inter", "7590.00"),
+        (25, "intra", "11700.00"),
+    ],
+)
 def test_the_client_gets_the_cheaper_of_seats_and_intra_sessions(trainees, pricing, amount):
     line = training_line(catalogue().get(ESSENTIALS), trainees)
     assert (line.pricing, line.amount_ht) == (pricing, Decimal(amount))
@@ -41,8 +55,11 @@ def test_vat_is_20_percent_unless_the_organisme_is_exempt():
 
 
 def test_consultant_fields_override_the_lead():
-    lead = make_lead(dossier=DossierFields(trainees=5, start_date=date(2027, 3, 1), end_date=date(2027, 3, 9),
-                                           modality="classe_virtuelle"))
+    lead = make_lead(
+        dossier=DossierFields(
+            trainees=5, start_date=date(2027, 3, 1), end_date=date(2027, 3, 9), modality="classe_virtuelle"
+        )
+    )
     action = action_for_lead(lead)
     assert (action.trainees, action.start_date, action.end_date) == (5, date(2027, 3, 1), date(2027, 3, 9))
     assert action.modality == "classe_virtuelle" and action.place.startswith("À distance")
@@ -56,9 +73,17 @@ def test_the_planned_end_skips_weekends_and_holidays():
 
 def test_estimate_for_lead_is_the_opco_estimate_of_the_quoted_price():
     lead = make_lead(trainees=3)
-    expected = estimate_funding(opco_code="atlas", idcc="1486", headcount=8, trainees=3, hours=7,
-                                price_ht=Decimal("2070.00"), modality="presentiel", start_date=lead.start_date,
-                                today=TODAY)
+    expected = estimate_funding(
+        opco_code="atlas",
+        idcc="1486",
+        headcount=8,
+        trainees=3,
+        hours=7,
+        price_ht=Decimal("2070.00"),
+        modality="presentiel",
+        start_date=lead.start_date,
+        today=TODAY,
+    )
     assert estimate_for_lead(lead, TODAY) == expected
     assert expected.amount_max == Decimal("2070.00")  # under Atlas's 2 500 € ceiling for < 11
 
@@ -79,10 +104,14 @@ def test_preview_defaults_to_the_entry_training_and_names_it():
     assert preview["price_ht"] == "690.00" and preview["amount_max"] == "690.00"
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"headcount": "huit"}, "headcount"), ({"headcount": "8", "trainees": "0"}, "headcount"),
-    ({"headcount": "8", "training": "nope"}, "training"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"headcount": "huit"}, "headcount"),
+        ({"headcount": "8", "trainees": "0"}, "headcount"),
+        ({"headcount": "8", "training": "nope"}, "training"),
+    ],
+)
 def test_preview_refuses_bad_parameters_with_the_field(params, field):
     with pytest.raises(PreviewError) as err:
         preview_estimate(params, opco_code="atlas", idcc="1486", today=TODAY)
@@ -93,8 +122,11 @@ def test_the_request_path_modules_do_not_import_the_pdf_stack():
     import subprocess
     import sys
 
-    code = ("import sys; import chalicelib.dossier.quote, chalicelib.dossier.content, chalicelib.intake.service; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'jinja2', 'fontTools')))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=__file__.rsplit("/tests/", 1)[0]).stdout
+    code = (
+        "import sys; import chalicelib.dossier.quote, chalicelib.dossier.content, chalicelib.intake.service; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'jinja2', 'fontTools')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=__file__.rsplit("/tests/", 1)[0]
+    ).stdout
     assert out.strip() == "[]"

@@ -1,10 +1,17 @@
 """Pure anti-spam pieces: form token, spam reasons, keyed hashes, CORS decisions, UTM."""
+
 from __future__ import annotations
 
 import pytest
 
-from chalicelib.intake.antispam import (TokenPolicy, check_token, issue_token, keyed_hash, spam_reasons,
-                                        submission_fingerprint)
+from chalicelib.intake.antispam import (
+    TokenPolicy,
+    check_token,
+    issue_token,
+    keyed_hash,
+    spam_reasons,
+    submission_fingerprint,
+)
 from chalicelib.intake.cors import cors_headers, origin_allowed, preflight_headers
 from chalicelib.intake.tracking import referring_page, utm_parameters
 
@@ -12,13 +19,24 @@ POLICY = TokenPolicy(secret="s3cret", min_fill_s=3, max_age_s=24 * 3600)
 NOW = 1_800_000_000
 
 
-@pytest.mark.parametrize("age,state", [(2.9, "too_fast"), (3, "valid"), (3600, "valid"),
-                                       (24 * 3600 + 1, "expired"), (-30, "too_fast"), (-120, "invalid")])
+@pytest.mark.parametrize(
+    "age,state",
+    [
+        (2.9, "too_fast"),
+        (3, "valid"),
+        (3600, "valid"),
+        (24 * 3600 + 1, "expired"),
+        (-30, "too_fast"),
+        (-120, "invalid"),
+    ],
+)
 def test_token_state_follows_its_age(age, state):
     assert check_token(issue_token("s3cret", NOW - age), POLICY, NOW) == state
 
 
-@pytest.mark.parametrize("token", ["x", "v1.1.2", "v2.1800000000.ab.cd", "v1.abc.ab.cd", "v1.²³.ab.cd", 42, ["v1"], "v1." + "9" * 300])
+@pytest.mark.parametrize(
+    "token", ["x", "v1.1.2", "v2.1800000000.ab.cd", "v1.abc.ab.cd", "v1.²³.ab.cd", 42, ["v1"], "v1." + "9" * 300]
+)
 def test_malformed_tokens_are_invalid(token):
     assert check_token(token, POLICY, NOW) == "invalid"
 
@@ -34,7 +52,10 @@ def test_a_token_cannot_be_re_dated_or_forged():
 def test_spam_reasons_name_each_signal_and_absent_token_is_not_one():
     assert spam_reasons(honeypot="", token_state="absent") == ()
     assert spam_reasons(honeypot=["http://x"], token_state="too_fast", turnstile="failed") == (
-        "honeypot", "form_token_too_fast", "turnstile")
+        "honeypot",
+        "form_token_too_fast",
+        "turnstile",
+    )
     assert spam_reasons(honeypot=None, token_state="valid", turnstile="unavailable") == ()
 
 

@@ -1,4 +1,5 @@
 """ContactForm: French per-field messages, normalisation, no I/O."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -62,8 +63,17 @@ def test_unknown_training_is_refused(valid_submission):
 
 def test_every_missing_required_field_is_named():
     errs = errors_of({})
-    assert set(errs) == {"company_name", "siret", "headcount", "first_name", "last_name", "email",
-                         "training", "trainees", "consent"}
+    assert set(errs) == {
+        "company_name",
+        "siret",
+        "headcount",
+        "first_name",
+        "last_name",
+        "email",
+        "training",
+        "trainees",
+        "consent",
+    }
     assert all(m == "Ce champ est obligatoire." for m in errs.values())
 
 
@@ -73,31 +83,38 @@ def test_naf_is_checked_against_the_nomenclature(valid_submission):
 
 
 def test_control_characters_are_refused(valid_submission):
-    assert "contrôle" in errors_of({**valid_submission, "company_name": "Dupont\x00SA", "start_date": None})["company_name"]
+    assert (
+        "contrôle"
+        in errors_of({**valid_submission, "company_name": "Dupont\x00SA", "start_date": None})["company_name"]
+    )
 
 
-@pytest.mark.parametrize("raw,stored", [("IDCC 1486", "1486"), ("01486", "1486"), (" 1486", "1486"),
-                                        ("9999", "9999")])
+@pytest.mark.parametrize("raw,stored", [("IDCC 1486", "1486"), ("01486", "1486"), (" 1486", "1486"), ("9999", "9999")])
 def test_idcc_written_as_on_a_payslip_is_normalised(valid_submission, raw, stored):
     assert parse({**valid_submission, "idcc": raw, "start_date": None}).idcc == stored
 
 
-@pytest.mark.parametrize("raw,e164", [
-    ("0692 12 34 56", "+262692123456"),    # Réunion
-    ("+262 692 12 34 56", "+262692123456"),
-    ("0639 01 23 45", "+262639012345"),    # Mayotte
-    ("0690 12 34 56", "+590690123456"),    # Guadeloupe
-    ("+590 690 12 34 56", "+590690123456"),
-    ("0694 20 12 34", "+594694201234"),    # Guyane
-    ("0696 12 34 56", "+596696123456"),    # Martinique
-    ("+596 696 12 34 56", "+596696123456"),
-    ("+269 321 23 45", "+2693212345"),     # +269 (Comoros, formerly Mayotte) as given
-    ("0033 6 12 34 56 78", "+33612345678"),
-])
+@pytest.mark.parametrize(
+    "raw,e164",
+    [
+        ("0692 12 34 56", "+262692123456"),  # Réunion
+        ("+262 692 12 34 56", "+262692123456"),
+        ("0639 01 23 45", "+262639012345"),  # Mayotte
+        ("0690 12 34 56", "+590690123456"),  # Guadeloupe
+        ("+590 690 12 34 56", "+590690123456"),
+        ("0694 20 12 34", "+594694201234"),  # Guyane
+        ("0696 12 34 56", "+596696123456"),  # Martinique
+        ("+596 696 12 34 56", "+596696123456"),
+        ("+269 321 23 45", "+2693212345"),  # +269 (Comoros, formerly Mayotte) as given
+        ("0033 6 12 34 56 78", "+33612345678"),
+    ],
+)
 def test_overseas_and_international_phone_numbers_are_accepted(valid_submission, raw, e164):
     assert parse({**valid_submission, "phone": raw, "start_date": None}).phone == e164
 
 
 def test_booleans_are_not_numbers(valid_submission):
-    assert errors_of({**valid_submission, "headcount": True, "start_date": None})["headcount"] == \
-        "Un nombre entier est attendu."
+    assert (
+        errors_of({**valid_submission, "headcount": True, "start_date": None})["headcount"]
+        == "Un nombre entier est attendu."
+    )

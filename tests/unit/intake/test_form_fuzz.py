@@ -1,5 +1,6 @@
 """Hostile input on the form model: whatever comes in, ContactForm.parse answers with a
 ContactForm or an InvalidSubmission carrying French messages per field, never anything else."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,14 +13,30 @@ from chalicelib.intake.form import FIELDS, ContactForm
 
 TODAY = date(2026, 11, 26)
 VALID = {
-    "company_name": "Atelier Numérique Dupont", "siret": "73282932000074", "idcc": "1486", "naf": "62.01Z",
-    "headcount": 8, "first_name": "Camille", "last_name": "Martin", "email": "camille.martin@atelier-dupont.fr",
-    "phone": "06 12 34 56 78", "training": ["ia-generative-essentiels"], "trainees": 3,
-    "start_date": "2027-01-25", "message": "Bonjour", "consent": True,
+    "company_name": "Atelier Numérique Dupont",
+    "siret": "73282932000074",
+    "idcc": "1486",
+    "naf": "62.01Z",
+    "headcount": 8,
+    "first_name": "Camille",
+    "last_name": "Martin",
+    "email": "camille.martin@atelier-dupont.fr",
+    "phone": "06 12 34 56 78",
+    "training": ["ia-generative-essentiels"],
+    "trainees": 3,
+    "start_date": "2027-01-25",
+    "message": "Bonjour",
+    "consent": True,
 }
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-                    st.sampled_from(["", " ", "on", "0", "1486", "62.01Z", "2027-01-25", "\x00", "\u202e", "9" * 400]))
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.sampled_from(["", " ", "on", "0", "1486", "62.01Z", "2027-01-25", "\x00", "\u202e", "9" * 400]),
+)
 values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(max_size=5), scalars, max_size=2))
 keys = st.one_of(st.sampled_from(FIELDS), st.text(max_size=12))
 
@@ -51,5 +68,6 @@ def test_a_valid_submission_with_any_fields_replaced_is_a_form_or_refused_field_
 @settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), st.lists(st.text(max_size=20), max_size=3), max_size=14))
 def test_any_urlencoded_shape_is_a_form_or_refused(data):
-    _parse_or_refuse({**{k: [str(v)] if not isinstance(v, list) else [str(x) for x in v] for k, v in VALID.items()},
-                      **data})
+    _parse_or_refuse(
+        {**{k: [str(v)] if not isinstance(v, list) else [str(x) for x in v] for k, v in VALID.items()}, **data}
+    )

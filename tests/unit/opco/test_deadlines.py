@@ -11,7 +11,11 @@ TODAY = date(2026, 11, 26)
 
 def test_easter_is_computed_for_known_years():
     assert [easter(y) for y in (2024, 2025, 2026, 2027)] == [
-        date(2024, 3, 31), date(2025, 4, 20), date(2026, 4, 5), date(2027, 3, 28)]
+        date(2024, 3, 31),
+        date(2025, 4, 20),
+        date(2026, 4, 5),
+        date(2027, 3, 28),
+    ]
 
 
 def test_movable_holidays_follow_easter():
@@ -46,8 +50,10 @@ def test_french_date_format_in_explanation():
     assert "16/12/2026" in deadline.explanation
 
 
-@given(st.sampled_from([None, "atlas", "akto", "constructys", "afdas", "ocapiat", "nope"]),
-       st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)))
+@given(
+    st.sampled_from([None, "atlas", "akto", "constructys", "afdas", "ocapiat", "nope"]),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
+)
 def test_deadline_is_never_after_the_start(code, start):
     deadline = filing_deadline(opco_code=code, start_date=start, today=TODAY)
     assert deadline.deposit_before <= start

@@ -1,4 +1,5 @@
 """Walk the whole active DARES list shipped in the table: each IDCC resolves as the table says."""
+
 import pytest
 
 from chalicelib.opco import resolve_opco

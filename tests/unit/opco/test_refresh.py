@@ -1,4 +1,5 @@
 """scripts/refresh_opco.py on tiny fixtures: a SIRO CSV and a DARES xlsx built here with zipfile."""
+
 import csv
 import importlib.util
 import json
@@ -42,13 +43,19 @@ def make_xlsx(path: Path) -> None:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     with zipfile.ZipFile(path, "w") as book:
-        book.writestr("xl/workbook.xml", f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
-                      f'<sheet name="Conventions de branche" sheetId="1" r:id="rId1"/></sheets></workbook>')
-        book.writestr("xl/_rels/workbook.xml.rels",
-                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                      '<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/></Relationships>')
-        book.writestr("xl/worksheets/sheet1.xml",
-                      f'<worksheet xmlns="{main}"><sheetData>{"".join(rows)}</sheetData></worksheet>')
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+            f'<sheet name="Conventions de branche" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="x" Target="worksheets/sheet1.xml"/></Relationships>',
+        )
+        book.writestr(
+            "xl/worksheets/sheet1.xml", f'<worksheet xmlns="{main}"><sheetData>{"".join(rows)}</sheetData></worksheet>'
+        )
         sis = "".join(f"<si><t>{s.replace('&', '&amp;')}</t></si>" for s in strings)
         book.writestr("xl/sharedStrings.xml", f'<sst xmlns="{main}">{sis}</sst>')
 
@@ -60,8 +67,23 @@ def table(tmp_path):
     t2019 = tmp_path / "t2019.json"
     t2019.write_text(json.dumps({"mapping": {"3203": "ocapiat", "2668": "cohesion-sociale"}}))
     out = tmp_path / "idcc_opco.csv"
-    assert refresh.main(["--siro", str(FIXTURES / "siro_tiny.csv"), "--siro-date", "2026-08-11",
-                         "--dares", str(xlsx), "--table2019", str(t2019), "--out", str(out)]) == 0
+    assert (
+        refresh.main(
+            [
+                "--siro",
+                str(FIXTURES / "siro_tiny.csv"),
+                "--siro-date",
+                "2026-08-11",
+                "--dares",
+                str(xlsx),
+                "--table2019",
+                str(t2019),
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     with out.open(encoding="utf-8") as handle:
         return {row["idcc"]: row for row in csv.DictReader(handle)}
 

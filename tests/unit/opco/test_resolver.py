@@ -6,10 +6,21 @@ from chalicelib.opco import is_known_naf, naf_label, normalize_idcc, resolve_opc
 from chalicelib.opco._data import idcc_table
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (" 16", "0016"), ("16", "0016"), ("0016", "0016"), ("01486", "1486"), ("IDCC 1486", "1486"),
-    ("idcc: 1486", "1486"), (16, "0016"), (None, None), ("", None), ("   ", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (" 16", "0016"),
+        ("16", "0016"),
+        ("0016", "0016"),
+        ("01486", "1486"),
+        ("IDCC 1486", "1486"),
+        ("idcc: 1486", "1486"),
+        (16, "0016"),
+        (None, None),
+        ("", None),
+        ("   ", None),
+    ],
+)
 def test_idcc_is_normalised_to_four_digits(raw, expected):
     assert normalize_idcc(raw) == expected
 
@@ -129,8 +140,11 @@ def test_normalize_idcc_returns_four_digits_or_raises_value_error(raw):
     assert result is None or (len(result) == 4 and result.isdigit())
 
 
-@given(st.one_of(st.none(), st.text(max_size=30)), st.one_of(st.none(), st.text(max_size=60)),
-       st.lists(st.text(max_size=8), max_size=3))
+@given(
+    st.one_of(st.none(), st.text(max_size=30)),
+    st.one_of(st.none(), st.text(max_size=60)),
+    st.lists(st.text(max_size=8), max_size=3),
+)
 def test_resolve_opco_never_raises_on_naf_sector_or_registry(naf, sector, registry):
     match = resolve_opco(naf=naf, sector=sector, registry_idccs=registry)
     if match.source == "registry":  # a registry IDCC is a declared convention: it may be certain

@@ -1,4 +1,5 @@
 """The worked cases of docs/funding.md, computed by hand, must match the code."""
+
 import json
 from datetime import date
 from decimal import Decimal
@@ -19,9 +20,16 @@ def _run(case):
     code = match.opco.code if match.opco else None
     start = date.fromisoformat(given["start_date"])
     estimate = estimate_funding(
-        opco_code=code, idcc=match.idcc, headcount=given["headcount"], trainees=given["trainees"],
-        hours=given["hours"], price_ht=Decimal(given["price_ht"]), modality=given["modality"],
-        start_date=start, today=TODAY)
+        opco_code=code,
+        idcc=match.idcc,
+        headcount=given["headcount"],
+        trainees=given["trainees"],
+        hours=given["hours"],
+        price_ht=Decimal(given["price_ht"]),
+        modality=given["modality"],
+        start_date=start,
+        today=TODAY,
+    )
     return code, estimate, filing_deadline(opco_code=code, start_date=start, today=TODAY)
 
 
