@@ -62,8 +62,8 @@ class Settings(BaseModel):
     # Cognito Hosted UI login URL the sign-in page links to (AWS stages).
     sign_in_url: str = ""
     session_max_age_s: int = Field(default=8 * 3600, ge=300, le=12 * 3600)
-    # Presigned download URLs: 15 minutes at most.
-    presign_expiry_s: int = Field(default=600, ge=60, le=900)
+    # Presigned download URLs: 10 minutes at most (dossier/storage.py PRESIGN_MAX_S, the API's policy).
+    presign_expiry_s: int = Field(default=600, ge=60, le=600)
     # The `environment` dimension of every metric: the CloudFormation stack name in AWS.
     metrics_environment: str = "local"
     # boto3 read timeout; the local stage raises it: moto answers a burst far slower than AWS.

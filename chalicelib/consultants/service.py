@@ -140,15 +140,15 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
 
 
 def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
-    """A presigned GET URL (15 minutes at most) for one document, recorded in the lead's history."""
+    """A presigned GET URL (10 minutes at most) for one document, recorded in the lead's history."""
     from chalicelib.config import settings
-    from chalicelib.dossier.storage import dossier_storage
+    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
 
     store = leads_store()
     lead = store.get(lead_id)
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
-    expires = min(settings().presign_expiry_s, 900)
+    expires = min(settings().presign_expiry_s, PRESIGN_MAX_S)
     url = dossier_storage().presigned_url(
         lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     )

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+# Presigned download URLs live this long at most: policy-api.json refuses older signatures
+# (s3:signatureAge, in ms), so a longer URL would fail before it expires (tests/functional/test_policies.py).
+PRESIGN_MAX_S = 600
 CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
 
 
