@@ -27,7 +27,7 @@ from chalicelib.intake.http import (
     wants_html,
 )
 from chalicelib.intake.screening import ip_hash, screen, source_ip
-from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.service import accept_submission
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
@@ -140,7 +140,7 @@ def create_lead() -> Any:
     except InvalidSubmission as exc:
         return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
     provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
-    lead = accept_submission(
+    lead, replayed = accept_submission(
         form,
         provenance,
         now=now,
@@ -150,11 +150,10 @@ def create_lead() -> Any:
     )
     if html:
         return redirect(f"{settings().public_base_url}/merci")
-    repeat = is_repeat(lead, now)
     return json_response(
-        _acknowledgement(lead, repeat),
-        200 if repeat else 201,
-        headers={"Idempotent-Replayed": "true"} if key and repeat else None,
+        _acknowledgement(lead, replayed),
+        200 if replayed else 201,
+        headers={"Idempotent-Replayed": "true"} if key and replayed else None,
     )
 
 
