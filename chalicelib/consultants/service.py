@@ -163,7 +163,9 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
 
 
 def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
-    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records."""
+    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
+    then S3 again: a worker that wrote a pack after the first pass and recorded it before the
+    records went would otherwise leave it behind (one that records later deletes its own writes)."""
     from chalicelib.config import settings
     from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
@@ -173,7 +175,9 @@ def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
     fingerprint = submission_fingerprint(
         settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    objects = dossier_storage().erase_lead(lead_id)
+    storage = dossier_storage()
+    objects = storage.erase_lead(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
+    objects += storage.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

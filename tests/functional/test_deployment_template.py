@@ -132,7 +132,11 @@ def test_only_the_worker_writes_packs_and_the_api_may_only_presign_them(template
     writers = {role for role, st in s3 if "s3:PutObject" in _listed(st["Action"])}
     assert writers == {"BuildDossierRole"}
     for role, st in s3:
-        assert st["Resource"] == {"Fn::Sub": "${DossierBucket.Arn}/dossiers/*"}, role
+        if st["Resource"] == {"Fn::GetAtt": ["DossierBucket", "Arn"]}:  # listing: packs only (GDPR erasure)
+            assert _listed(st["Action"]) == ["s3:ListBucketVersions"], role
+            assert st["Condition"] == {"StringLike": {"s3:prefix": "dossiers/*"}}, role
+        else:
+            assert st["Resource"] == {"Fn::Sub": "${DossierBucket.Arn}/dossiers/*"}, role
     readers = [(role, st) for role, st in s3 if "s3:GetObject" in _listed(st["Action"])]
     assert [role for role, _ in readers] == ["ApiHandlerRole"]
     # Presigned URLs only (the consultant's browser downloads): the Lambda itself cannot read a pack.

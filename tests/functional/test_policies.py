@@ -108,6 +108,9 @@ def _built_lead(r: Routes, rec: Recorder, submission: dict[str, Any]) -> str:
     from chalicelib import aws
     from chalicelib.config import settings
 
+    queue = settings().jobs_queue_url
+    while aws.sqs().receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages"):
+        pass  # jobs left by the steps before: not this scenario's
     with rec.as_function("api_handler"):
         resp = r.call(
             "POST",
@@ -123,6 +126,46 @@ def _built_lead(r: Routes, rec: Recorder, submission: dict[str, Any]) -> str:
     with rec.as_function("build_dossier"):
         assert r.c.client.lambda_.invoke("build_dossier", event).payload == {"batchItemFailures": []}
     return lead_id
+
+
+def _erased_during_build(r: Routes, rec: Recorder, submission: dict[str, Any]) -> None:
+    """An erasure (api_handler) landing while the worker writes: the worker deletes its own writes."""
+    from chalicelib import aws
+    from chalicelib.config import settings
+    from chalicelib.consultants.auth import Consultant
+    from chalicelib.consultants.service import erase_lead
+
+    queue = settings().jobs_queue_url
+    while aws.sqs().receive_message(QueueUrl=queue, MaxNumberOfMessages=10).get("Messages"):
+        pass  # jobs left by the steps before: not this scenario's
+    with rec.as_function("api_handler"):
+        resp = r.call(
+            "POST",
+            "/leads",
+            "/leads",
+            expect=201,
+            headers={"Content-Type": "application/json"},
+            body=json.dumps(submission).encode(),
+        )
+    lead_id = json.loads(resp.body)["lead_id"]
+    erased: list[dict[str, int]] = []
+
+    def erase_once(**_: Any) -> None:
+        if not erased:
+            with rec.as_function("api_handler"):
+                erased.append(erase_lead(lead_id, Consultant(sub="sub-dpo", email=None)))
+
+    msgs = aws.sqs().receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    event = r.c.client.events.generate_sqs_event(message_bodies=[m["Body"] for m in msgs], queue_name="jobs")
+    aws.s3().meta.events.register("before-call.s3.PutObject", erase_once)
+    try:
+        with rec.as_function("build_dossier"):
+            assert r.c.client.lambda_.invoke("build_dossier", event).payload == {"batchItemFailures": []}
+    finally:
+        aws.s3().meta.events.unregister("before-call.s3.PutObject", erase_once)
+    assert erased and "Versions" not in aws.s3().list_object_versions(
+        Bucket=settings().bucket_name, Prefix=f"dossiers/{lead_id}/"
+    )
 
 
 def _visitor_routes(r: Routes, submission: dict[str, Any]) -> None:
@@ -209,6 +252,7 @@ def test_each_function_is_allowed_exactly_the_calls_it_makes(consultants, record
         _visitor_routes(r, submission)
         _consultant_routes(r, lead_id, erased)
     _sweeper_and_digest(r, recorder, lead_id, submission)
+    _erased_during_build(r, recorder, {**submission, "email": "efface.pendant@exemple.fr"})
 
     every_route = {(path, method) for path, methods in app.routes.items() for method in methods}
     assert every_route - r.hit == set(), "routes this test does not exercise: add them above"
