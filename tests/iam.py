@@ -175,8 +175,10 @@ def grants(function: str, refs: dict[str, str]) -> list[Grant]:
             for key, value in pairs.items()
         )
         for resource in _listed(st["Resource"]):
+            if (arn := resolve(resource, refs)) is None:
+                continue  # AWS::NoValue: the stack's condition dropped it
             for action in actions:
-                out.append(Grant(st["Sid"], action, resolve(resource, refs), condition))
+                out.append(Grant(st["Sid"], action, arn, condition))
     return out
 
 
@@ -184,10 +186,16 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def resolve(value: Any, refs: dict[str, str]) -> str:
-    """Fn::GetAtt, Fn::Sub and Ref the way CloudFormation fills them, from `refs`."""
+def resolve(value: Any, refs: dict[str, str]) -> Any:
+    """Fn::GetAtt, Fn::Sub, Fn::If and Ref the way CloudFormation fills them, from `refs`
+    (a condition is true when refs["Condition:<name>"] is "true"; AWS::NoValue is None)."""
     if isinstance(value, str):
         return value
+    if value == {"Ref": "AWS::NoValue"}:
+        return None
+    if "Fn::If" in value:
+        condition, when_true, when_false = value["Fn::If"]
+        return resolve(when_true if refs.get(f"Condition:{condition}") == "true" else when_false, refs)
     if "Ref" in value:
         return refs[value["Ref"]]
     if "Fn::GetAtt" in value:

@@ -166,14 +166,14 @@ def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
     """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
     then S3 again: a worker that wrote a pack after the first pass and recorded it before the
     records went would otherwise leave it behind (one that records later deletes its own writes)."""
-    from chalicelib.config import settings
     from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
+    from chalicelib.secret_store import form_token_secret
 
     store = leads_store()
     lead = store.get(lead_id)
     fingerprint = submission_fingerprint(
-        settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
+        form_token_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
     storage = dossier_storage()
     objects = storage.erase_lead(lead_id)

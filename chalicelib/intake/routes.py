@@ -33,6 +33,7 @@ from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import render_page, static_asset
+from chalicelib.secret_store import form_token_secret
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
@@ -51,7 +52,7 @@ def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | No
             values=values,
             errors=errors or {},
             consent_text=CONSENT_TEXT,
-            form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
+            form_token=token if isinstance(token, str) and token else issue_token(form_token_secret(), time.time()),
             utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
             script_version=static_asset("form.js")[1],
             turnstile_site_key=s.turnstile_site_key,
@@ -79,7 +80,7 @@ def thank_you() -> Any:
 def form_token() -> Any:
     s = settings()
     return json_response(
-        {TOKEN_FIELD: issue_token(s.form_token_secret, time.time()), "min_fill_seconds": s.form_min_fill_seconds}
+        {TOKEN_FIELD: issue_token(form_token_secret(), time.time()), "min_fill_seconds": s.form_min_fill_seconds}
     )
 
 
@@ -145,7 +146,7 @@ def create_lead() -> Any:
         provenance,
         now=now,
         retention_days=settings().lead_retention_days,
-        idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
+        idempotency_key=key and keyed_hash(form_token_secret(), "idem", key),
         fingerprint=None if provenance.spam_reasons else _fingerprint(form),
     )
     if html:
@@ -171,9 +172,7 @@ def _refused(
 
 
 def _fingerprint(form: ContactForm) -> str:
-    return submission_fingerprint(
-        settings().form_token_secret, siret=form.siret, email=form.email, trainings=form.training
-    )
+    return submission_fingerprint(form_token_secret(), siret=form.siret, email=form.email, trainings=form.training)
 
 
 def _echo(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ AWS_TEST_ENV = {
     "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
     "SENDER_EMAIL": "dossiers@formation-ia.example",
     "NOTIFY_EMAIL": "consultants@formation-ia.example",
+    "FORM_TOKEN_SECRET": "opco-dossier-local/form-token",  # created by create_resources, read at run time
 }
 
 

@@ -10,6 +10,7 @@ policy files, their CloudFormation references resolved, must cover exactly that.
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -33,8 +34,6 @@ def _functions() -> list[str]:
 
 def _refs() -> dict[str, str]:
     """What CloudFormation would put in the policies, from the moto world's resources."""
-    import os
-
     from chalicelib import aws
     from chalicelib.config import settings
 
@@ -50,6 +49,9 @@ def _refs() -> dict[str, str]:
         "DossierBucket.Arn": f"arn:aws:s3:::{s.bucket_name}",
         "DossierJobsQueue.Arn": queue["Attributes"]["QueueArn"],
         "SenderEmail": os.environ["SENDER_EMAIL"],
+        "FormTokenSecret": os.environ["FORM_TOKEN_SECRET"],
+        "TurnstileSecretStore": os.environ["TURNSTILE_SECRET"],
+        "Condition:HasTurnstileSecret": "true",
     }
 
 
@@ -96,6 +98,12 @@ def recorder(consultants: Consultants, fake_registry: Any, monkeypatch: pytest.M
     # The worker's registry lookup on, as in dev and prod: its cache lives in the table.
     monkeypatch.setenv("REGISTRY_ENABLED", "true")
     monkeypatch.setenv("REGISTRY_URL", fake_registry.url)
+    # Secrets by ARN as CloudFormation wires them, Turnstile on (Cloudflare unreachable: kept as a person).
+    sm = aws.client("secretsmanager")
+    monkeypatch.setenv("FORM_TOKEN_SECRET", sm.describe_secret(SecretId=os.environ["FORM_TOKEN_SECRET"])["ARN"])
+    monkeypatch.setenv("TURNSTILE_SECRET", sm.create_secret(Name="turnstile", SecretString="t-secret")["ARN"])
+    monkeypatch.setenv("TURNSTILE_URL", "http://127.0.0.1:9/siteverify")
+    monkeypatch.setenv("TURNSTILE_TIMEOUT_S", "0.5")
     config.reset()
     rec = Recorder(settings().aws_region)
     for service in SERVICES:
@@ -245,7 +253,7 @@ def test_each_function_is_allowed_exactly_the_calls_it_makes(consultants, record
 
     r = Routes(consultants)
     start = date.today() + timedelta(days=40)
-    submission = {**valid_submission, "start_date": start.isoformat()}
+    submission = {**valid_submission, "start_date": start.isoformat(), "cf-turnstile-response": "any"}
     lead_id = _built_lead(r, recorder, submission)
     erased = tuple(_built_lead(r, recorder, {**submission, "email": f"efface.{n}@exemple.fr"}) for n in (1, 2))
     with recorder.as_function("api_handler"):
