@@ -87,6 +87,11 @@ def in_lambda() -> bool:
     return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
 
 
+def lambda_handler() -> str:
+    """The handler the Lambda runtime loads ("app.app" for the API function), "" elsewhere."""
+    return os.environ.get("_HANDLER", "")
+
+
 def reset() -> None:
     """Forget cached settings (tests change the environment)."""
     settings.cache_clear()

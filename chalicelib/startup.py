@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from chalicelib.config import Settings, in_lambda, settings
+from chalicelib.config import Settings, in_lambda, lambda_handler, settings
 
 DEPLOYED_STAGES = ("dev", "prod")
+API_HANDLER = "app.app"  # Chalice's API function; the others are app.<function name>
 SECRET_ARN_PREFIX = "arn:aws:secretsmanager:"  # noqa: S105 (a prefix, not a secret)
 
 
@@ -32,6 +33,19 @@ def problems(s: Settings) -> list[str]:
     return found
 
 
+def _unreadable_secrets() -> list[str]:
+    """The API reads its secrets at init (it needs them for nearly every request, and keeps them):
+    a secret it may not or cannot read stops it like a missing one."""
+    from chalicelib.secret_store import form_token_secret, turnstile_secret
+
+    try:
+        form_token_secret()
+        turnstile_secret()
+    except Exception as exc:
+        return [f"its secrets cannot be read from Secrets Manager ({type(exc).__name__})"]
+    return []
+
+
 def check() -> None:
     from chalicelib.observability import logger
 
@@ -41,6 +55,8 @@ def check() -> None:
         found = problems(settings())
     except ValidationError as exc:  # STAGE has no default: a deployment must say which it is
         found = [f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()]
+    if not found and lambda_handler() == API_HANDLER:
+        found = _unreadable_secrets()
     if found:
         message = "refusing to start, configuration incomplete: " + "; ".join(found)
         logger.critical(message)

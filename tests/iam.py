@@ -157,7 +157,8 @@ def _holds(operator: str, key: str, value: str, call: Call) -> bool:
 def policy_file(function: str, stage: str = "prod") -> str:
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     functions = config["stages"][stage]["lambda_functions"]
-    return functions.get(function, {}).get("iam_policy_file") or config["stages"][stage]["iam_policy_file"]
+    name: str = functions.get(function, {}).get("iam_policy_file") or config["stages"][stage]["iam_policy_file"]
+    return name
 
 
 def grants(function: str, refs: dict[str, str]) -> list[Grant]:
@@ -201,7 +202,7 @@ def resolve(value: Any, refs: dict[str, str]) -> Any:
     if "Fn::GetAtt" in value:
         return refs[".".join(value["Fn::GetAtt"])]
     if "Fn::Sub" in value:
-        text = value["Fn::Sub"]
+        text: str = value["Fn::Sub"]
         while "${" in text:
             start = text.index("${")
             end = text.index("}", start)

@@ -66,3 +66,10 @@ def test_a_deployment_missing_a_setting_refuses_to_start_and_says_which(change, 
 
 def test_the_local_stage_starts_without_secrets():
     assert _load_app({"STAGE": "local"}).returncode == 0
+
+
+def test_the_api_refuses_to_start_when_it_cannot_read_its_secret():
+    # The API function (handler app.app) reads its secrets at init; here Secrets Manager is unreachable.
+    env = {**COMPLETE, "_HANDLER": "app.app", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
+    env |= {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_MAX_ATTEMPTS": "1"}
+    assert "secrets cannot be read" in _refusal(_load_app(env))
