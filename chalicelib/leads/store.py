@@ -87,10 +87,11 @@ class LeadStore:
         Claim first, then write: the Idempotency-Key and fingerprint pointers are conditional puts
         made before the lead's own conditional put. Two concurrent posts make one lead: the loser
         reads the winner's pointer and adopts its lead id, so whichever writes the lead first wins
-        and the other replays it or is recorded as a repeat on it. A request that died between claim and write leaves a
-        pointer to a lead that does not exist yet; its retry adopts that id and finishes the job.
-        Single conditional writes, no TransactWriteItems: half the write cost, and moto copies
-        the whole table for every transaction (the local stack would slow down as leads grow).
+        and the other replays it or is recorded as a repeat on it. A request that died between
+        claim and write leaves a pointer to a lead that does not exist yet; its retry adopts that id
+        and finishes the job. Single conditional writes, no TransactWriteItems (only a repeat, the
+        rare case, is one): half the write cost, and moto copies the whole table for every
+        transaction (the local stack would slow down as leads grow).
         """
         now_s = int(lead.created_at.timestamp())
         reply_id = lead.id
