@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -73,7 +74,7 @@ def table_items(aws_env):
     return items
 
 
-def post_json(client, body, headers=None):
+def post_json(client: Any, body: Any, headers: dict[str, str] | None = None) -> Any:
     return client.http.post(
         "/leads", headers={"Content-Type": "application/json", **(headers or {})}, body=json.dumps(body)
     )

@@ -230,7 +230,11 @@ def _sweeper_and_digest(r: Routes, rec: Recorder, lead_id: str, submission: dict
         assert send_digest(today=due - timedelta(days=2))["due"] >= 1
 
 
-def test_each_function_is_allowed_exactly_the_calls_it_makes(consultants, recorder, valid_submission):  # noqa: F811
+def test_each_function_is_allowed_exactly_the_calls_it_makes(
+    consultants: Consultants,  # noqa: F811
+    recorder: Recorder,
+    valid_submission: dict[str, Any],
+) -> None:
     from app import app
 
     r = Routes(consultants)
@@ -263,7 +267,10 @@ def test_each_function_is_allowed_exactly_the_calls_it_makes(consultants, record
     assert recorder.calls["api_handler"] and recorder.calls["build_dossier"], "the recording is broken"
 
 
-def test_presigned_url_lifetime_fits_the_policy_signature_age(consultants, valid_submission):  # noqa: F811
+def test_presigned_url_lifetime_fits_the_policy_signature_age(
+    consultants: Consultants,  # noqa: F811
+    valid_submission: dict[str, Any],
+) -> None:
     """A URL that lives longer than s3:signatureAge would be refused by S3 before it expires."""
     from pydantic import ValidationError
 

@@ -19,7 +19,7 @@ def _pack_rules() -> dict[str, Any]:
     return {r["Id"]: r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
 
 
-def test_pack_objects_and_their_old_versions_expire_before_the_lead_does():
+def test_pack_objects_and_their_old_versions_expire_before_the_lead_does() -> None:
     from chalicelib.config import Settings
 
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
@@ -54,7 +54,9 @@ def _erase(lead_id: str) -> dict[str, int]:
     return erase_lead(lead_id, Consultant(sub="sub-dpo", email="dpo@formation-ia.example"))
 
 
-def test_an_erasure_while_the_worker_writes_leaves_no_pack_object(client, valid_submission):
+def test_an_erasure_while_the_worker_writes_leaves_no_pack_object(
+    client: Any, valid_submission: dict[str, Any]
+) -> None:
     from chalicelib.dossier.jobs import DossierJob
     from chalicelib.dossier.worker import build_pack
     from chalicelib.leads.store import leads_store
@@ -69,7 +71,7 @@ def test_an_erasure_while_the_worker_writes_leaves_no_pack_object(client, valid_
     assert _versions_under(f"dossiers/{lead_id}/") == []
 
 
-def test_a_pack_recorded_while_the_erasure_runs_is_erased_too(client, valid_submission):
+def test_a_pack_recorded_while_the_erasure_runs_is_erased_too(client: Any, valid_submission: dict[str, Any]) -> None:
     from chalicelib.dossier.jobs import DossierJob
     from chalicelib.dossier.worker import build_pack
     from chalicelib.leads.store import leads_store

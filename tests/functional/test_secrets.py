@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 import time
+from typing import Any
 
 
-def test_the_form_key_is_read_from_secrets_manager_once_and_kept(client):
+def test_the_form_key_is_read_from_secrets_manager_once_and_kept(client: Any) -> None:
     from chalicelib import aws
     from chalicelib.intake.antispam import TokenPolicy, check_token
 

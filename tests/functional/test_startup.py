@@ -41,7 +41,7 @@ def _refusal(out: subprocess.CompletedProcess[str]) -> str:
     return str(line["message"])
 
 
-def test_a_complete_deployed_configuration_starts():
+def test_a_complete_deployed_configuration_starts() -> None:
     out = _load_app(COMPLETE)
     assert out.returncode == 0, out.stderr[-2000:]
 
@@ -57,18 +57,20 @@ def test_a_complete_deployed_configuration_starts():
         ({"CORS_ORIGINS": "http://www.example.fr"}, "CORS_ORIGINS"),
     ],
 )
-def test_a_deployment_missing_a_setting_refuses_to_start_and_says_which(change, named):
+def test_a_deployment_missing_a_setting_refuses_to_start_and_says_which(
+    change: dict[str, str | None], named: str
+) -> None:
     env = {k: v for k, v in {**COMPLETE, **change}.items() if v is not None}
     message = _refusal(_load_app(env))
     assert named in message
     assert "a-secret-value" not in message and "0x4AAAA" not in message  # a misplaced secret is not logged
 
 
-def test_the_local_stage_starts_without_secrets():
+def test_the_local_stage_starts_without_secrets() -> None:
     assert _load_app({"STAGE": "local"}).returncode == 0
 
 
-def test_the_api_refuses_to_start_when_it_cannot_read_its_secret():
+def test_the_api_refuses_to_start_when_it_cannot_read_its_secret() -> None:
     # The API function (handler app.app) reads its secrets at init; here Secrets Manager is unreachable.
     env = {**COMPLETE, "_HANDLER": "app.app", "AWS_ENDPOINT_URL": "http://127.0.0.1:9"}
     env |= {"AWS_ACCESS_KEY_ID": "x", "AWS_SECRET_ACCESS_KEY": "x", "AWS_MAX_ATTEMPTS": "1"}
