@@ -54,5 +54,6 @@ def test_every_opco_has_a_profile(code):
 
 
 def test_atlas_betic_ceilings_are_the_2026_ones():
-    ceilings = [c for c in opco_profile("atlas").ceilings if c.branch_idcc == ["1486"]]
-    assert [(c.min_headcount, c.amount.value) for c in ceilings][:2] == [(0, 2500), (11, 3000)]
+    rule = opco_profile("atlas").rule_for("1486", 8)
+    assert rule is not None and rule.scope.idcc == ["1486"]
+    assert [(c.min_headcount, c.amount.value) for c in rule.ceilings][:2] == [(0, 2500), (11, 3000)]

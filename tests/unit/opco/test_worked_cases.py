@@ -24,9 +24,9 @@ def _run(case):
         idcc=match.idcc,
         headcount=given["headcount"],
         trainees=given["trainees"],
-        hours=given["hours"],
+        hours=Decimal(str(given["hours"])),
+        hours_by_modality={given["modality"]: Decimal(str(given["hours"]))},
         price_ht=Decimal(given["price_ht"]),
-        modality=given["modality"],
         start_date=start,
         today=TODAY,
     )
