@@ -42,6 +42,8 @@ class TrainingAction(BaseModel):
         split is unknown. A consultant's single modality applies to every hour."""
         if self.modality != "mixte":
             return {self.modality: self.hours} if self.trainings else {}
+        if len(self.trainings) == 1 and self.trainings[0].modality != "mixte":
+            return None  # "mixte" set on a single-modality training: the split is not known
         split: dict[str, Decimal] = {}
         for training in self.trainings:
             parts = training.hours_by_modality
