@@ -31,7 +31,8 @@ def _money(figure: Figure, per: str = "") -> str:
 
 
 def _row(what: str, scope: str, value: str, figure: Any) -> str:
-    return f"| {_cell(what)} | {_cell(scope)} | {_cell(value)} | {_cell(figure.source)} | {figure.year} | {figure.status} |"
+    cells = [_cell(what), _cell(scope), _cell(value), _cell(figure.source), str(figure.year), figure.status]
+    return "| " + " | ".join(cells) + " |"
 
 
 def _rule_rows(rule: Rule) -> list[str]:
@@ -93,7 +94,8 @@ def _case(case: dict[str, Any]) -> str:
             "",
             f"Hand computation: {case['hand']}",
             "",
-            f"Expected: OPCO `{exp['opco']}`, eligible `{exp['eligible']}`, funded {exp['amount_min']}–{exp['amount_max']}, "
+            f"Expected: OPCO `{exp['opco']}`, eligible `{exp['eligible']}`, "
+            f"funded {exp['amount_min']}–{exp['amount_max']}, "
             f"client pays {exp['remaining_cost_min']}–{exp['remaining_cost_max']}, deposit by {exp['deposit_before']}, "
             f"late `{exp['late']}`.",
         ]
@@ -114,8 +116,8 @@ def generated() -> str:
         *(opco_table(opco_profile(code)) + "\n" for code in all_codes()),
         f"## Worked cases (today = {cases['today']})",
         "",
-        "The same cases live in `tests/unit/opco/worked_cases.json`; `tests/unit/opco/test_worked_cases.py` checks that "
-        "the code gives these numbers.",
+        "The same cases live in `tests/unit/opco/worked_cases.json`; `tests/unit/opco/test_worked_cases.py` "
+        "checks that the code gives these numbers.",
         "",
         *(_case(case) + "\n" for case in cases["cases"]),
     ]
