@@ -106,8 +106,10 @@ def test_opco_lookup_resolves_known_idcc(client, idcc, code, source):
     body = json.loads(resp.body)
     assert body["opco"]["code"] == code
     assert body["source"] == source
-    if source == "idcc_successor":
+    if idcc == "0054":  # the successor is named as context
         assert "3248" in body["explanation"]
+    if source == "idcc_successor":
+        assert "remplacé par 1415" in body["explanation"]
 
 
 def test_opco_lookup_for_9999_gives_no_opco_and_the_reason(client):
