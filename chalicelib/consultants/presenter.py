@@ -174,7 +174,7 @@ CSV_COLUMNS = (
     "Formations",
     "Stagiaires",
     "Début",
-    "Dépôt avant le",
+    "À déposer au plus tard le",
     "En retard",
     "N° dossier OPCO",
     "Montant accordé",
