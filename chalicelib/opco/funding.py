@@ -76,8 +76,8 @@ def estimate_funding(
         return _no_amount(base, price, text, UNKNOWN_RULE, [profile.criteria_url], eligible=True)
     caps = [c for c in rule.caps if COURSE_KINDS & set(c.course_kinds) and c.amount.known]
     split = hours_by_modality if hours_by_modality else None
-    low, high, cap_notes = _capped(price, caps, split, hours, trainees, vat_rate)
-    low, high = _within(low, high, rule, band)
+    capped_low, capped_high, cap_notes = _capped(price, caps, split, hours, trainees, vat_rate)
+    low, high = _within(capped_low, capped_high, rule, band)
     notes = profile.notes_for(idcc, year)
     if any(n.budget_exhausted for n in notes) and low is not None:
         low = Decimal("0.00")

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from chalicelib.formats import fr_date, fr_percent
 
@@ -83,7 +84,7 @@ def _ref(code: str) -> OpcoRef:
 
 
 def _match(row: IdccRow | None, code: str, **fields: object) -> OpcoMatch:
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "data_date": _data_date(),
         "idcc": code,
         "idcc_label": (row.title or None) if row else None,

@@ -152,7 +152,7 @@ class OpcoProfile(_Frozen):
         if idcc == NO_AGREEMENT_IDCC:
             return next((r for r in fits if r.scope.kind == "no_branch_agreement"), None)
         branch = [r for r in fits if r.scope.kind == "branch" and idcc in (r.scope.idcc or [])]
-        return (branch or [r for r in fits if r.scope.kind == "all"] or [None])[0]
+        return next(iter(branch or [r for r in fits if r.scope.kind == "all"]), None)
 
     def notes_for(self, idcc: str | None, year: int) -> list[SourcedText]:
         return [n for n in self.notes if n.applies(idcc, year)]
