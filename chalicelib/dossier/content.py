@@ -14,6 +14,7 @@ from chalicelib.leads.model import Lead
 from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import Quote, TrainingAction, price_lead
+from chalicelib.pricing.action import client_address
 
 
 class Client(BaseModel):
@@ -143,12 +144,6 @@ def _iso(value: date | None) -> str | None:
 
 def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
-
-
-def client_address(lead: Lead) -> str | None:
-    """The head office's address from the company registry, else the address the client typed."""
-    record = (lead.registry or {}).get("record") or {}
-    return record.get("address") or lead.address
 
 
 def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme) -> DossierContent:

@@ -54,6 +54,12 @@ class TrainingAction(BaseModel):
         return split
 
 
+def client_address(lead: Lead) -> str | None:
+    """The head office's address from the company registry, else the address the client typed."""
+    record = (lead.registry or {}).get("record") or {}
+    return record.get("address") or lead.address
+
+
 def action_for_lead(lead: Lead) -> TrainingAction:
     fields = lead.dossier
     return make_action(
@@ -61,11 +67,17 @@ def action_for_lead(lead: Lead) -> TrainingAction:
         fields.trainees or lead.trainees,
         fields.start_date or lead.start_date,
         fields,
+        address=client_address(lead),
     )
 
 
 def make_action(
-    training_ids: tuple[str, ...], trainees: int, start: date | None, fields: DossierFields | None = None
+    training_ids: tuple[str, ...],
+    trainees: int,
+    start: date | None,
+    fields: DossierFields | None = None,
+    *,
+    address: str | None = None,
 ) -> TrainingAction:
     fields = fields or DossierFields()
     cat = catalogue()
@@ -79,7 +91,7 @@ def make_action(
         start_date=start,
         end_date=fields.end_date or _planned_end(start, days),
         modality=modality,
-        place=fields.place or _default_place(modality),
+        place=fields.place or _default_place(modality, address),
         subrogation=fields.subrogation,
         agreed_price_ht=fields.price_ht,
     )
@@ -97,7 +109,9 @@ def _planned_end(start: date | None, days: Decimal) -> date | None:
     return end
 
 
-def _default_place(modality: str) -> str:
+def _default_place(modality: str, address: str | None) -> str:
     if modality in REMOTE:
         return "À distance (classe virtuelle ; lien de connexion transmis à chaque stagiaire)"
+    if address:
+        return f"Dans les locaux de l'entreprise cliente, {address}"
     return "Dans les locaux de l'entreprise cliente (adresse à confirmer)"

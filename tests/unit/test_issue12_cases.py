@@ -164,3 +164,5 @@ def test_the_client_address_comes_from_the_registry_else_from_the_form():
     assert "3 RUE DES LILAS 69003 LYON" in devis and "à compléter" not in devis
     assert "12 avenue du Test 75011 Paris" in _html("devis.html", {"address": "12 avenue du Test 75011 Paris"})
     assert "RCS Exempleville 999 123 458" in devis
+    lead = make_lead(registry=registry)
+    assert price_lead(lead, TODAY).action.place == "Dans les locaux de l'entreprise cliente, 3 RUE DES LILAS 69003 LYON"
