@@ -92,7 +92,7 @@ MANDATORY = {
         NDA_WORDING,
     ],
     "convention.pdf": [
-        "Convention de formation professionnelle continue",
+        "Convention de formation professionnelle",
         "N° CONV-2026-0ABCDE-V1",
         "articles L6353-1 et D6353-1 du Code du travail",
         NDA_WORDING,
