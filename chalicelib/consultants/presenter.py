@@ -42,10 +42,6 @@ def effective(lead: Lead) -> dict[str, Any]:
         "start_date": action.start_date,
         "end_date": d.end_date,
         "price_ht": quote.total_ht,
-        "quote_lines": [
-            {"label": line.label, "unit": line.unit_label, "quantity": line.quantity, "amount_ht": line.amount_ht}
-            for line in quote.lines
-        ],
         "modality": action.modality,
         "modality_label": MODALITY_LABELS.get(action.modality, action.modality),
         "hours": action.hours,

@@ -10,8 +10,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.catalogue import catalogue
 from chalicelib.config import settings
-from chalicelib.intake.thanks import thanks_deadline, thanks_query
-from chalicelib.pricing import PreviewError, preview_estimate
 from chalicelib.intake.antispam import TOKEN_FIELD, issue_token, keyed_hash, submission_fingerprint
 from chalicelib.intake.consent import CONSENT_TEXT
 from chalicelib.intake.cors import preflight_headers, with_cors
@@ -29,11 +27,13 @@ from chalicelib.intake.http import (
 )
 from chalicelib.intake.screening import ip_hash, screen, source_ip
 from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.thanks import thanks_deadline, thanks_query
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import render_page, static_asset
+from chalicelib.pricing import PreviewError, preview_estimate
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
