@@ -12,7 +12,7 @@ from chalicelib.catalogue import MODALITY_LABELS
 from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.opco import FundingEstimate, filing_deadline
+from chalicelib.opco import FilingDeadline, FundingEstimate, filing_deadline
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import action_for_lead, build_quote, price_lead
 
@@ -53,8 +53,8 @@ def effective(lead: Lead) -> dict[str, Any]:
     }
 
 
-def deadline(lead: Lead, today: date) -> Any:
-    return filing_deadline(opco_code=lead.opco_code, start_date=effective(lead)["start_date"], today=today)
+def deadline(lead: Lead, today: date) -> FilingDeadline:
+    return filing_deadline(opco_code=lead.opco_code, start_date=action_for_lead(lead).start_date, today=today)
 
 
 def estimate(lead: Lead, today: date) -> FundingEstimate | None:
@@ -77,7 +77,7 @@ def summary(lead: Lead, today: date) -> dict[str, Any]:
         "company_name": lead.company_name,
         "siret": lead.siret,
         "opco": {"code": ref.get("code"), "name": ref.get("name")},
-        "trainees": effective(lead)["trainees"],
+        "trainees": action_for_lead(lead).trainees,
         "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
         "late": lead.status in BEFORE_FILING and bool(dl.late),
         "pack_version": lead.pack.version if lead.pack else None,
