@@ -173,7 +173,7 @@ def _successor_context(row: IdccRow, chain: list[str]) -> tuple[str, list[Candid
         return text + ".", []
     text += (
         f" : les établissements encore déclarés en {row.idcc} relèvent {de(opco_names()[row.opco])} "
-        "selon la table SIRO, qui fait foi ; à confirmer avec le client."
+        "selon la table SIRO de France compétences, qui fait foi."
     )
     return text, [Candidate(code=final.opco, name=name)]
 
