@@ -14,7 +14,7 @@ from chalicelib.leads.model import Lead
 from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import Quote, TrainingAction, price_lead
-from chalicelib.pricing.action import client_address
+from chalicelib.pricing.action import branch_idcc, client_address
 
 
 class Client(BaseModel):
@@ -152,7 +152,7 @@ def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme
     client = Client(
         company_name=lead.company_name,
         siret=lead.siret,
-        idcc=lead.idcc,
+        idcc=branch_idcc(lead),
         idcc_label=lead.opco.get("idcc_label"),
         naf=lead.naf,
         headcount=lead.headcount,

@@ -18,7 +18,7 @@ from chalicelib.catalogue import catalogue
 from chalicelib.leads.model import Lead
 from chalicelib.opco import FundingEstimate, estimate_funding
 
-from .action import TrainingAction, action_for_lead, make_action
+from .action import TrainingAction, action_for_lead, branch_idcc, make_action
 from .quote import Quote, QuoteLine, build_quote, training_line
 
 __all__ = [
@@ -94,7 +94,7 @@ def price_lead(lead: Lead, today: date, *, vat_exempt: bool = True, vat_rate: De
     return price_action(
         action_for_lead(lead),
         opco_code=lead.opco_code,
-        idcc=lead.idcc,
+        idcc=branch_idcc(lead),
         headcount=lead.headcount,
         today=today,
         vat_exempt=vat_exempt,

@@ -54,6 +54,12 @@ class TrainingAction(BaseModel):
         return split
 
 
+def branch_idcc(lead: Lead) -> str | None:
+    """The IDCC the client declared, else the one the OPCO was resolved from (company registry)."""
+    resolved = lead.opco.get("idcc")
+    return lead.idcc or (str(resolved) if resolved else None)
+
+
 def client_address(lead: Lead) -> str | None:
     """The head office's address from the company registry, else the address the client typed."""
     record = (lead.registry or {}).get("record") or {}

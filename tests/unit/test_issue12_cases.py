@@ -58,6 +58,14 @@ def test_a_branch_without_a_sourced_rule_gets_no_borrowed_grid(idcc, opco):
     assert estimate.rule_applied == UNKNOWN_RULE and "à vérifier" in estimate.reason
 
 
+def test_an_idcc_found_in_the_company_registry_selects_the_branch_rule():
+    from chalicelib.opco import resolve_opco as resolve
+
+    opco = resolve(registry_idccs=["1979"]).model_dump(mode="json")
+    lead = make_lead(idcc=None, headcount=5, trainings=(MARKETING,), trainees=2, opco=opco)
+    assert price_lead(lead, TODAY).estimate.amount_max == Decimal("700.00")
+
+
 def test_companies_without_a_branch_agreement_get_the_no_branch_grid():
     from chalicelib.opco import estimate_funding
 
