@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chalicelib.formats import fr_money, to_cents
+from chalicelib.formats import fr_hours, fr_money, to_cents
 
 from .models import Confidence
 from .rules import STATUS_FR, Band, Figure, HourlyCap, OpcoProfile, Rule, common_rules, known_profile
@@ -90,7 +90,7 @@ def estimate_funding(
         amount_max=high,
         remaining_cost_min=None if high is None else price - high,
         remaining_cost_max=None if low is None else price - low,
-        rule_applied=_rule_text(rule, band, caps),
+        rule_applied=_rule_text(rule, band, caps, split),
         scope=f"{rule.label or profile.name} ({rule.scope.text()})",
         basis=_unique([f.source for f in figures] + ([rule.rate_min.source] if rule.rate_min else [])),
         confidence=_confidence(figures, year, any(n.budget_exhausted for n in notes), high, headcount),
@@ -214,8 +214,10 @@ def _money(figure: Figure, suffix: str) -> str:
     return f"{fr_money(Decimal(str(figure.value)))}{figure.tax} {suffix} ({figure.year}, {STATUS_FR[figure.status]})"
 
 
-def _rule_text(rule: Rule, band: Band | None, caps: list[HourlyCap]) -> str:
+def _rule_text(rule: Rule, band: Band | None, caps: list[HourlyCap], split: Mapping[str, Decimal] | None) -> str:
     parts = []
+    if split:  # only the caps of the modalities taught, and how the hours split between them
+        caps = [c for c in caps if any(c.covers(m) for m in split)]
     if band and band.amount.known:
         who = f"{band.min_headcount} à {band.max_headcount} salariés"
         parts.append(f"Plafond annuel ({who}) : {_money(band.amount, 'par entreprise')}")
@@ -226,6 +228,9 @@ def _rule_text(rule: Rule, band: Band | None, caps: list[HourlyCap]) -> str:
         parts.append(
             f"Plafond horaire {cap.label or ''} : {_money(cap.amount, 'par heure et par stagiaire')}".replace("  ", " ")
         )
+    if caps and split and len(split) > 1:
+        hours = " + ".join(f"{fr_hours(h)} {MODALITY_FR.get(m, m)}" for m, h in split.items())
+        parts.append(f"Heures par stagiaire : {hours}")
     if rule.rate_min and rule.rate_max:
         parts.append(
             f"Taux selon l'offre : {rule.rate_min.note} à {rule.rate_max.note} "
