@@ -31,7 +31,9 @@ def test_hcr_1979_mixte_2_trainees_of_14_hours_is_capped_at_700_euros():
     priced = price_lead(make_lead(idcc="1979", headcount=5, trainings=(MARKETING,), trainees=2), TODAY)
     assert priced.quote.total_ht == Decimal("2580.00")  # 2 seats at 1 290 € (cheaper than 7 200 €)
     assert (priced.estimate.amount_min, priced.estimate.amount_max) == (Decimal("700.00"), Decimal("700.00"))
-    assert "25" in priced.estimate.rule_applied and "IDCC 1979" in priced.estimate.scope
+    assert "IDCC 1979" in priced.estimate.scope
+    assert "10\u202fh présentiel + 4\u202fh classe virtuelle" in priced.estimate.rule_applied
+    assert "e-learning" not in priced.estimate.rule_applied  # no e-learning part: its cap is not listed
 
 
 def test_a_mixte_training_without_a_known_split_takes_the_stricter_cap_and_says_so():
