@@ -66,14 +66,14 @@ def estimate_funding(
     base: dict[str, Any] = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
     profile = known_profile(opco_code)
     if profile is None:
-        return _no_amount(base, price, "OPCO inconnu : pas d'estimation possible.", "aucune", [])
+        return _no_amount(base, "OPCO inconnu : pas d'estimation possible.", "aucune", [])
     rule = profile.rule_for(idcc, headcount)
     band = rule.ceiling(headcount) if rule else None
     if headcount > common_rules().mutualised_max_headcount.value and band is None:
-        return _over_50(profile, base, price)
+        return _over_50(profile, base)
     if rule is None:
         text = f"{UNKNOWN_RULE} auprès {de(profile.name)} ({profile.criteria_url})."
-        return _no_amount(base, price, text, UNKNOWN_RULE, [profile.criteria_url], eligible=True)
+        return _no_amount(base, text, UNKNOWN_RULE, [profile.criteria_url], eligible=True)
     caps = [c for c in rule.caps if COURSE_KINDS & set(c.course_kinds) and c.amount.known]
     split = hours_by_modality if hours_by_modality else None
     capped_low, capped_high, cap_notes = _capped(price, caps, split, hours, trainees, vat_rate)
@@ -99,7 +99,7 @@ def estimate_funding(
 
 
 def _no_amount(
-    base: dict[str, Any], price: Decimal, reason: str, rule: str, basis: list[str], eligible: bool | None = None
+    base: dict[str, Any], reason: str, rule: str, basis: list[str], eligible: bool | None = None
 ) -> FundingEstimate:
     return FundingEstimate(
         **base,
@@ -183,7 +183,7 @@ def _reason(profile: OpcoProfile, headcount: int) -> str:
     )
 
 
-def _over_50(profile: OpcoProfile, base: dict[str, Any], price: Decimal) -> FundingEstimate:
+def _over_50(profile: OpcoProfile, base: dict[str, Any]) -> FundingEstimate:
     rule = common_rules().mutualised_max_headcount
     options = [
         *common_rules().over_50_options,
