@@ -72,7 +72,7 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
         f"Formation(s) : {', '.join(t.title for t in e['trainings']) or 'à préciser'}",
         f"Stagiaires : {e['trainees']}",
         f"Début souhaité : {fr_date(e['start_date'])}",
-        f"Dépôt de la demande avant le : {fr_date(dl.deposit_before)}" + (" (EN RETARD)" if dl.late else ""),
+        f"Demande {dl.wording}" + (" (EN RETARD)" if dl.late else ""),
         "",
         f"Ouvrir le dossier : {lead_url(lead.id)}",
     ]

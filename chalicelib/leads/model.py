@@ -112,6 +112,7 @@ class Lead(BaseModel):
     idcc: str | None = None
     naf: str | None = None
     headcount: int
+    address: str | None = None  # optional: the registry's head office address is preferred
     first_name: str
     last_name: str
     email: str
@@ -172,6 +173,7 @@ class Lead(BaseModel):
             idcc=form.idcc,
             naf=form.naf,
             headcount=form.headcount,
+            address=getattr(form, "address", None),
             first_name=form.first_name,
             last_name=form.last_name,
             email=form.email,

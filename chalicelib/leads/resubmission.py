@@ -14,6 +14,7 @@ COMPARED_FIELDS = (
     "idcc",
     "naf",
     "headcount",
+    "address",
     "first_name",
     "last_name",
     "email",
