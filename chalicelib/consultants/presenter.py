@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, date
 from typing import Any
 
-from chalicelib.catalogue import MODALITY_LABELS
+from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money
 from chalicelib.leads.model import Lead, LeadStatus

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.pricing import price_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, LeadStatus, Provenance
 from chalicelib.leads.store import leads_store
 from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
+from chalicelib.pricing import price_lead
 
 
 def accept_submission(
