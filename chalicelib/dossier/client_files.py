@@ -1,0 +1,102 @@
+"""The only code that speaks to the client bucket (S3, Object Lock enabled): signed documents,
+written once and locked, and the OPCO decisions the clients upload.
+
+Keys: signed/<lead-id>/v<N>/<document>-<party>.pdf and uploads/<lead-id>/<random>: no personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
+
+
+def signed_key(lead_id: str, version: int, document: str, party: str) -> str:
+    return f"signed/{lead_id}/v{version}/{document.removesuffix('.pdf')}-{party}.pdf"
+
+
+class ClientFiles:
+    def __init__(self, client: Any, bucket: str, retention_days: int):
+        self._s3 = client
+        self._bucket = bucket
+        self._retention = timedelta(days=retention_days)
+
+    def put_signed(self, key: str, body: bytes, *, now: datetime) -> None:
+        """Write-once: refuse to replace an existing object, then lock it (COMPLIANCE: no one, not
+        even the account's root, can delete or overwrite it before the retention date)."""
+        self._s3.put_object(
+            Bucket=self._bucket,
+            Key=key,
+            Body=body,
+            ContentType="application/pdf",
+            ServerSideEncryption="AES256",
+            IfNoneMatch="*",
+            ObjectLockMode="COMPLIANCE",
+            ObjectLockRetainUntilDate=now + self._retention,
+            ChecksumAlgorithm="SHA256",
+        )
+
+    def upload_form(self, key: str, *, content_type: str, expires_s: int, redirect: str) -> dict[str, Any]:
+        """A presigned POST whose policy fixes the key, the type and the size (10 MB at most)."""
+        return dict(
+            self._s3.generate_presigned_post(
+                Bucket=self._bucket,
+                Key=key,
+                Fields={
+                    "Content-Type": content_type,
+                    "success_action_redirect": redirect,
+                    "x-amz-server-side-encryption": "AES256",
+                },
+                Conditions=[
+                    {"Content-Type": content_type},
+                    {"success_action_redirect": redirect},
+                    {"x-amz-server-side-encryption": "AES256"},
+                    ["content-length-range", 1, MAX_UPLOAD_BYTES],
+                ],
+                ExpiresIn=expires_s,
+            )
+        )
+
+    def head(self, key: str) -> dict[str, Any] | None:
+        try:
+            return dict(self._s3.head_object(Bucket=self._bucket, Key=key))
+        except self._s3.exceptions.ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+                return None
+            raise
+
+    def read(self, key: str, *, first_bytes: int | None = None) -> bytes:
+        kwargs: dict[str, Any] = {"Bucket": self._bucket, "Key": key}
+        if first_bytes:
+            kwargs["Range"] = f"bytes=0-{first_bytes - 1}"
+        return bytes(self._s3.get_object(**kwargs)["Body"].read())
+
+    def delete_upload(self, key: str) -> None:
+        """Remove a refused upload, every version of it (uploads carry no retention)."""
+        versions = self._s3.list_object_versions(Bucket=self._bucket, Prefix=key)
+        for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+            if v["Key"] == key:
+                self._s3.delete_object(Bucket=self._bucket, Key=key, VersionId=v["VersionId"])
+
+    def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
+        return str(
+            self._s3.generate_presigned_url(
+                "get_object",
+                ExpiresIn=expires_s,
+                Params={
+                    "Bucket": self._bucket,
+                    "Key": key,
+                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
+                },
+            )
+        )
+
+
+def client_files() -> ClientFiles:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    s = settings()
+    return ClientFiles(aws.s3(), s.client_bucket_name, s.signed_retention_days)
