@@ -31,8 +31,8 @@ def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> Cli
         raise Invalid("client", "Le dossier n'est pas encore généré : attendez le statut « Dossier prêt ».")
     store = client_store()
     space = store.space(lead.id)
-    if space.link:
-        store.drop_link(space.link.token_hash)
+    # The previous link's lookup item stays until it expires: the space names the current link, so
+    # the old one gets "no longer valid" rather than "invalid".
     nonce = tokens.new_nonce()
     token = tokens.token_for(settings().form_token_secret, nonce)
     link = Link(
@@ -66,7 +66,6 @@ def revoke_link(lead_id: str, who: Consultant) -> None:
     if space.link is None or space.link.revoked_at:
         return
     at = now()
-    store.drop_link(space.link.token_hash)
     store.save(space.model_copy(update={"link": space.link.model_copy(update={"revoked_at": at})}))
     leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
 

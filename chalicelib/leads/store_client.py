@@ -71,9 +71,6 @@ class ClientStore:
             ),
         )
 
-    def drop_link(self, token_hash: str) -> None:
-        self._ddb.delete_item(TableName=self._table, Key={"pk": {"S": f"CLINK#{token_hash}"}, "sk": {"S": "CLINK"}})
-
     def find_link(self, token_hash: str) -> LinkRecord | None:
         resp = self._ddb.get_item(
             TableName=self._table, Key={"pk": {"S": f"CLINK#{token_hash}"}, "sk": {"S": "CLINK"}}, ConsistentRead=True

@@ -81,5 +81,5 @@ def form(c: Any, path: str, data: dict[str, str], headers: dict[str, str] | None
 
 
 @pytest.fixture
-def sent(local_consultants, valid_submission) -> SentLead:
+def sent(local_consultants, valid_submission) -> SentLead:  # noqa: F811  (the imported fixture)
     return send_to_client(local_consultants, valid_submission)
