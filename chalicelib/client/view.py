@@ -112,6 +112,9 @@ def page(lead: Lead, space: ClientSpace, prefill: dict[str, Any] | None, deadlin
         "opco": (prefill or {}).get("opco") or (lead.opco.get("opco") or {}),
         "action": (prefill or {}).get("action") or {},
         "trainings": trainings,
+        "hours": fr_hours(hours)
+        if (hours := ((prefill or {}).get("action") or {}).get("duree_heures_par_stagiaire"))
+        else None,
         "estimate": lead.estimate,
         "deadline": deadline_view(deadline, today),
         "steps": steps(prefill, deadline.deposit_before),

@@ -54,7 +54,11 @@ def _upload_form(c, sent, kind: str = "pdf") -> dict:
 
 def _post_to_s3(post: dict, body: bytes, content_type: str = "application/pdf") -> requests.Response:
     return requests.post(
-        post["url"], data=post["fields"], files={"file": ("decision.pdf", body, content_type)}, allow_redirects=False
+        post["url"],
+        data=post["fields"],
+        files={"file": ("decision.pdf", body, content_type)},
+        allow_redirects=False,
+        timeout=10,
     )
 
 

@@ -57,7 +57,11 @@ def test_the_client_flow_stays_within_each_functions_policy(local_consultants, v
     fields = {unescape(n): unescape(v) for n, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
     rec.function = "browser"
     requests.post(
-        url, data=fields, files={"file": ("d.pdf", b"MZ not a pdf", "application/pdf")}, allow_redirects=False
+        url,
+        data=fields,
+        files={"file": ("d.pdf", b"MZ not a pdf", "application/pdf")},
+        allow_redirects=False,
+        timeout=10,
     )
     rec.function = "api_handler"
     c.http.get(f"/client/{sent.token}/decision/recue")
