@@ -84,7 +84,7 @@ def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
     assert client.locator("text=Date limite de dépôt à l'OPCO").count() == 1
     assert client.locator("button[data-copy]").count() >= 10
     SHOTS.mkdir(parents=True, exist_ok=True)
-    client.screenshot(path=str(SHOTS / "client-phone.png"), full_page=True)
+    client.screenshot(path=str(SHOTS / "client-phone.jpg"), full_page=True, type="jpeg", quality=72)
     client.locator("button[data-copy]").first.click()
     from playwright.sync_api import expect
 
@@ -125,7 +125,7 @@ def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
 
     desktop = browser.new_page(locale="fr-FR", viewport={"width": 1280, "height": 900})
     desktop.goto(link)
-    desktop.screenshot(path=str(SHOTS / "client-desktop.png"), full_page=True)
+    desktop.screenshot(path=str(SHOTS / "client-desktop.jpg"), full_page=True, type="jpeg", quality=72)
     desktop.close()
     phone_context.close()
 
@@ -142,5 +142,5 @@ def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
     for step in ("Document signé", "Demande déposée à l'OPCO (à confirmer)", "Courrier de décision joint"):
         line = next(line for line in history.splitlines() if step in line)
         assert "par le client" in line, line
-    consultant.screenshot(path=str(SHOTS / "consultant-client-space.png"), full_page=True)
+    consultant.screenshot(path=str(SHOTS / "consultant-client-space.jpg"), full_page=True, type="jpeg", quality=72)
     consultant.close()
