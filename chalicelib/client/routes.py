@@ -52,7 +52,8 @@ def _ip_hash() -> str:
 
 
 def _form() -> dict[str, Any]:
-    raw = (bp.current_request.raw_body or b"")[:16384].decode("utf-8", "replace")
+    body = bp.current_request.raw_body or b""
+    raw = body[:16384].decode("utf-8", "replace") if isinstance(body, bytes) else str(body)[:16384]
     return parse_qs(raw, keep_blank_values=True, max_num_fields=30)
 
 
@@ -62,7 +63,7 @@ def _same_origin() -> bool:
     if not origin or origin == "null":
         return True  # some browsers omit it on same-origin posts; the token still gates everything
     host = bp.current_request.headers.get("host", "")
-    return urlsplit(origin).netloc == host
+    return bool(urlsplit(origin).netloc == host)
 
 
 def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -105,7 +106,7 @@ def _show(o: Opened, status: int = 200, **extra: Any) -> Response:
         prefill = json.loads(dossier_storage().read(o.lead.pack.keys["prefill.json"]))
     today = service.now().date()
     view = page(o.lead, o.space, prefill, deadline(o.lead, today), today)
-    params = bp.current_request.query_params or {}
+    params: Any = bp.current_request.query_params or {}
     return _page(
         "dossier.html", status, token=o.token, v=view, ok=params.get("ok"), errors=extra.pop("errors", {}), **extra
     )

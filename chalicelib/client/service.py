@@ -147,7 +147,9 @@ def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: st
         raise Invalid(
             "document", "Une nouvelle version du dossier est en préparation : rechargez la page dans un instant."
         )
-    if not expected or _text(data, "sha256", 64) != expected:
+    if not expected:  # a pack built before signatures existed: its hashes were never recorded
+        raise Invalid("document", "Ce document doit d'abord être régénéré par votre conseiller : contactez-le.")
+    if _text(data, "sha256", 64) != expected:
         raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
     if (existing := space.signature(version, document)) and existing.client:
         raise Invalid("document", "Vous avez déjà signé ce document.")
