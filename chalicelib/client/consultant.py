@@ -108,9 +108,11 @@ def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> L
     rev = data.get("rev")
     if what == "depot" and space.filing and not space.filing.confirmed_at:
         f = space.filing
-        change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
-        change["opco_file_number"] = f.opco_file_number
-        lead = service.change_status(lead_id, {**change, "rev": rev}, who)
+        lead = leads_store().get(lead_id)
+        if lead.status == LeadStatus.envoye_client:  # else the consultant recorded the filing already
+            change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
+            change["opco_file_number"] = f.opco_file_number
+            lead = service.change_status(lead_id, {**change, "rev": rev}, who)
         store.save(space.model_copy(update={"filing": f.model_copy(update={"confirmed_at": now()})}))
         return lead
     if what == "decision" and space.decision and not space.decision.confirmed_at:
@@ -130,7 +132,12 @@ def panel(lead: Lead) -> dict[str, Any]:
         {"document": doc, "label": label, "sig": space.signature(version, doc)} for doc, label in SIGNABLE.items()
     ]
     older = [s for key, s in space.signatures.items() if not key.startswith(f"{version}/")]
+    from chalicelib.config import settings
+    from chalicelib.dossier.organisme import organisme_profile
+
+    signatory = organisme_profile(settings().stage).signatory
     return {
+        "signatory": signatory,
         "space": space,
         "link": space.link,
         "link_active": bool(space.link and not space.link.revoked_at and space.link.expires_at > now()),

@@ -143,3 +143,22 @@ def test_the_worker_refuses_a_file_whose_real_type_or_size_is_wrong_and_deletes_
     c.http.get(f"/client/{sent.token}/decision/recue")
     run_jobs(c)
     assert "trop volumineux" in _space(sent.id).decision.upload_note
+
+
+def test_a_filing_the_consultant_already_recorded_is_confirmed_without_a_second_status_change(local_consultants, sent):
+    c = local_consultants.client
+    _file(c, sent, "ATL-55")
+    rev = _lead(sent.id).rev
+    resp = c.http.post(
+        f"/consultants/api/leads/{sent.id}/status",
+        headers={**local_consultants.bearer(), "Content-Type": "application/json"},
+        body=json.dumps({"status": "demande_deposee", "rev": rev, "opco_file_number": "ATL-55"}),
+    )
+    assert resp.status_code == 200
+    rev = str(_lead(sent.id).rev)
+    done = form(c, f"/consultants/leads/{sent.id}/client/confirmer/depot", {"rev": rev}, local_consultants.cookie())
+    assert done.status_code == 303
+    assert _space(sent.id).filing.confirmed_at is not None and _lead(sent.id).rev == int(rev)
+    _decide(c, sent)
+    page = c.http.get(f"/consultants/leads/{sent.id}", headers=local_consultants.cookie()).body.decode()
+    assert "Confirmer la décision" in page
