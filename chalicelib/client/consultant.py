@@ -20,6 +20,8 @@ from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
 from chalicelib.observability import logger
 
+NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
+
 
 def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> ClientSpace:
     """A new personal link e-mailed to the client; the previous one stops working at once."""
@@ -141,7 +143,8 @@ def panel(lead: Lead) -> dict[str, Any]:
         "space": space,
         "link": space.link,
         "link_active": bool(space.link and not space.link.revoked_at and space.link.expires_at > now()),
-        "can_send": lead.pack is not None and lead.status not in (LeadStatus.spam, LeadStatus.abandonne),
+        # The first link goes with the status change to "Envoyé au client"; this button sends a new one.
+        "can_send": lead.pack is not None and lead.status not in NOT_SENDABLE,
         "signatures": signatures,
         "older_signatures": older,
         "version": version,

@@ -181,7 +181,9 @@ def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
     fingerprint = submission_fingerprint(
         settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    objects = dossier_storage().erase_lead(lead_id)
+    from chalicelib.dossier.client_files import client_files
+
+    objects = dossier_storage().erase_lead(lead_id) + client_files().erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

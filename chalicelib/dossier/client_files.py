@@ -73,12 +73,22 @@ class ClientFiles:
             kwargs["Range"] = f"bytes=0-{first_bytes - 1}"
         return bytes(self._s3.get_object(**kwargs)["Body"].read())
 
-    def delete_upload(self, key: str) -> None:
-        """Remove a refused upload, every version of it (uploads carry no retention)."""
-        versions = self._s3.list_object_versions(Bucket=self._bucket, Prefix=key)
-        for v in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
-            if v["Key"] == key:
-                self._s3.delete_object(Bucket=self._bucket, Key=key, VersionId=v["VersionId"])
+    def delete_upload(self, key: str) -> int:
+        """Remove an upload, every version of it (uploads carry no retention); return the count."""
+        return self._delete_versions(key, exact=True)
+
+    def erase_uploads(self, lead_id: str) -> int:
+        """GDPR erasure: the OPCO letters a client sent. Signed documents stay (locked: docs/client.md)."""
+        return self._delete_versions(f"uploads/{lead_id}/", exact=False)
+
+    def _delete_versions(self, prefix: str, *, exact: bool) -> int:
+        deleted = 0
+        for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=self._bucket, Prefix=prefix):
+            for v in page.get("Versions", []) + page.get("DeleteMarkers", []):
+                if not exact or v["Key"] == prefix:
+                    self._s3.delete_object(Bucket=self._bucket, Key=v["Key"], VersionId=v["VersionId"])
+                    deleted += 1
+        return deleted
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
         return str(

@@ -135,9 +135,13 @@ def test_only_the_worker_writes_packs_and_the_api_may_only_presign_them(template
     packs = [(role, st) for role, st in s3 if "DossierBucket" in json.dumps(st["Resource"])]
     writers = {role for role, st in packs if "s3:PutObject" in _listed(st["Action"])}
     assert writers == {"BuildDossierRole"}
+    erasure = {"s3:DeleteObjectVersion", "s3:ListBucketVersions"}  # GDPR erasure, by the API
     for role, st in packs:
-        assert st["Resource"]["Fn::Sub"].startswith("${DossierBucket.Arn}/dossiers/*"), role
-    api = [st for role, st in packs if role == "ApiHandlerRole"]
+        if _listed(st["Action"]) == ["s3:ListBucketVersions"]:
+            assert st["Condition"] == {"StringLike": {"s3:prefix": "dossiers/*"}}, role
+        else:
+            assert st["Resource"]["Fn::Sub"].startswith("${DossierBucket.Arn}/dossiers/*"), role
+    api = [st for role, st in packs if role == "ApiHandlerRole" and not set(_listed(st["Action"])) <= erasure]
     # Presigned URLs only (the consultant's browser downloads); directly, the client page's prefill.json alone.
     assert {json.dumps(st.get("Condition", {}).get("StringEquals")) for st in api} == {
         json.dumps({"s3:authType": "REST-QUERY-STRING"}),
@@ -157,7 +161,11 @@ def test_only_the_worker_writes_signed_documents_and_the_api_presigns_client_fil
     }
     assert signed_writers == {"BuildDossierRole"}
     for role, st in client:
-        if role == "ApiHandlerRole":  # browser uploads (presigned POST) and downloads (presigned GET) only
+        if role == "ApiHandlerRole" and "s3:DeleteObjectVersion" in _listed(st["Action"]):  # GDPR erasure
+            assert st["Resource"] == {"Fn::Sub": "${ClientBucket.Arn}/uploads/*"}, st
+        elif role == "ApiHandlerRole" and "s3:ListBucketVersions" in _listed(st["Action"]):
+            assert st["Condition"] == {"StringLike": {"s3:prefix": "uploads/*"}}, st
+        elif role == "ApiHandlerRole":  # browser uploads (presigned POST) and downloads (presigned GET) only
             assert st["Condition"]["StringEquals"]["s3:authType"] in ("POST", "REST-QUERY-STRING"), st
         else:
             assert role == "BuildDossierRole", role

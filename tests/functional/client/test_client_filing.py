@@ -162,3 +162,25 @@ def test_a_filing_the_consultant_already_recorded_is_confirmed_without_a_second_
     _decide(c, sent)
     page = c.http.get(f"/consultants/leads/{sent.id}", headers=local_consultants.cookie()).body.decode()
     assert "Confirmer la décision" in page
+
+
+def test_erasure_removes_the_decision_letter_but_not_the_locked_signed_documents(local_consultants, sent):
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    c = local_consultants.client
+    lead = _lead(sent.id)
+    data = {"document": "devis.pdf", "sha256": lead.pack.sha256["devis.pdf"], "name": "Camille Martin"}
+    form(c, f"/client/{sent.token}/signature", {**data, "role": "Gérante", "consent": "oui"})
+    _file(c, sent)
+    _decide(c, sent)
+    _post_to_s3(_upload_form(c, sent), PDF)
+    c.http.get(f"/client/{sent.token}/decision/recue")
+    run_jobs(c)
+    bucket = settings().client_bucket_name
+    resp = c.http.delete(f"/consultants/api/leads/{sent.id}", headers=local_consultants.bearer())
+    assert resp.status_code == 200, resp.body
+    s3 = aws.s3()
+    assert not s3.list_object_versions(Bucket=bucket, Prefix=f"uploads/{sent.id}/").get("Versions")
+    assert s3.list_object_versions(Bucket=bucket, Prefix=f"signed/{sent.id}/")["Versions"]  # locked: kept
+    assert c.http.get(f"/client/{sent.token}").status_code == 410  # the link opens nothing any more

@@ -14,6 +14,7 @@ IAM_ACTION = {
     "s3:HeadObject": "s3:GetObject",
     "s3:ListObjectVersions": "s3:ListBucketVersions",
     "s3:DeleteObject": "s3:DeleteObjectVersion",  # always with a VersionId here
+    "s3:DeleteObjects": "s3:DeleteObjectVersion",  # the erasure deletes versions, by batches
     # botocore's generate_presigned_post builds its request from the CreateBucket model: no call is
     # made, and what the signature authorises is the browser's POST upload, i.e. s3:PutObject.
     "s3:CreateBucket": "s3:PutObject",
@@ -79,6 +80,9 @@ def test_the_client_flow_stays_within_each_functions_policy(local_consultants, v
     run_jobs(c)
     rec.function = "setup"  # a second client, who has not filed: it gets a reminder
     send_to_client(local_consultants, {**valid_submission, "email": "autre.client@transports-voisins.fr"})
+    rec.function = "api_handler"  # GDPR erasure of the first lead: its uploads go too
+    erase = c.http.delete(f"/consultants/api/leads/{sent.id}", headers=local_consultants.bearer())
+    assert erase.status_code == 200, erase.body
     rec.function = "client_reminders"
     monkeypatch.setattr("chalicelib.client.reminders.REMINDER_DAYS", (400,))  # the deadline is ~2 months away
     send_reminders(now=datetime.now(UTC))
