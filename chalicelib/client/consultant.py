@@ -13,7 +13,7 @@ from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import client_mailer, link_message
 from chalicelib.client.model import CONSENT_TEXT, OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signer, mask_email
-from chalicelib.client.service import Invalid, _queue, now, parse_signer
+from chalicelib.client.service import Invalid, now, parse_signer, queue_job
 from chalicelib.consultants.auth import Consultant
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
@@ -98,7 +98,7 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash:
     leads_store().record_event(
         lead_id, "contresignature", actor=who.label, now=at, details={"document": document, "version": version}
     )
-    _queue(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
+    queue_job(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
 
 
 def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> Lead:

@@ -169,12 +169,12 @@ def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: st
     store = client_store()
     store.save(space.with_signature(sig))
     _record(store, lead, "signature_client", at, {"document": document, "version": version, "sha256": expected})
-    _queue(ClientJob("signature", lead.id, version=version, document=document, party="client"))
+    queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"))
     notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})")
     return sig
 
 
-def _queue(job: ClientJob) -> None:
+def queue_job(job: ClientJob) -> None:
     from chalicelib.dossier.jobs import dossier_jobs
 
     dossier_jobs().send(job)
@@ -256,7 +256,7 @@ def upload_received(o: Opened) -> None:
     store = client_store()
     store.save(o.space.model_copy(update={"decision": decision.model_copy(update={"upload_state": "verification"})}))
     _record(store, o.lead, "decision_televersee", now(), {})
-    _queue(ClientJob("upload", o.lead.id))
+    queue_job(ClientJob("upload", o.lead.id))
 
 
 def set_reminders(o: Opened, *, on: bool) -> None:

@@ -19,7 +19,8 @@ from chalicelib.formats import fr_date
 # What the pack prints in each party's column of the signature table (templates/documents/_macros.html).
 CELL_TEXT = {"client": "Mention « Bon pour accord »", "organisme": "Date, signature et cachet"}
 PARTY_FR = {"client": "le client", "organisme": "l'organisme de formation"}
-BOX_W, BOX_H = 236.0, 52.0  # points: fits the 50 % column and its five empty lines
+BOX_W, BOX_H = 236.0, 52.0
+CONSENT_LABEL = "« Bon pour accord »"  # points: fits the 50 % column and its five empty lines
 
 
 class Spot(NamedTuple):
@@ -89,9 +90,6 @@ def stamp_page(signer: Signer, spot: Spot, width: float, height: float) -> bytes
         doc.set_font(FAMILY, "B" if bold else "", 8 if bold else 7)
         doc.text(x + 5, y + 10 + i * 9.5, sanitise(text))
     return bytes(doc.output())
-
-
-CONSENT_LABEL = "« Bon pour accord »"
 
 
 def certificate(

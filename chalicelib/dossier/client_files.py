@@ -10,7 +10,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
 def signed_key(lead_id: str, version: int, document: str, party: str) -> str:
