@@ -24,6 +24,19 @@ EVENT_LABELS = {
     "telechargement": "Document téléchargé",
     "registre_consulte": "Annuaire des entreprises consulté",
     "lead_resoumis": "Demande renvoyée par le client",
+    # The client space (chalicelib/client): the actor "client" reads "par le client".
+    "lien_client_envoye": "Lien personnel envoyé au client",
+    "lien_client_revoque": "Lien personnel révoqué",
+    "lien_ouvert": "Page du dossier ouverte",
+    "signature_client": "Document signé",
+    "document_signe": "PDF signé enregistré (écriture unique)",
+    "contresignature": "Contresignature de l'organisme",
+    "depot_declare": "Demande déposée à l'OPCO (à confirmer)",
+    "decision_declaree": "Décision de l'OPCO (à confirmer)",
+    "decision_televersee": "Courrier de décision joint",
+    "rappels_arretes": "Rappels arrêtés",
+    "rappels_actives": "Rappels réactivés",
+    "rappel_envoye": "Rappel de la date limite envoyé",
 }
 # Statuses for which the filing deadline still matters (not yet filed, not closed).
 BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
@@ -153,7 +166,35 @@ def describe(event: dict[str, Any]) -> str:
         return f"{d.get('fichier')} (version {d.get('version')})"
     if kind == "lead_recu":
         return label(d.get("status", "recu"))
-    return ""
+    return client_detail(d)
+
+
+CLIENT_DETAIL_LABELS = {
+    "document": "document",
+    "version": "version",
+    "partie": "partie",
+    "le": "le",
+    "numero_dossier_opco": "n° OPCO",
+    "decision": "décision",
+    "montant": "montant",
+    "expire_le": "valable jusqu'au",
+    "echeance": "échéance",
+}
+
+
+def client_detail(d: dict[str, Any]) -> str:
+    """The details of a client space event, in French (no hash: the certificate holds it)."""
+    parts = []
+    for key, name in CLIENT_DETAIL_LABELS.items():
+        if d.get(key) in (None, ""):
+            continue
+        value = d[key]
+        if key in ("le", "expire_le", "echeance"):
+            value = fr_date(value)
+        elif key == "montant":
+            value = fr_money(value)
+        parts.append(f"{name} {value}")
+    return ", ".join(parts)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
