@@ -25,6 +25,19 @@ EVENT_LABELS = {
     "registre_consulte": "Annuaire des entreprises consulté",
     "lead_resoumis": "Demande renvoyée par le client",
     "nouvelle_demande": "Nouvelle demande du même contact",
+    # The client space (chalicelib/client): the actor "client" reads "par le client".
+    "lien_client_envoye": "Lien personnel envoyé au client",
+    "lien_client_revoque": "Lien personnel révoqué",
+    "lien_ouvert": "Page du dossier ouverte",
+    "signature_client": "Document signé",
+    "document_signe": "PDF signé enregistré (écriture unique)",
+    "contresignature": "Contresignature de l'organisme",
+    "depot_declare": "Demande déposée à l'OPCO (à confirmer)",
+    "decision_declaree": "Décision de l'OPCO (à confirmer)",
+    "decision_televersee": "Courrier de décision joint",
+    "rappels_arretes": "Rappels arrêtés",
+    "rappels_actives": "Rappels réactivés",
+    "rappel_envoye": "Rappel de la date limite envoyé",
 }
 # The fields a repeated submission is compared on (leads/resubmission.py), as the form names them.
 FIELD_LABELS = {
@@ -200,7 +213,35 @@ def describe(event: dict[str, Any]) -> str:
         diff = d.get("differences") or {}
         what = ", ".join(FIELD_LABELS.get(n, n) for n in diff) if diff else "aucune différence"
         return f"Réf. {d.get('reference')} — fiche inchangée ; différences : {what}"
-    return ""
+    return client_detail(d)
+
+
+CLIENT_DETAIL_LABELS = {
+    "document": "document",
+    "version": "version",
+    "partie": "partie",
+    "le": "le",
+    "numero_dossier_opco": "n° OPCO",
+    "decision": "décision",
+    "montant": "montant",
+    "expire_le": "valable jusqu'au",
+    "echeance": "échéance",
+}
+
+
+def client_detail(d: dict[str, Any]) -> str:
+    """The details of a client space event, in French (no hash: the certificate holds it)."""
+    parts = []
+    for key, name in CLIENT_DETAIL_LABELS.items():
+        if d.get(key) in (None, ""):
+            continue
+        value = d[key]
+        if key in ("le", "expire_le", "echeance"):
+            value = fr_date(value)
+        elif key == "montant":
+            value = fr_money(value)
+        parts.append(f"{name} {value}")
+    return ", ".join(parts)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -74,6 +74,11 @@ def render_html(template: str, content: DossierContent) -> str:
     )
 
 
+def render_template(template: str, **context: Any) -> str:
+    """Another document of templates/documents (e.g. the signature certificate)."""
+    return str(_env().get_template(template).render(**context))
+
+
 def render_document(name: str, content: DossierContent) -> bytes:
     template, title = DOCUMENTS[name]
     o = content.organisme

@@ -67,6 +67,8 @@ class PackInfo(BaseModel):
     version: int
     built_at: datetime
     keys: dict[str, str]
+    # SHA-256 of each PDF as written: what a client's signature refers to (empty for older packs).
+    sha256: dict[str, str] = Field(default_factory=dict)
 
 
 class DossierFields(BaseModel):
