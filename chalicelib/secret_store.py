@@ -54,3 +54,9 @@ def turnstile_secret() -> str:
     """Cloudflare Turnstile's secret; "" when Turnstile is off (TURNSTILE_SECRET unset)."""
     secret_id = settings().turnstile_secret
     return secret_value(secret_id) if secret_id else ""
+
+
+def reset() -> None:
+    """Forget the provider and its cached values (tests: a new Lambda process, another moto world)."""
+    global _provider
+    _provider = None

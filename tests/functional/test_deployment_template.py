@@ -312,4 +312,4 @@ def test_functions_get_secret_arns_never_secret_values(template):
     assert "CorsOrigins" in json.dumps(env["CORS_ORIGINS"])
     assert "Default" not in template["Parameters"]["CorsOrigins"]  # required: the functions refuse to start without it
     readers = {role for role, st in _statements(template) if "secretsmanager:GetSecretValue" in _listed(st["Action"])}
-    assert readers == {"ApiHandlerRole"}
+    assert readers == {"ApiHandlerRole", "ClientRemindersRole"}  # the form key; the reminders' links

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from datetime import UTC, date, datetime, timedelta
+from html import unescape
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -47,6 +49,7 @@ def _refs() -> dict[str, str]:
         "AWS::StackName": "opco-dossier-prod",
         "LeadsTable.Arn": table,
         "DossierBucket.Arn": f"arn:aws:s3:::{s.bucket_name}",
+        "ClientBucket.Arn": f"arn:aws:s3:::{s.client_bucket_name}",
         "DossierJobsQueue.Arn": queue["Attributes"]["QueueArn"],
         "SenderEmail": os.environ["SENDER_EMAIL"],
         "FormTokenSecret": os.environ["FORM_TOKEN_SECRET"],
@@ -167,6 +170,92 @@ def _erased_during_build(r: Routes, rec: Recorder, submission: dict[str, Any]) -
     assert erased and "Versions" not in left and "DeleteMarkers" not in left
 
 
+def _upload(rec: Recorder, page: str, body: bytes) -> None:
+    """The browser's presigned POST to the client bucket: the API's policy must authorise it."""
+    import requests
+
+    from chalicelib.config import settings
+
+    url = unescape(re.search(r'action="(https://[^"]*amazonaws[^"]*)"', page).group(1))  # type: ignore[union-attr]
+    fields = {unescape(n): unescape(v) for n, v in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    bucket = settings().client_bucket_name
+    rec.calls["api_handler"].add(Call("s3:PutObject", f"arn:aws:s3:::{bucket}/{fields['key']}", auth_type="POST"))
+    requests.post(
+        url, data=fields, files={"file": ("d.pdf", body, "application/pdf")}, allow_redirects=False, timeout=10
+    )
+
+
+def _client_space(r: Routes, rec: Recorder, submission: dict[str, Any]) -> None:
+    """The client's page (issue 15) from the link to the signed documents, a refused and an accepted
+    decision letter, the consultant's side of it, and the reminders (client_reminders)."""
+    from chalicelib import aws
+    from chalicelib.client.reminders import send_reminders
+    from chalicelib.config import settings
+    from chalicelib.leads.store import leads_store
+    from tests.functional.client.conftest import LINK, sent_emails
+
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    lead_id = _built_lead(r, rec, submission)
+    base, space = f"/consultants/leads/{lead_id}/client", "/consultants/leads/{lead_id}/client"
+    with rec.as_function("api_handler"):
+        r.page("POST", space + "/lien", base + "/lien", expect=303)
+        token = LINK.search(
+            [m for m in sent_emails() if m.destinations["ToAddresses"] == [submission["email"]]][-1].body
+        )
+        link, route = f"/client/{token.group(1)}", "/client/{token}"  # type: ignore[union-attr]
+        r.call("GET", "/client-static/client.js", "/client-static/client.js", expect=200)
+        r.call("GET", route, link, expect=200)
+        r.call("GET", route + "/documents/{name}", link + "/documents/devis.pdf", expect=303)
+        sha = leads_store().get(lead_id).pack.sha256["devis.pdf"]  # type: ignore[union-attr]
+        sign = urlencode(
+            {"document": "devis.pdf", "sha256": sha, "name": "Camille Martin", "role": "Gérante", "consent": "oui"}
+        )
+        r.call("POST", route + "/signature", link + "/signature", expect=303, headers=form, body=sign)
+        day = (date.today() - timedelta(days=1)).isoformat()
+        filed = urlencode({"filed_on": day, "opco_file_number": "ATL-9"})
+        r.call("POST", route + "/depot", link + "/depot", expect=303, headers=form, body=filed)
+        decided = urlencode({"outcome": "accord", "decided_on": day, "amount": "1000"})
+        r.call("POST", route + "/decision", link + "/decision", expect=303, headers=form, body=decided)
+        page = r.call(
+            "POST", route + "/decision/fichier", link + "/decision/fichier", expect=200, headers=form, body=b"type=pdf"
+        )
+        _upload(rec, page.body.decode(), b"MZ not a pdf")
+        r.call("GET", route + "/decision/recue", link + "/decision/recue", expect=303)
+    _deliver_jobs(r, rec)  # signs the devis; refuses and deletes the upload
+    pack = leads_store().get(lead_id).pack
+    assert pack is not None
+    pdf = aws.s3().get_object(Bucket=settings().bucket_name, Key=pack.keys["devis.pdf"])["Body"].read()
+    with rec.as_function("api_handler"):
+        page = r.call(
+            "POST", route + "/decision/fichier", link + "/decision/fichier", expect=200, headers=form, body=b"type=pdf"
+        )
+        _upload(rec, page.body.decode(), pdf)
+        r.call("GET", route + "/decision/recue", link + "/decision/recue", expect=303)
+        countersign = urlencode(
+            {"document": "devis.pdf", "name": "Jeanne Dupré", "role": "Directrice", "consent": "oui"}
+        )
+        r.page("POST", space + "/contresigner", base + "/contresigner", countersign, expect=303)
+    _deliver_jobs(r, rec)  # the countersigned devis; the accepted letter
+    with rec.as_function("api_handler"):
+        r.page("GET", space + "/signes/{document}/{party}", base + "/signes/devis.pdf/client", expect=303)
+        r.page("GET", space + "/decision", base + "/decision", expect=303)
+        r.page("POST", space + "/confirmer/{what}", base + "/confirmer/depot", "rev=0", expect=(303, 422))
+        r.call("GET", route + "/rappels/arret", link + "/rappels/arret", expect=200)
+        r.call("POST", route + "/rappels", link + "/rappels", expect=303, headers=form, body=b"")
+        r.page("POST", space + "/revoquer", base + "/revoquer", expect=303)
+    other = _built_lead(r, rec, {**submission, "email": "autre.client@transports-voisins.fr"})
+    with rec.as_function("api_handler"):  # sent to the client: its link goes with the status change
+        r.api("POST", "/{lead_id}/status", f"/{other}/status", {"status": "envoye_client", "rev": 0})
+    from chalicelib.consultants.presenter import deadline
+
+    due = deadline(leads_store().get(other), date.today()).deposit_before
+    assert due is not None
+    with rec.as_function("client_reminders"):  # two days before the filing deadline: one reminder
+        assert send_reminders(now=datetime.combine(due - timedelta(days=2), datetime.min.time(), UTC))["sent"] >= 1
+    with rec.as_function("api_handler"):  # GDPR erasure of a lead with a decision letter: both buckets
+        r.api("DELETE", "/{lead_id}", f"/{lead_id}")
+
+
 def _visitor_routes(r: Routes, submission: dict[str, Any]) -> None:
     r.call("GET", "/", "/?utm_source=x", expect=200)
     r.call("GET", "/merci", "/merci", expect=200)
@@ -250,6 +339,7 @@ def test_each_function_is_allowed_exactly_the_calls_it_makes(
         _consultant_routes(r, lead_id, erased)
     _sweeper_and_digest(r, recorder, lead_id, submission)
     _erased_during_build(r, recorder, {**submission, "email": "efface.pendant@exemple.fr"})
+    _client_space(r, recorder, {**submission, "email": "client.espace@exemple.fr"})
 
     every_route = {(path, method) for path, methods in app.routes.items() for method in methods}
     assert every_route - r.hit == set(), "routes this test does not exercise: add them above"
@@ -278,8 +368,10 @@ def test_presigned_url_lifetime_fits_the_policy_signature_age(
     from chalicelib.dossier.storage import PRESIGN_MAX_S
 
     policy = json.loads((ROOT / ".chalice" / "policy-api.json").read_text())
-    [presign] = [st for st in policy["Statement"] if "s3:signatureAge" in json.dumps(st)]
-    max_age_ms = int(presign["Condition"]["NumericLessThanEquals"]["s3:signatureAge"])
+    presigns = [st for st in policy["Statement"] if "s3:signatureAge" in json.dumps(st)]
+    ages = {int(st["Condition"]["NumericLessThanEquals"]["s3:signatureAge"]) for st in presigns}
+    assert len(presigns) >= 2 and len(ages) == 1  # packs, and the client's signed documents and letters
+    max_age_ms = ages.pop()
     assert max_age_ms == PRESIGN_MAX_S * 1000
     assert Settings(stage="test", presign_expiry_s=PRESIGN_MAX_S).presign_expiry_s == PRESIGN_MAX_S
     with pytest.raises(ValidationError, match="presign_expiry_s"):
