@@ -6,6 +6,7 @@ from chalicelib.consultants.api import bp as consultants_api
 from chalicelib.consultants.auth import bp as consultants_auth
 from chalicelib.consultants.notify import bp as consultants_notify
 from chalicelib.consultants.pages import bp as consultants_pages
+from chalicelib.consultants.signin import bp as consultants_signin
 from chalicelib.dossier.worker import bp as worker
 from chalicelib.intake.routes import bp as intake
 from chalicelib.observability import observe
@@ -17,4 +18,5 @@ app.register_blueprint(worker)
 app.register_blueprint(consultants_auth)
 app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
+app.register_blueprint(consultants_signin)
 app.register_blueprint(consultants_notify)

@@ -81,13 +81,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def html_response(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def html_response(body: str, status: int = 200, headers: dict[str, Any] | None = None, *, csp: str) -> Response:
+    """Every HTML answer says its Content-Security-Policy (chalicelib/pages.py: public, consultant, strict)."""
     return Response(
         body=body,
         status_code=status,
         headers={
             "Content-Type": "text/html; charset=utf-8",
             "Cache-Control": "no-store",
+            "Content-Security-Policy": csp,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "strict-origin-when-cross-origin",
             **(headers or {}),

@@ -32,7 +32,7 @@ from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
-from chalicelib.pages import render_page, static_asset
+from chalicelib.pages import public_csp, render_page, static_asset
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
@@ -57,6 +57,7 @@ def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | No
             turnstile_site_key=s.turnstile_site_key,
         ),
         status,
+        csp=public_csp(s.cors_origin_list),
     )
 
 
@@ -71,7 +72,7 @@ def form_page() -> Any:
 
 @bp.route("/merci", methods=["GET"])
 def thank_you() -> Any:
-    return html_response(render_page("thanks.html"))
+    return html_response(render_page("thanks.html"), csp=public_csp(settings().cors_origin_list))
 
 
 @bp.route("/form-token", methods=["GET"])

@@ -20,6 +20,8 @@ PUBLIC = {
     ("/embed.js", "GET"),
     ("/static/form.js", "GET"),
     ("/consultants/connexion", "GET"),
+    ("/consultants/connexion/cognito", "GET"),
+    ("/consultants/callback", "GET"),
     ("/consultants/deconnexion", "POST"),
     ("/consultants/dev/connexion", "GET"),
     ("/consultants/dev/connexion", "POST"),
