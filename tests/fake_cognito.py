@@ -45,6 +45,7 @@ class FakeCognito:
     key: Any = field(default_factory=lambda: rsa.generate_private_key(public_exponent=65537, key_size=2048))
     kid: str = "fake-pool-key"
     audience: str | None = None  # another `aud` in the ID tokens (a token for another app client)
+    nonce: str | None = None  # another `nonce` (a token minted for another sign-in)
     base_url: str = ""
     grants: dict[str, Grant] = field(default_factory=dict)
     token_calls: list[dict[str, str]] = field(default_factory=list)
@@ -69,7 +70,7 @@ class FakeCognito:
             "auth_time": now,
             "iat": now,
             "exp": now + 3600,
-            **({"nonce": grant.nonce} if grant.nonce else {}),
+            **({"nonce": self.nonce or grant.nonce} if grant.nonce else {}),
         }
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": self.kid})
 

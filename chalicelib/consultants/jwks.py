@@ -19,8 +19,8 @@ class NotAuthenticated(Exception):
 class JwksKeys:
     """The pool's RSA public keys by kid, fetched from the JWKS URL and kept for an hour in the
     warm Lambda. An unknown kid (Cognito rotating its keys) triggers a refetch, at most once a
-    minute; a kid still unknown after a fetch is remembered for a minute (negative cache), so a
-    flood of forged tokens costs no JWKS call at all."""
+    minute; a kid still unknown after a fetch is remembered for five minutes (negative cache), so
+    replaying forged tokens costs no JWKS call at all."""
 
     MAX_UNKNOWN = 1024  # forgotten all at once when full: a flood of random kids stays bounded
 
@@ -31,11 +31,17 @@ class JwksKeys:
         lifespan_s: float = 3600,
         min_interval_s: float = 60,
         retry_s: float = 5,
+        unknown_ttl_s: float = 300,
         timeout_s: float = 5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url, self.lifespan_s, self.timeout_s = url, lifespan_s, timeout_s
-        self.min_interval_s, self.retry_s, self.clock = min_interval_s, retry_s, clock
+        self.min_interval_s, self.retry_s, self.unknown_ttl_s, self.clock = (
+            min_interval_s,
+            retry_s,
+            unknown_ttl_s,
+            clock,
+        )
         self._keys: dict[str, RSAPublicKey] = {}
         self._fetched = float("-inf")  # last successful fetch
         self._attempted = float("-inf")  # last fetch, successful or not
@@ -73,7 +79,7 @@ class JwksKeys:
         if now - self._fetched > self.lifespan_s and self._may_fetch():
             self._fetch()
         if kid not in self._keys:
-            if now - self._unknown.get(kid, float("-inf")) < self.min_interval_s:
+            if now - self._unknown.get(kid, float("-inf")) < self.unknown_ttl_s:
                 raise NotAuthenticated("unknown key id (cached)")
             if self._may_fetch():
                 self._fetch()

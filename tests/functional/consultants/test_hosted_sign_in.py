@@ -153,8 +153,9 @@ def test_a_replayed_callback_is_refused(hosted: Hosted) -> None:
     assert not _signs_in(replay)
 
 
-def test_an_id_token_for_another_app_client_is_refused(hosted: Hosted) -> None:
-    hosted.idp.audience = "another-app-client"
+@pytest.mark.parametrize("mismatch", ["audience", "nonce"])
+def test_an_id_token_for_another_app_client_or_sign_in_is_refused(hosted: Hosted, mismatch: str) -> None:
+    setattr(hosted.idp, mismatch, "another-app-client" if mismatch == "audience" else "nonce-of-another-sign-in")
     started = hosted.start()
     resp = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
     assert resp.status_code == 401
