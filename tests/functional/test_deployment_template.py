@@ -217,3 +217,22 @@ def test_zip_carries_the_tracer_backend_but_not_a_second_botocore(packaged):
     names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
     assert "aws_xray_sdk/__init__.py" in names and "wrapt/__init__.py" in names
     assert not any(n.startswith(("botocore/", "boto3/")) for n in names)
+
+
+def test_consultants_sign_in_with_mfa_through_the_hosted_ui_code_flow_only(template):
+    from chalicelib.consultants.hosted_ui import CALLBACK_PATH, SIGNED_OUT_PATH
+
+    pool = template["Resources"]["ConsultantUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = template["Resources"]["ConsultantAppClient"]["Properties"]
+    assert client["GenerateSecret"] is False  # public client: PKCE binds the code (docs/consultants.md)
+    assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+    assert client["AllowedOAuthFlows"]["Fn::If"][1] == ["code"]
+    assert client["CallbackURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{CALLBACK_PATH}"}]
+    assert client["LogoutURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{SIGNED_OUT_PATH}"}]
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["COGNITO_DOMAIN"]["Fn::If"][0] == "HasCognitoDomain" and env["JWT_AUDIENCE"] == {
+        "Ref": "ConsultantAppClient"
+    }
+    assert "HostedSignInNeedsPublicBaseUrl" in template["Rules"]
