@@ -192,10 +192,11 @@ def _handler(idp: FakeCognito) -> type[BaseHTTPRequestHandler]:
 
 
 @contextlib.contextmanager
-def serve_cognito(idp: FakeCognito) -> Iterator[FakeCognito]:
-    """Run the fake on a free loopback port; idp.base_url is its hosted-UI domain."""
+def serve_cognito(idp: FakeCognito, host_name: str = "127.0.0.1") -> Iterator[FakeCognito]:
+    """Run the fake on a free loopback port; idp.base_url is its hosted-UI domain. `localhost`
+    makes it another site than an app on 127.0.0.1, as Cognito's domain is in AWS."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(idp))
-    idp.base_url = f"http://127.0.0.1:{server.server_port}"
+    idp.base_url = f"http://{host_name}:{server.server_port}"
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield idp

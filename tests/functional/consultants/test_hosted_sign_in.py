@@ -165,9 +165,12 @@ def test_an_id_token_for_another_app_client_or_sign_in_is_refused(hosted: Hosted
 def test_cognito_unreachable_is_a_french_502(hosted: Hosted, monkeypatch: pytest.MonkeyPatch) -> None:
     started = hosted.start()
     query = hosted.sign_in_at_idp(started)
-    from tests.e2e.conftest import free_port
+    import socket
 
-    _configure(monkeypatch, COGNITO_DOMAIN=f"http://127.0.0.1:{free_port()}", COGNITO_TIMEOUT_S="1")
+    with socket.socket() as closed:  # a port nobody listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    _configure(monkeypatch, COGNITO_DOMAIN=f"http://127.0.0.1:{port}", COGNITO_TIMEOUT_S="1")
     resp = hosted.callback(query, started.flow_cookie)
     assert resp.status_code == 502 and "ne répond pas" in resp.body.decode()
 
