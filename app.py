@@ -10,6 +10,7 @@ from chalicelib.consultants.signin import bp as consultants_signin
 from chalicelib.dossier.worker import bp as worker
 from chalicelib.intake.routes import bp as intake
 from chalicelib.observability import observe
+from chalicelib.openapi import bp as openapi
 
 app = Chalice(app_name="opco-dossier", configure_logs=False)  # Powertools owns the "opco-dossier" logger
 app.register_middleware(observe, "all")  # logs, metrics, traces for every handler
@@ -20,3 +21,4 @@ app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
 app.register_blueprint(consultants_signin)
 app.register_blueprint(consultants_notify)
+app.register_blueprint(openapi)

@@ -293,10 +293,21 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
 
 # `chalice local` with a listen backlog of 128 instead of socketserver's 5: beyond 5 pending
 # connections (a burst, a page with many assets) the dev server reset them before any request.
-CHALICE_LOCAL = (
-    "import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
-    "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())"
-)
+# Every method (TRACE, QUERY...) goes to the app, which refuses what it does not route as API
+# Gateway does: http.server's own answer, a 501, would read as a server error of ours.
+CHALICE_LOCAL = """
+import sys
+from chalice import local
+local.ThreadedHTTPServer.request_queue_size = 128
+def _any_method(self, name):
+    if name.startswith("do_"):
+        return self._generic_handle
+    raise AttributeError(name)
+local.ChaliceRequestHandler.__getattr__ = _any_method
+from chalice.cli import main
+sys.argv[0] = "chalice"
+sys.exit(main())
+"""
 
 
 def _stop_group(proc: subprocess.Popen) -> None:

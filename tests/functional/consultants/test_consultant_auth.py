@@ -19,6 +19,7 @@ PUBLIC = {
     ("/form-token", "GET"),
     ("/embed.js", "GET"),
     ("/static/form.js", "GET"),
+    ("/openapi.json", "GET"),
     ("/consultants/connexion", "GET"),
     ("/consultants/connexion/cognito", "GET"),
     ("/consultants/callback", "GET"),
