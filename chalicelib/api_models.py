@@ -26,10 +26,23 @@ class Closed(BaseModel):
 # --- requests ---------------------------------------------------------------------------------
 
 
+def _submission_rules(schema: dict[str, Any]) -> None:
+    """What the validators of ContactForm check beyond types, said in the schema too."""
+    from chalicelib.catalogue import catalogue
+
+    props = schema["properties"]
+    props["siret"].update(pattern=r"^[0-9 .\-]{14,20}$", description="14 chiffres, clé de contrôle vérifiée.")
+    props["email"].update(format="email", minLength=3)
+    props["training"]["items"] = {"enum": sorted(catalogue().ids)}
+    props["consent"].update(const=True)
+    for name in ("company_name", "first_name", "last_name"):
+        props[name]["pattern"] = r"\S"
+
+
 class LeadSubmission(ContactForm):
     """POST /leads (JSON; a urlencoded form takes the same names, `training` repeated)."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, json_schema_extra=_submission_rules)
     form_token: str | None = Field(default=None, description="From GET /form-token or the form page (anti-spam).")
     website: str | None = Field(default=None, description="Honeypot: leave empty.")
     page_url: str | None = Field(default=None, max_length=500)
@@ -44,6 +57,7 @@ class LeadSubmission(ContactForm):
 class DossierEdit(DossierFields):
     """PATCH /consultants/api/leads/{lead_id}: the fields to change, and the revision read."""
 
+    model_config = ConfigDict(extra="forbid")  # another field is « Champ non modifiable. »
     rev: int = Field(ge=0, le=2**53)
 
 

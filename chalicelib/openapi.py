@@ -13,6 +13,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
+from chalicelib.leads.model import LeadStatus
+
 bp = Blueprint(__name__)
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
@@ -31,8 +33,8 @@ def _query(name: str, description: str, **schema: Any) -> dict[str, Any]:
 
 
 LIST_FILTER = [
-    _query("status", "Statut (recu, dossier_pret, …).", maxLength=40),
-    _query("opco", "Code OPCO (atlas, akto, …).", maxLength=40),
+    {**_query("status", "Statut."), "schema": {"enum": [s.value for s in LeadStatus]}},
+    _query("opco", "Code OPCO (atlas, akto, …).", pattern="^[a-z0-9_-]{1,40}$"),
     _query("from", "Reçue à partir du (AAAA-MM-JJ).", format="date"),
     _query("to", "Reçue jusqu'au (AAAA-MM-JJ).", format="date"),
     _query("q", "Raison sociale ou SIRET.", maxLength=100),
@@ -81,7 +83,12 @@ def _operations(refs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 "summary": "Envoyer le formulaire de contact",
                 "tags": ["site"],
                 "parameters": [
-                    {"name": "Idempotency-Key", "in": "header", "required": False, "schema": {"type": "string"}}
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,200}$"},
+                    }
                 ],
                 "requestBody": body("LeadSubmission"),
                 "responses": {
