@@ -75,7 +75,10 @@ def _operations(refs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         "401": _answer(refs["Unauthorized"], "Jeton absent, expiré ou refusé."),
         "403": _answer(refs["Unauthorized"], "Jeton refusé par l'autorisateur."),
     }
-    body = lambda name: {"required": True, "content": {JSON: {"schema": refs[name]}}}  # noqa: E731
+
+    def body(name: str) -> dict[str, Any]:
+        return {"required": True, "content": {JSON: {"schema": refs[name]}}}
+
     return {
         "/leads": {
             "post": {
@@ -218,16 +221,18 @@ def _operations(refs: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 @functools.cache
 def document() -> dict[str, Any]:
-    from pydantic.json_schema import models_json_schema
+    from pydantic import BaseModel
+    from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
     from chalicelib import api_models as m
 
-    requests = [m.LeadSubmission, m.DossierEdit, m.StatusChangeIn]
-    answers = [
+    requests: list[type[BaseModel]] = [m.LeadSubmission, m.DossierEdit, m.StatusChangeIn]
+    answers: list[type[BaseModel]] = [
         m.Errors, m.Unauthorized, m.LeadAck, m.FormToken, m.OpcoAnswer, m.LeadList, m.LeadDetail,
         m.EditAnswer, m.StatusAnswer, m.PackDocuments, m.DownloadLink, m.Erasure,
     ]  # fmt: skip
-    keyed = [(model, "validation") for model in requests] + [(model, "serialization") for model in answers]
+    keyed: list[tuple[type[BaseModel], JsonSchemaMode]] = [(model, "validation") for model in requests]
+    keyed += [(model, "serialization") for model in answers]
     schemas, definitions = models_json_schema(keyed, ref_template=REF)
     refs = {model.__name__: schemas[(model, mode)] for model, mode in keyed}
     return {

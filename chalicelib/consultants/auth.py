@@ -139,19 +139,23 @@ def verify_token(token: str | None, *, nonce: str | None = None) -> Consultant:
     return Consultant(sub=str(claims["sub"]), email=claims.get("email"), expires_at=int(claims["exp"]))
 
 
+def request_cookie(headers: Any, name: str) -> str | None:
+    """One cookie of the request; a malformed Cookie header is simply no cookie."""
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(headers.get("cookie") or "")
+    except Exception:  # CookieError, and whatever else a hostile header may raise: no cookie
+        return None
+    return jar[name].value if name in jar else None
+
+
 def token_from_headers(headers: Any) -> tuple[str | None, str]:
     """(token, "bearer" | "cookie" | "none") from an Authorization header or the session cookie."""
     auth = headers.get("authorization") or ""
     if auth[:7].lower() == "bearer ":
         return auth[7:].strip(), "bearer"
-    cookie = SimpleCookie()
-    try:
-        cookie.load(headers.get("cookie") or "")
-    except Exception:  # a malformed Cookie header is simply no session
-        return None, "none"
-    if COOKIE in cookie:
-        return cookie[COOKIE].value, "cookie"
-    return None, "none"
+    token = request_cookie(headers, COOKIE)
+    return (token, "cookie") if token is not None else (None, "none")
 
 
 @bp.authorizer(ttl_seconds=60)

@@ -14,18 +14,19 @@ so Chromium would not send the fresh cookie with the redirected request.
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Mapping
 
 from chalice import Blueprint, NotFoundError, Response
 
 from chalicelib.config import settings
 from chalicelib.consultants.auth import (
     COOKIE,
-    NotAuthenticated,
+    Consultant,
     cleared_cookie,
     cookie,
     issue_local_token,
     local_signing_enabled,
+    request_cookie,
     same_origin,
     session_cookie,
     verify_token,
@@ -39,6 +40,7 @@ from chalicelib.consultants.hosted_ui import (
     SignInFailed,
     safe_code,
 )
+from chalicelib.consultants.jwks import NotAuthenticated
 from chalicelib.consultants.pages import consultant_page, first, form_fields
 from chalicelib.intake.http import FORM
 from chalicelib.observability import logger
@@ -66,20 +68,9 @@ def _flow_cookie(value: str, max_age: int) -> str:
     return cookie(FLOW_COOKIE, value, max_age=max_age, path=CALLBACK_PATH, same_site="Lax")
 
 
-def _request_cookie(name: str) -> str | None:
-    from http.cookies import CookieError, SimpleCookie
-
-    jar: SimpleCookie = SimpleCookie()
-    try:
-        jar.load(bp.current_request.headers.get("cookie") or "")
-    except CookieError:
-        return None
-    return jar[name].value if name in jar else None
-
-
 @bp.route(f"{BASE}/connexion", methods=["GET"])
 def sign_in() -> Response:
-    expired = _request_cookie(COOKIE) is not None
+    expired = request_cookie(bp.current_request.headers, COOKIE) is not None
     return consultant_page(
         "signin.html",
         who=None,
@@ -105,7 +96,7 @@ def callback() -> Response:
     ui = hosted_ui()
     if ui is None:
         raise NotFoundError("Page introuvable")
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     clear_flow = _flow_cookie("", 0)  # one use, whatever happens next
     try:
         who, token = _complete(ui, params)
@@ -124,10 +115,10 @@ def callback() -> Response:
     )
 
 
-def _complete(ui: HostedUi, params: dict[str, str]) -> tuple[Any, str]:
+def _complete(ui: HostedUi, params: Mapping[str, str]) -> tuple[Consultant, str]:
     if params.get("error"):  # the consultant cancelled, or Cognito refused
         raise SignInFailed(400, "La connexion a été annulée ou refusée : recommencez.", "authorize error")
-    flow = Flow.from_cookie(_request_cookie(FLOW_COOKIE))
+    flow = Flow.from_cookie(request_cookie(bp.current_request.headers, FLOW_COOKIE))
     flow.check_state(params.get("state"))
     token = ui.exchange_code(safe_code(params.get("code")), flow)
     try:
@@ -143,7 +134,7 @@ def sign_out() -> Response:
         return consultant_page("signin_failed.html", 403, who=None, message=refused)
     ui = hosted_ui()
     location = ui.logout_url() if ui else f"{BASE}/connexion"
-    headers = {"Location": location, "Set-Cookie": cleared_cookie(), **NO_STORE}
+    headers: dict[str, str | list[str]] = {"Location": location, "Set-Cookie": cleared_cookie(), **NO_STORE}
     return Response(body="", status_code=303, headers=headers)
 
 

@@ -45,7 +45,7 @@ class Hosted:
     def sign_in_at_idp(self, started: Started) -> dict[str, str]:
         """The consultant types e-mail, password and TOTP on the (fake) hosted UI; returns the callback's query."""
         split = urlsplit(self.idp.base_url)
-        conn = http.client.HTTPConnection(split.hostname, split.port, timeout=5)
+        conn = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=5)
         form = {**started.params, "username": EMAIL, "password": PASSWORD, "totp": TOTP}
         conn.request("POST", "/login", urlencode(form), {"Content-Type": "application/x-www-form-urlencoded"})
         resp = conn.getresponse()
@@ -124,7 +124,8 @@ def test_a_completed_sign_in_sets_a_strict_session_cookie_that_opens_the_workspa
 )
 def test_a_callback_that_does_not_match_its_flow_signs_nobody_in(hosted: Hosted, case: str, status: int) -> None:
     started = hosted.start()
-    query, cookie = hosted.sign_in_at_idp(started), started.flow_cookie
+    query = hosted.sign_in_at_idp(started)
+    cookie: str | None = started.flow_cookie
     if case == "bad state":
         query["state"] = hosted.start().params["state"]  # a state of another flow (login CSRF)
     elif case == "no flow cookie":  # no verifier: the code cannot be redeemed
