@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from chalice import Response
 
 from chalicelib.intake.errors import TransportError
+from chalicelib.pages import STRICT_CSP
 
 MAX_BODY = 32 * 1024
 JSON = "application/json"
@@ -104,8 +105,11 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def html_response(body: str, status: int = 200, headers: dict[str, Any] | None = None, *, csp: str) -> Response:
-    """Every HTML answer says its Content-Security-Policy (chalicelib/pages.py: public, consultant, strict)."""
+def html_response(
+    body: str, status: int = 200, headers: dict[str, Any] | None = None, *, csp: str = STRICT_CSP
+) -> Response:
+    """Every HTML answer says its Content-Security-Policy (chalicelib/pages.py: public, consultant,
+    or by default the strict one: nothing loads, nothing frames it)."""
     return Response(
         body=body,
         status_code=status,
