@@ -115,6 +115,9 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
         return consultant_page("missing.html", 404)
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     ok = (bp.current_request.query_params or {}).get("ok")
+    from chalicelib.client.consultant import panel
+
+    extra.setdefault("client", panel(lead))
     return consultant_page(
         "detail.html",
         status,
