@@ -161,6 +161,8 @@ class HistoryEntry(Closed):
 class LeadDetail(LeadSummary):
     """The summary's fields, and the whole lead with what it needs to be worked on."""
 
+    price_ht: str = Field(description="The devis's price HT, euros as a decimal string.")
+    filing: dict[str, Any] | None = Field(description="How this OPCO takes the request (None: unknown OPCO).")
     lead: dict[str, Any] = Field(description="The lead as stored, without its provenance.")
     deadline: FilingDeadline
     estimate: dict[str, Any] | None
