@@ -70,7 +70,14 @@ def _flow_cookie(value: str, max_age: int) -> str:
 
 @bp.route(f"{BASE}/connexion", methods=["GET"])
 def sign_in() -> Response:
-    expired = request_cookie(bp.current_request.headers, COOKIE) is not None
+    session = request_cookie(bp.current_request.headers, COOKIE)
+    if session:
+        try:
+            verify_token(session)
+            return Response(body="", status_code=303, headers={"Location": BASE, **NO_STORE})  # signed in already
+        except NotAuthenticated:
+            pass
+    expired = session is not None
     return consultant_page(
         "signin.html",
         who=None,

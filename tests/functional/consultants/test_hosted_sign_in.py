@@ -163,6 +163,25 @@ def test_an_id_token_for_another_app_client_or_sign_in_is_refused(hosted: Hosted
     assert not _signs_in(resp)
 
 
+def test_the_sign_in_page_says_when_a_session_expired_and_skips_itself_when_signed_in(hosted: Hosted) -> None:
+    import time as clock
+
+    import jwt
+
+    past = int(clock.time()) - 7200
+    claims = {"sub": "s", "iss": ISSUER, "aud": AUDIENCE, "token_use": "id", "iat": past, "exp": past + 3600}
+    expired = jwt.encode(claims, hosted.idp.key, algorithm="RS256", headers={"kid": hosted.idp.kid})
+    page = hosted.client.http.get("/consultants/connexion", headers={"Cookie": f"consultant_session={expired}"})
+    assert page.status_code == 200 and "Votre session a expiré" in page.body.decode()
+    assert "Max-Age=0" in page.headers["Set-Cookie"]
+    started = hosted.start()
+    answer = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
+    session = next(c for c in _cookies(answer) if c.startswith("consultant_session="))
+    token = session.split(";")[0].split("=", 1)[1]
+    again = hosted.client.http.get("/consultants/connexion", headers={"Cookie": f"consultant_session={token}"})
+    assert again.status_code == 303 and again.headers["Location"] == "/consultants"
+
+
 def test_cognito_unreachable_is_a_french_502(hosted: Hosted, monkeypatch: pytest.MonkeyPatch) -> None:
     started = hosted.start()
     query = hosted.sign_in_at_idp(started)
