@@ -150,12 +150,22 @@ class NextStatus(Closed):
     label: str
 
 
+class FieldChange(Closed):
+    """One field a repeated submission asked differently (shown to consultants, never applied)."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+
+
 class HistoryEntry(Closed):
     at: str
     kind: str
     label: str
     actor: str
     text: str
+    changes: list[FieldChange] = Field(description="A repeated submission's differences; empty for other events.")
 
 
 class LeadDetail(LeadSummary):
