@@ -44,8 +44,9 @@ with mock_aws():
         lead_id = f"01k{{n:023d}}"
         order = {{"S": f"{{created}}#{{lead_id}}"}}
         status = ["dossier_pret", "envoye_client", "accord"][n % 3]
-        backend.put_item(settings().table_name, {{**template, "pk": {{"S": f"LEAD#{{lead_id}}"}}, "id": {{"S": lead_id}},
-            "created_at": {{"S": created}}, "status": {{"S": status}}, "gsi1pk": {{"S": f"STATUS#{{status}}"}},
+        backend.put_item(settings().table_name, {{**template,
+            "pk": {{"S": f"LEAD#{{lead_id}}"}}, "id": {{"S": lead_id}}, "created_at": {{"S": created}},
+            "status": {{"S": status}}, "gsi1pk": {{"S": f"STATUS#{{status}}"}},
             "gsi2pk": {{"S": f"OPCO#{{opcos[n % 4]}}"}}, "gsi1sk": order, "gsi2sk": order, "gsi3sk": order}})
     store = leads_store()
     out = {{}}

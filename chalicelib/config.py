@@ -29,7 +29,7 @@ class Settings(BaseModel):
     # Public base URL of the site, used in redirects and emails ("" = relative).
     public_base_url: str = ""
     # HMAC secret for the form token (anti-spam) - set per stage from a secret.
-    form_token_secret: str = "local-form-token-secret-not-for-production"
+    form_token_secret: str = "local-form-token-secret-not-for-production"  # noqa: S105 (local stage only)
     # A form sent sooner than this after the page was served is a bot's (anti-spam).
     form_min_fill_seconds: float = 3.0
     form_token_max_age_hours: float = 24.0

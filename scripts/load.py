@@ -29,13 +29,15 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "opco-dossier-local"
 REGION = "eu-west-3"
+PARIS = ZoneInfo("Europe/Paris")  # the form's dates are French dates
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ class Report:
 
 
 def make_submissions(n: int, duplicate_share: float, *, run: str, seed: int = 8) -> list[Submission]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (repeatable test data, not a secret)
     distinct = max(1, n - round(n * duplicate_share))
-    start = (date.today() + timedelta(days=60)).isoformat()
+    start = (datetime.now(PARIS).date() + timedelta(days=60)).isoformat()
     originals = [
         Submission(
             str(uuid.uuid4()),
@@ -164,20 +166,24 @@ def _client(aws: str, service: str) -> Any:
     import boto3
 
     return boto3.client(
-        service, endpoint_url=aws, region_name=REGION, aws_access_key_id="local", aws_secret_access_key="local"
+        service,
+        endpoint_url=aws,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 (moto)
     )
 
 
 def stored_leads(aws: str, run: str) -> dict[str, dict[str, Any]]:
     """This run's lead records (a Scan: fine for a harness on the local stack, never in the product)."""
     ddb = _client(aws, "dynamodb")
-    kwargs: dict[str, Any] = dict(
-        TableName=TABLE,
-        FilterExpression="sk = :lead AND begins_with(company_name, :run)",
-        ExpressionAttributeValues={":lead": {"S": "LEAD"}, ":run": {"S": f"Charge {run} "}},
-        ProjectionExpression="id, #s, pack.version",
-        ExpressionAttributeNames={"#s": "status"},
-    )
+    kwargs: dict[str, Any] = {
+        "TableName": TABLE,
+        "FilterExpression": "sk = :lead AND begins_with(company_name, :run)",
+        "ExpressionAttributeValues": {":lead": {"S": "LEAD"}, ":run": {"S": f"Charge {run} "}},
+        "ProjectionExpression": "id, #s, pack.version",
+        "ExpressionAttributeNames": {"#s": "status"},
+    }
     leads = {}
     while True:
         page = ddb.scan(**kwargs)
@@ -222,7 +228,8 @@ def run_load(
             break
         time.sleep(0.5)
     with ThreadPoolExecutor(8) as pool:
-        for lead_id, events in zip(report.leads, pool.map(lambda i: packs_built(aws, i), list(report.leads))):
+        ids = list(report.leads)
+        for lead_id, events in zip(ids, pool.map(lambda i: packs_built(aws, i), ids), strict=True):
             report.leads[lead_id]["events"] = events
     return report
 

@@ -189,7 +189,7 @@ def trim_zip(path: Path) -> tuple[int, int]:
             if info.filename.endswith(".so") and not OURS.match(info.filename):
                 data = strip_native(data, strip)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    os.replace(trimmed_path, path)
+    trimmed_path.replace(path)
     return before, path.stat().st_size
 
 

@@ -96,9 +96,8 @@ def apply_change(current: LeadStatus, tracking: Tracking, change: StatusChange, 
     if on > today:
         raise TransitionRefused("La date ne peut pas être dans le futur.", field="on")
     target = change.status
-    if target in (S.accord, S.accord_partiel):
-        if change.amount_granted is None or change.amount_granted <= 0:
-            raise TransitionRefused("Indiquez le montant accordé par l'OPCO (en euros HT).", field="amount_granted")
+    if target in (S.accord, S.accord_partiel) and (change.amount_granted is None or change.amount_granted <= 0):
+        raise TransitionRefused("Indiquez le montant accordé par l'OPCO (en euros HT).", field="amount_granted")
     updates: dict[str, Any] = {
         S.envoye_client: {"sent_on": on},
         S.demande_deposee: {"filed_on": on},

@@ -50,7 +50,8 @@ def _font_files() -> dict[str, Path]:
     from fontTools import subset, ttLib
 
     source = Path(font_source_sans_pro.font_directory)
-    key = hashlib.sha1(repr((KEPT, FONT_RECIPE, source.stat().st_mtime_ns)).encode()).hexdigest()[:12]
+    recipe = repr((KEPT, FONT_RECIPE, source.stat().st_mtime_ns)).encode()
+    key = hashlib.sha1(recipe, usedforsecurity=False).hexdigest()[:12]
     target = Path(tempfile.gettempdir()) / f"opco-dossier-fonts-{key}"
     target.mkdir(exist_ok=True)
     files = {}
@@ -69,7 +70,7 @@ def _font_files() -> dict[str, Path]:
             subsetter.subset(font)
             partial = path.with_suffix(f".{os.getpid()}.tmp")
             font.save(partial)
-            os.replace(partial, path)  # atomic: parallel workers never read half a file
+            partial.replace(path)  # atomic: parallel workers never read half a file
         files[style] = path
     return files
 
@@ -123,7 +124,7 @@ def font_prototypes() -> dict[str, tuple[Any, bytes]]:
     fonts = {}
     for key, font in prototype.fonts.items():
         ttfont = font.ttfont
-        for tag in ttfont.keys():
+        for tag in ttfont.keys():  # noqa: SIM118 (a TTFont is no dict: iterating it indexes by number)
             ttfont[tag]  # load every table now: the copies must not need the file
         ttfont.close()
         ttfont.recalcBBoxes = False

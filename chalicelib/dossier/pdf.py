@@ -32,7 +32,7 @@ class PackDocument(FPDF):
         if FPDF_CHECKED:
             for key, (font, ttfont) in font_prototypes().items():
                 self.fonts[key] = copy.deepcopy(font)  # TTFFont's own deepcopy: fresh subset map...
-                self.fonts[key].ttfont = pickle.loads(ttfont)  # ...and its own fontTools font
+                self.fonts[key].ttfont = pickle.loads(ttfont)  # noqa: S301 (our own bytes) ...and its own fontTools font
         else:
             for style, path in font_files().items():
                 self.add_font(FAMILY, style, path)
@@ -188,7 +188,7 @@ class TableLayout:
 
     def draw(self) -> None:
         doc = self.doc
-        for n, row in enumerate(self.rows):
+        for row in self.rows:
             if doc.will_page_break(row[0]):
                 doc.add_page()
                 if not row[2]:

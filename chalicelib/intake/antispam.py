@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-TOKEN_FIELD = "form_token"
+TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 HONEYPOT_FIELD = "website"
-TOKEN_VERSION = "v1"
+TOKEN_VERSION = "v1"  # noqa: S105 (a format version)
 # A clock a little ahead on one Lambda must not make a person's token invalid.
 _CLOCK_SKEW_S = 60
 

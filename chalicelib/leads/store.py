@@ -14,6 +14,7 @@ Hashes are keyed HMACs computed by the caller: no personal data in any key.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -260,16 +261,16 @@ class LeadStore:
 
     def waiting_for_pack(self, *, created_before: datetime, limit: int = 100) -> Iterator[Lead]:
         """Leads still `recu` created before a moment (the sweeper's view): a GSI Query, never a Scan."""
-        kwargs: dict[str, Any] = dict(
-            TableName=self._table,
-            IndexName="by_status",
-            KeyConditionExpression="gsi1pk = :s AND gsi1sk < :t",
-            ExpressionAttributeValues={
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "by_status",
+            "KeyConditionExpression": "gsi1pk = :s AND gsi1sk < :t",
+            "ExpressionAttributeValues": {
                 ":s": {"S": f"STATUS#{LeadStatus.recu.value}"},
                 ":t": {"S": created_before.astimezone(UTC).isoformat()},
             },
-            Limit=limit,
-        )
+            "Limit": limit,
+        }
         while True:
             resp = self._ddb.query(**kwargs)
             for item in resp["Items"]:  # the index projects every attribute
@@ -424,15 +425,14 @@ class LeadStore:
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None:
         """Forget the pending marker once its version (or a newer one) is built."""
-        try:
+        # A newer version asked for meanwhile fails the condition: the marker stays.
+        with contextlib.suppress(self._ddb.exceptions.ConditionalCheckFailedException):
             self._ddb.delete_item(
                 TableName=self._table,
                 Key={"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}},
                 ConditionExpression="attribute_not_exists(pk) OR version <= :v",
                 ExpressionAttributeValues={":v": {"N": str(built_version)}},
             )
-        except self._ddb.exceptions.ConditionalCheckFailedException:
-            pass  # a newer version was asked for meanwhile: keep the marker
 
     def erase(
         self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int, fingerprint: str | None = None

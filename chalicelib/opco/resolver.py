@@ -236,7 +236,7 @@ def _from_naf(raw: object) -> OpcoMatch | None:
     found = naf_hint(code) if code else None
     if not code or not found:
         return None
-    prefix, hint = found
+    _prefix, hint = found
     name = opco_names()[hint.opco]
     text = (
         f"Indice seulement, d'après le code NAF {code} ({naf_label(code)}) : {hint.reason}. "

@@ -79,9 +79,7 @@ def test_a_repeat_after_the_pack_was_built_asks_for_a_new_version(client, table_
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     _queued()  # the first job, taken by the worker
-    leads_store().record_pack(
-        lead_id, PackInfo(version=1, built_at=datetime.now(UTC), keys={}), now=datetime.now(UTC)
-    )
+    leads_store().record_pack(lead_id, PackInfo(version=1, built_at=datetime.now(UTC), keys={}), now=datetime.now(UTC))
     assert post_json(client, {**valid_submission, "trainees": 4}).status_code == 200
     lead = leads_store().get(lead_id)
     assert (lead.trainees, lead.pack_requested) == (4, 2)
