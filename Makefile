@@ -7,7 +7,7 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
 
-.PHONY: run test unit functional e2e venv clean package lint-infra redrive
+.PHONY: run test unit functional e2e venv clean package lint-infra redrive lint typecheck
 
 venv: $(STAMP)
 
@@ -20,8 +20,20 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py
 
-test: $(STAMP) lint-infra
-	$(PY) -m pytest -n 2 --dist loadfile tests
+# The fast gates first (seconds), then packaging, the functional (moto) and e2e tiers.
+test: lint typecheck
+	$(PY) -m pytest -q tests/unit
+	$(MAKE) lint-infra
+	$(PY) -m pytest -n 2 --dist loadfile tests/functional tests/e2e
+
+# ruff's rules and format (pyproject.toml); `ruff check --fix . && ruff format .` mends most findings.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# mypy --strict on chalicelib/ and app.py (pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit

@@ -5,7 +5,7 @@ Handlers parse and answer; this module calls the domain (pure) and the adapters 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -37,12 +37,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _param(params: dict[str, Any], name: str) -> str | None:
+def _param(params: Mapping[str, Any], name: str) -> str | None:
     value = (params.get(name) or "").strip()
     return value or None
 
 
-def parse_filter(params: dict[str, Any] | None) -> LeadFilter:
+def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
     params = params or {}
     status = _param(params, "status")
     if status and status not in LeadStatus.__members__:

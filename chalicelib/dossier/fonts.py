@@ -21,6 +21,7 @@ from typing import Any
 
 import fpdf
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from chalicelib.dossier.typeset import Measure
 
@@ -123,6 +124,8 @@ def font_prototypes() -> dict[str, tuple[Any, bytes]]:
         prototype.add_font(FAMILY, style, path)
     fonts = {}
     for key, font in prototype.fonts.items():
+        if not isinstance(font, TTFFont):  # only our TTF files were added
+            continue
         ttfont = font.ttfont
         for tag in ttfont.keys():  # noqa: SIM118 (a TTFont is no dict: iterating it indexes by number)
             ttfont[tag]  # load every table now: the copies must not need the file

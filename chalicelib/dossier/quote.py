@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -212,7 +212,9 @@ def estimate_for_lead(lead: Lead, today: date) -> FundingEstimate | None:
     )
 
 
-def preview_estimate(params: Mapping[str, str], *, opco_code: str | None, idcc: str | None, today: date) -> dict:
+def preview_estimate(
+    params: Mapping[str, str], *, opco_code: str | None, idcc: str | None, today: date
+) -> dict[str, Any]:
     """GET /opco?headcount=8[&training=<id>][&trainees=3]: the estimate before the form is sent.
     Without `training`, the catalogue's first (entry) training is assumed; the answer names it.
     Raise PreviewError (a ValueError) naming the field, with a French message."""

@@ -6,7 +6,11 @@ Keys: dossiers/<lead-id>/v<N>/<file>: no personal data in keys.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
 
@@ -16,7 +20,7 @@ def pack_prefix(lead_id: str, version: int) -> str:
 
 
 class DossierStorage:
-    def __init__(self, client: Any, bucket: str):
+    def __init__(self, client: S3Client, bucket: str):
         self._s3 = client
         self._bucket = bucket
 
@@ -45,7 +49,7 @@ class DossierStorage:
         paginator = self._s3.get_paginator("list_object_versions")
         deleted = 0
         for page in paginator.paginate(Bucket=self._bucket, Prefix=f"dossiers/{lead_id}/"):
-            batch = [
+            batch: list[ObjectIdentifierTypeDef] = [
                 {"Key": v["Key"], "VersionId": v["VersionId"]}
                 for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
             ]

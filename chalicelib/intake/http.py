@@ -61,7 +61,7 @@ def parse_body(request: Any) -> dict[str, Any]:
 
 def idempotency_key(request: Any) -> str | None:
     """The Idempotency-Key header: 1 to 200 characters among letters, digits and - _ . :"""
-    key = request.headers.get(IDEMPOTENCY_HEADER)
+    key: str | None = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
     if not 0 < len(key) <= 200 or not set(key) <= _KEY_CHARS:

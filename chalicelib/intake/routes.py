@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -39,7 +40,9 @@ cors = with_cors(lambda: bp.current_request)
 RATE_LIMITED = "Trop de demandes envoyées depuis votre connexion : réessayez dans {minutes} minute{s}."
 
 
-def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+def _form_page(
+    values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
     values = values or {}
     s = settings()
     # A re-rendered form keeps its first token: the fill time counts from the first display.
@@ -111,7 +114,7 @@ def _preflight(methods: str) -> Response:
         return json_response(
             {"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403, headers={"Vary": "Origin"}
         )
-    return Response(body="", status_code=204, headers=headers)
+    return Response(body="", status_code=204, headers={**headers})
 
 
 @bp.route("/leads", methods=["POST"], content_types=ANY_CONTENT)
@@ -201,7 +204,7 @@ def _acknowledgement(lead: Lead, duplicate: bool) -> dict[str, Any]:
 @bp.route("/opco", methods=["GET"])
 @cors
 def opco_lookup() -> Any:
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     try:
         idcc = normalize_idcc(params.get("idcc"))
     except ValueError:

@@ -18,11 +18,14 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACK_PENDING = "PACK_PENDING"
 
@@ -81,7 +84,7 @@ class LeadPage:
 
 
 class LeadStore:
-    def __init__(self, client: Any, table_name: str):
+    def __init__(self, client: DynamoDBClient, table_name: str):
         self._ddb = client
         self._table = table_name
 
@@ -408,7 +411,9 @@ class LeadStore:
         if names:
             update["ExpressionAttributeNames"] = names
         try:
-            self._ddb.transact_write_items(TransactItems=[{"Update": update}, *extra])
+            # Item shapes are plain dicts built in ddb.py (and checked against moto by the tests).
+            items: list[Any] = [{"Update": update}, *extra]
+            self._ddb.transact_write_items(TransactItems=items)
         except self._ddb.exceptions.TransactionCanceledException as exc:
             self.get(lead_id)  # raises LeadNotFound if it went away
             raise EditConflict(lead_id) from exc
@@ -476,7 +481,7 @@ class LeadStore:
         return len(keys) - 1 - bool(fingerprint)
 
     def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
-        request = {self._table: [{"DeleteRequest": {"Key": k}} for k in keys]}
+        request: dict[str, Any] = {self._table: [{"DeleteRequest": {"Key": k}} for k in keys]}
         for _ in range(8):
             resp = self._ddb.batch_write_item(RequestItems=request)
             request = resp.get("UnprocessedItems") or {}

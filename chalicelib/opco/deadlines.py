@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -121,7 +122,7 @@ def filing_deadline(*, opco_code: str | None, start_date: date | None, today: da
     lead = profile.lead_time if profile else None
     kind = "unknown" if lead is None or lead.value is None else ("month" if lead.unit == "month" else lead.kind)
     days = int(lead.value) if lead and lead.value is not None and kind != "month" else None
-    base = {
+    base: dict[str, Any] = {
         "opco_code": opco_code,
         "lead_time_days": days,
         "lead_time_kind": kind,

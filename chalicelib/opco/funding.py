@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -67,7 +67,7 @@ def estimate_funding(
         raise ValueError("Effectif, nombre de stagiaires, durée et prix doivent être positifs.")
     price = to_cents(Decimal(price_ht))
     year = (start_date or today).year
-    base = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
+    base: dict[str, Any] = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
     profile = _profile(opco_code)
     if profile is None:
         return FundingEstimate(
@@ -151,7 +151,7 @@ def _reason(profile: OpcoProfile, headcount: int, ceiling: Ceiling | None) -> st
     return f"Entreprise de moins de 50 salariés : éligible au plan de développement des compétences ({profile.name})."
 
 
-def _over_50(profile: OpcoProfile, base: dict, price: Decimal) -> FundingEstimate:
+def _over_50(profile: OpcoProfile, base: dict[str, Any], price: Decimal) -> FundingEstimate:
     options = [*common_rules().over_50_options, *(n for n in profile.notes if n.over_50)]
     rule = common_rules().mutualised_max_headcount
     return FundingEstimate(

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from chalicelib.formats import fr_date, fr_percent
 
@@ -20,7 +21,7 @@ _MEDIUM_SHARE = 0.5
 _CHECK = "Quel est mon OPCO (France compétences, par SIRET) : https://quel-est-mon-opco.francecompetences.fr"
 
 
-def normalize_idcc(raw: str | int | None) -> str | None:
+def normalize_idcc(raw: object) -> str | None:
     """' 16', '0016', '01486', 'IDCC 1486', 'idcc: 1486' -> '0016' / '1486'; None or '' -> None."""
     if raw is None or isinstance(raw, bool):
         return None if raw is None else _invalid(raw)
@@ -63,7 +64,7 @@ def resolve_opco(
 
 def _quiet_normalize(raw: object) -> str | None:
     try:
-        return normalize_idcc(raw)  # type: ignore[arg-type]
+        return normalize_idcc(raw)
     except ValueError:
         return None
 
@@ -81,8 +82,8 @@ def _ref(code: str) -> OpcoRef:
     return OpcoRef(code=code, name=opco_names()[code], portal_url=portal_url(code))
 
 
-def _match(row: IdccRow | None, code: str, **fields: object) -> OpcoMatch:
-    base: dict[str, object] = {
+def _match(row: IdccRow | None, code: str, **fields: Any) -> OpcoMatch:
+    base: dict[str, Any] = {
         "data_date": _data_date(),
         "idcc": code,
         "idcc_label": (row.title or None) if row else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -103,8 +103,9 @@ class CommonRules(_Frozen):
 
 
 @functools.cache
-def _raw_rules() -> dict:
-    return json.loads((DATA_DIR / "opco_rules.json").read_text(encoding="utf-8"))
+def _raw_rules() -> dict[str, Any]:
+    rules: dict[str, Any] = json.loads((DATA_DIR / "opco_rules.json").read_text(encoding="utf-8"))
+    return rules
 
 
 @functools.cache
@@ -120,10 +121,16 @@ def common_rules() -> CommonRules:
 
 def portal_url(code: str) -> str | None:
     # Read from the raw JSON: the resolver is on the request path and needs only this field.
-    return (_raw_rules()["opcos"].get(code, {}).get("portal") or {}).get("url")
+    url: str | None = (_raw_rules()["opcos"].get(code, {}).get("portal") or {}).get("url")
+    return url
 
 
-def for_branch(items: list, idcc: str | None) -> list:
+class _BranchRule(Protocol):
+    @property
+    def branch_idcc(self) -> list[str] | None: ...
+
+
+def for_branch[T: _BranchRule](items: list[T], idcc: str | None) -> list[T]:
     """Rules specific to the IDCC when there are any, else the OPCO's default (no branch) rules."""
     specific = [item for item in items if idcc and item.branch_idcc and idcc in item.branch_idcc]
     return specific or [item for item in items if not item.branch_idcc]
