@@ -7,21 +7,21 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
 
-.PHONY: run test unit functional e2e venv clean package lint-infra redrive lint typecheck
+.PHONY: run test unit functional e2e venv clean package lint-infra redrive lint typecheck lock lock-check
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
 	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py
 
 # The fast gates first (seconds), then packaging, the functional (moto) and e2e tiers.
-test: lint typecheck
+test: lint typecheck lock-check
 	$(PY) -m pytest -q tests/unit
 	$(MAKE) lint-infra
 	$(PY) -m pytest -n 2 --dist loadfile tests/functional tests/e2e
@@ -30,6 +30,14 @@ test: lint typecheck
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Recompile the hash-locked requirements*.txt from the requirements*.in you edit (scripts/lock.py).
+lock: $(STAMP)
+	$(PY) scripts/lock.py
+
+# Fails when an .in changed but its lock was not recompiled (offline, no venv needed).
+lock-check:
+	python3 scripts/lock.py --check
 
 # mypy --strict on chalicelib/ and app.py (pyproject.toml).
 typecheck: $(STAMP)
