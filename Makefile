@@ -61,7 +61,7 @@ DARES_EDITION ?=
 TABLE2019 ?=
 
 .PHONY: refresh-opco
-refresh-opco:
+refresh-opco: $(STAMP)
 	$(PY) scripts/refresh_opco.py --siro $(SIRO) --siro-date "$(SIRO_DATE)" --dares $(DARES) \
 		--dares-edition "$(DARES_EDITION)" $(if $(TABLE2019),--table2019 $(TABLE2019)) \
 		--out chalicelib/opco/data/idcc_opco.csv
@@ -106,3 +106,31 @@ LOAD_AWS ?=
 .PHONY: load
 load: $(STAMP)
 	$(PY) scripts/load.py --n $(N) $(if $(LOAD_API),--api $(LOAD_API) --aws $(LOAD_AWS))
+
+# `make` alone lists the targets; tests/unit/test_makefile.py keeps this list complete.
+.DEFAULT_GOAL := help
+.PHONY: help
+help:
+	@echo "opco-dossier: make <target>   (docs/architecture.md, \"Development\")"
+	@printf '  %-13s %s\n' \
+		run "the whole pipeline on this machine: moto, chalice local, the worker pump" \
+		test "lint, typecheck, lock-check, unit tier, then package + cfn-lint, functional and e2e" \
+		unit "the unit tier (pure code, seconds)" \
+		functional "the functional tier (moto + Chalice's test client)" \
+		e2e "the e2e tier (real local stack over HTTP, Chromium, pdftotext)" \
+		lint "ruff check + ruff format --check" \
+		typecheck "mypy --strict on chalicelib/ and app.py" \
+		lock "recompile the hash-locked requirements*.txt from requirements*.in" \
+		lock-check "fail when an .in changed and its lock was not recompiled" \
+		venv "create .venv from requirements-dev.txt (hashes checked)" \
+		package "out/\$$STAGE/sam.json + deployment.zip (STAGE=prod by default)" \
+		lint-infra "package, then cfn-lint the SAM template" \
+		redrive "move dead-lettered dossier jobs back to the jobs queue (QUEUE=...)" \
+		load "a burst of N submissions on a local stack, with progress (N=1000)" \
+		bench "the benchmarks against a floor app -> bench/results.json" \
+		bench-quick "the same, smaller" \
+		bench-pack "time the build of one pack" \
+		samples "render the pack's sample pages -> docs/samples/*.png" \
+		refresh-opco "rebuild the IDCC -> OPCO table from the official downloads (SIRO=... DARES=...)" \
+		clean "remove .venv, build/, out/ and caches" \
+		help "this list"

@@ -27,7 +27,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -205,6 +205,10 @@ def packs_built(aws: str, lead_id: str) -> int:
     return sum(1 for i in items if i["kind"]["S"] == "dossier_genere")
 
 
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def run_load(
     api: str, aws: str, *, n: int, duplicate_share: float = 0.1, workers: int = 32, timeout_s: float = 900
 ) -> Report:
@@ -212,8 +216,13 @@ def run_load(
     subs = make_submissions(n, duplicate_share, run=run)
     report = Report(n=n, distinct=sum(s.original for s in subs))
     started = time.monotonic()
+    answers = []
+    step = max(1, n // 10)
     with ThreadPoolExecutor(workers) as pool:
-        answers = list(pool.map(lambda s: post(api, s), subs))
+        for done, answer in enumerate(as_completed(pool.submit(post, api, s) for s in subs), start=1):
+            answers.append(answer.result())
+            if done % step == 0 or done == n:
+                progress(f"load: {done}/{n} sent ({time.monotonic() - started:.1f} s)")
     report.submit_s = time.monotonic() - started
     for key, status, lead_id in answers:
         report.statuses[status] += 1
@@ -221,12 +230,18 @@ def run_load(
             report.answered_ids.setdefault(key, set()).add(lead_id)
 
     deadline = started + timeout_s
+    said = 0.0
     while time.monotonic() < deadline:
         report.leads = stored_leads(aws, run)
-        if report.leads and all(lead["pack"] for lead in report.leads.values()):
+        packed = sum(1 for lead in report.leads.values() if lead["pack"])
+        if report.leads and packed == len(report.leads):
             report.all_packs_s = time.monotonic() - started
             break
+        if time.monotonic() - said >= 5:  # one line every 5 s while the worker builds the packs
+            said = time.monotonic()
+            progress(f"load: {packed}/{len(report.leads)} leads have their pack ({said - started:.0f} s)")
         time.sleep(0.5)
+    progress("load: counting each lead's pack events")
     with ThreadPoolExecutor(8) as pool:
         ids = list(report.leads)
         for lead_id, events in zip(ids, pool.map(lambda i: packs_built(aws, i), ids), strict=True):
@@ -301,6 +316,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.api and not args.aws:
         parser.error("--aws is required with --api")
+    if not args.api:
+        progress("load: starting a local stack on free ports")
     with contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack() as (api, aws):
         report = run_load(
             api, aws, n=args.n, duplicate_share=args.duplicates, workers=args.workers, timeout_s=args.timeout

@@ -13,7 +13,6 @@ from chalicelib.intake.errors import TransportError
 MAX_BODY = 32 * 1024
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
-FORM_AND_JSON = [JSON, FORM]
 # Chalice would answer other types itself with an English 415; we take all and answer in French.
 ANY_CONTENT = ["*/*"]
 IDEMPOTENCY_HEADER = "idempotency-key"

@@ -1,7 +1,7 @@
 """Accept a valid submission: resolve the OPCO, store the lead, queue its pack.
 
 The lead is durably stored before the visitor hears "reçu"; a failed queue send
-is logged and left to the sweeper (DESIGN.md section 1 invariants).
+is logged and left to the sweeper (docs/architecture.md, "Invariants").
 """
 
 from __future__ import annotations

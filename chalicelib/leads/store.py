@@ -1,4 +1,4 @@
-"""The leads table's store (single-table design, DESIGN.md section 3). With store_limits.py (the
+"""The leads table's store (single-table design, docs/architecture.md "Data"). With store_limits.py (the
 door's rate limit) and store_registry.py (the registry cache), the only code that speaks to it.
 
 Items:
@@ -87,10 +87,6 @@ class LeadStore:
     def __init__(self, client: DynamoDBClient, table_name: str):
         self._ddb = client
         self._table = table_name
-
-    def create(self, lead: Lead) -> Lead:
-        """Store a new lead; never overwrite."""
-        return self.submit(lead).lead
 
     def submit(
         self,
