@@ -107,6 +107,11 @@ LOAD_AWS ?=
 load: $(STAMP)
 	$(PY) scripts/load.py --n $(N) $(if $(LOAD_API),--api $(LOAD_API) --aws $(LOAD_AWS))
 
+# Pictures of the form and the consultant pages for the docs (docs/screenshots/*.png).
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py --out docs/screenshots
+
 # `make` alone lists the targets; tests/unit/test_makefile.py keeps this list complete.
 .DEFAULT_GOAL := help
 .PHONY: help
@@ -131,6 +136,7 @@ help:
 		bench-quick "the same, smaller" \
 		bench-pack "time the build of one pack" \
 		samples "render the pack's sample pages -> docs/samples/*.png" \
+		screenshots "render the form and the consultant pages -> docs/screenshots/*.png" \
 		refresh-opco "rebuild the IDCC -> OPCO table from the official downloads (SIRO=... DARES=...)" \
 		clean "remove .venv, build/, out/ and caches" \
 		help "this list"
