@@ -3,6 +3,15 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The project runs Python 3.13 (.python-version; the Lambda runtime is python3.13). A new machine's
+# `python3` may be older with 3.13 only under pyenv: take a python3.13 on PATH that runs (a pyenv
+# shim runs only when a pyenv version provides it), else pyenv's newest 3.13.x that is not
+# free-threaded (pyenv root, else ~/.pyenv). `make PYTHON=/path/to/python3.13` overrides.
+PYTHON ?= $(shell python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || ls -d $$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)/versions/3.13*/bin/python3.13 2>/dev/null | grep -v 't/bin/' | sort -V | tail -1)
+# A venv of another Python (a checkout from the 3.11 days) loses its stamp, so the venv is rebuilt.
+ifneq ($(shell $(PY) -c 'import sys; print(sys.version_info[:2] == (3, 13))' 2>/dev/null),True)
+$(shell rm -f $(STAMP))
+endif
 API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
@@ -11,8 +20,10 @@ STAGE ?= prod
 
 venv: $(STAMP)
 
-$(STAMP): requirements-dev.txt
-	test -x $(PY) || python3 -m venv $(VENV)
+$(STAMP): requirements-dev.txt  # the dev lock holds the runtime lock's packages too
+	@test -n "$(PYTHON)" && "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
+	  { echo "Python 3.13 is needed (none found on PATH or under pyenv): pyenv install 3.13, or make PYTHON=/path/to/python3.13" >&2; exit 1; }
+	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || { rm -rf $(VENV) && "$(PYTHON)" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)

@@ -68,6 +68,15 @@ TRIM_RULES: tuple[tuple[str, str], ...] = (
         "the worker uses batch, which pulls data_classes, jmespath_utils and parser types",
     ),
     (r"^pydantic/v1/", "pydantic's bundled v1 API: nothing imports pydantic.v1"),
+    (
+        r"^PIL/_(avif|webp|imagingft|imagingtk|imagingmath|imagingmorph)\.cpython[^/]*\.so$"
+        r"|^pillow\.libs/lib(avif|webp|webpmux|webpdemux|sharpyuv|freetype|harfbuzz|brotlicommon|brotlidec|png16)-",
+        "Pillow's native plugins for AVIF, WebP, FreeType text, Tk, ImageMath and ImageMorph, and the "
+        "libraries only they load (5 MB zipped under Python 3.13's Pillow 13): fpdf2 imports PIL.Image, "
+        "ImageCms and TiffImagePlugin, which need _imaging (libjpeg, libtiff, libopenjp2, libxcb) and "
+        "_imagingcms (lcms2) only; our documents embed no image, fpdf2 reads fonts with fontTools, and "
+        "Pillow's AVIF and WebP plugins import their module inside try/except ImportError",
+    ),
     (r"(^|/)tests?/", "test suites shipped inside packages"),
     (r"\.pyi$|(^|/)py\.typed$", "type stubs and their marker: read by type checkers only"),
     (r"(^|/)__pycache__/|\.pyc$", "bytecode from the build machine: the runtime compiles what it imports"),

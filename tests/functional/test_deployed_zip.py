@@ -135,6 +135,11 @@ def test_the_deployment_zip_is_under_10_mb_and_ships_no_cryptography(deployed):
     assert ZIP.stat().st_size <= LIMIT_BYTES, f"{ZIP.stat().st_size / 1e6:.1f} MB"
     for gone in ("cryptography", "dns", "phonenumbers/geodata", "stdnum/de", "aws_lambda_powertools/event_handler"):
         assert not (deployed / gone).exists(), gone
+    # Pillow's AVIF/WebP/FreeType plugins and their libraries: test_the_app_runs_from_the_zip_alone
+    # builds the PDFs (fpdf2 imports PIL.Image and ImageCms) without them.
+    for pattern in ("PIL/_avif.*.so", "PIL/_webp.*.so", "PIL/_imagingft.*.so", "pillow.libs/libavif-*"):
+        assert not list(deployed.glob(pattern)), pattern
+    assert list(deployed.glob("PIL/_imagingcms.*.so")) and list(deployed.glob("pillow.libs/liblcms2-*"))
     for font in ("SourceSansPro-Regular.ttf", "SourceSansPro-Bold.ttf", "LICENSE.txt"):
         assert (deployed / "font_source_sans_pro" / "files" / font).is_file(), font
     assert sorted(p.name for p in (deployed / "font_source_sans_pro" / "files").iterdir()) == [
