@@ -7,6 +7,7 @@ is logged and left to the sweeper (docs/architecture.md, "Invariants").
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.dossier.quote import estimate_for_lead
@@ -17,6 +18,9 @@ from chalicelib.leads.store import leads_store
 from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
 
+if TYPE_CHECKING:
+    from chalicelib.ports import JobQueue, LeadSubmissions
+
 
 def accept_submission(
     form: ContactForm,
@@ -26,8 +30,12 @@ def accept_submission(
     retention_days: int,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
+    store: LeadSubmissions | None = None,
+    jobs: JobQueue | None = None,
 ) -> Lead:
-    """Returns the stored lead: the new one, or the one this submission repeats (see is_repeat)."""
+    """Returns the stored lead: the new one, or the one this submission repeats (see is_repeat).
+
+    `store` and `jobs` default to the DynamoDB and SQS adapters (tests hand in tests/fakes.py's)."""
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
@@ -40,7 +48,7 @@ def accept_submission(
     )
     estimate = estimate_for_lead(lead, now.date())  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
-    stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     lead = stored.lead
     logger.append_keys(lead_id=lead.id)
     logger.info(
@@ -57,7 +65,7 @@ def accept_submission(
     # A replay or an update of a lead whose pack is still pending needs no second job.
     if lead.needs_pack and (stored.outcome == "created" or stored.repack):
         try:
-            dossier_jobs().send(DossierJob(lead.id, lead.pack_requested))
+            (jobs or dossier_jobs()).send(DossierJob(lead.id, lead.pack_requested))
         except Exception:  # the sweeper re-sends: the visitor's lead is already safe
             logger.exception("dossier job send failed; the sweeper will retry")
     return lead
