@@ -2,6 +2,9 @@
 
 from chalice import Chalice
 
+from chalicelib.client.consultant_routes import bp as client_consultant
+from chalicelib.client.reminders import bp as client_reminders
+from chalicelib.client.routes import bp as client_pages
 from chalicelib.consultants.api import bp as consultants_api
 from chalicelib.consultants.auth import bp as consultants_auth
 from chalicelib.consultants.notify import bp as consultants_notify
@@ -18,3 +21,6 @@ app.register_blueprint(consultants_auth)
 app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
 app.register_blueprint(consultants_notify)
+app.register_blueprint(client_pages)
+app.register_blueprint(client_consultant)
+app.register_blueprint(client_reminders)

@@ -170,6 +170,9 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     params: Mapping[str, str] = bp.current_request.query_params or {}
     ok = params.get("ok")
+    from chalicelib.client.consultant import panel
+
+    extra.setdefault("client", panel(lead))
     return _page(
         "detail.html",
         status,

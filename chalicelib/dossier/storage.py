@@ -41,6 +41,10 @@ class DossierStorage:
             keys[name] = key
         return keys
 
+    def read(self, key: str) -> bytes:
+        body: bytes = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return body
+
     def erase_lead(self, lead_id: str) -> int:
         """Delete every version and delete marker under dossiers/<id>/ (GDPR erasure); return the count."""
         paginator = self._s3.get_paginator("list_object_versions")

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.dossier.quote import estimate_for_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, LeadStatus, Provenance
 from chalicelib.leads.store import leads_store
 from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
+from chalicelib.pricing import price_lead
 
 if TYPE_CHECKING:
     from chalicelib.ports import JobQueue, LeadSubmissions
@@ -46,7 +46,7 @@ def accept_submission(
         spam=bool(provenance.spam_reasons),
         retention_days=retention_days,
     )
-    estimate = estimate_for_lead(lead, now.date())  # pure and in memory: fine on the request path
+    estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     lead = stored.lead

@@ -57,6 +57,7 @@ RESUBMITTED_FIELDS = (
     "idcc",
     "naf",
     "headcount",
+    "address",
     "first_name",
     "last_name",
     "phone",
