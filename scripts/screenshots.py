@@ -134,7 +134,7 @@ def shoot_form(browser: Any, api: str, out: Path) -> None:
     page.locator("#siret").fill("73282932000074")
     page.locator("#email").fill("formation@atelier-dupont.example")  # not a duplicate of LEADS[0]
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url(api + "/merci")
+    page.wait_for_url(api + "/merci**")  # the OPCO and start date ride along for its deadline
     page.screenshot(path=str(out / "thanks.png"), full_page=True)
     progress("screenshots: thanks.png")
     page.close()
