@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.dossier.storage import presigned_download
+
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
@@ -93,17 +95,7 @@ class ClientFiles:
         return deleted
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
-        return str(
-            self._s3.generate_presigned_url(
-                "get_object",
-                ExpiresIn=expires_s,
-                Params={
-                    "Bucket": self._bucket,
-                    "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
-                },
-            )
-        )
+        return presigned_download(self._s3, self._bucket, key, expires_s=expires_s, filename=filename)
 
 
 def client_files() -> ClientFiles:

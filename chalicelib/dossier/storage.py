@@ -62,15 +62,16 @@ class DossierStorage:
         return deleted
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
-        return self._s3.generate_presigned_url(
-            "get_object",
-            ExpiresIn=expires_s,
-            Params={
-                "Bucket": self._bucket,
-                "Key": key,
-                "ResponseContentDisposition": f'attachment; filename="{filename}"',
-            },
-        )
+        return presigned_download(self._s3, self._bucket, key, expires_s=expires_s, filename=filename)
+
+
+def presigned_download(s3: S3Client, bucket: str, key: str, *, expires_s: int, filename: str) -> str:
+    """A GET URL for one object that the browser saves as `filename` (signed with our credentials)."""
+    return s3.generate_presigned_url(
+        "get_object",
+        ExpiresIn=expires_s,
+        Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def dossier_storage() -> DossierStorage:
