@@ -12,6 +12,9 @@ from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.dossier.worker import bp as worker
 from chalicelib.intake.routes import bp as intake
 from chalicelib.observability import observe
+from chalicelib.startup import check as refuse_to_start_if_misconfigured
+
+refuse_to_start_if_misconfigured()  # before any route exists: a misconfigured deployment serves nothing
 
 app = Chalice(app_name="opco-dossier", configure_logs=False)  # Powertools owns the "opco-dossier" logger
 app.register_middleware(observe, "all")  # logs, metrics, traces for every handler

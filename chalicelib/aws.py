@@ -31,7 +31,7 @@ def _session() -> boto3.session.Session:
 
 
 # The services the app talks to (a new one is added here and to boto3-stubs' extras).
-Service = Literal["dynamodb", "s3", "sqs", "ses"]
+Service = Literal["dynamodb", "s3", "sqs", "ses", "secretsmanager"]
 
 # Clients that replace the cached ones (tests hand in a client that fails: see override()).
 _overrides: dict[str, Any] = {}

@@ -35,6 +35,7 @@ NAMES = {
     "ClientBucket": "opco-dossier-local-client",
     "DossierJobsQueue": "opco-dossier-jobs",
     "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq",
+    "FormTokenSecret": "opco-dossier-local/form-token",
 }
 SENDER = "dossiers@formation-ia.example"
 NOTIFY = "consultants@formation-ia.example"
@@ -58,6 +59,8 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
         "SENDER_EMAIL": SENDER,
         "NOTIFY_EMAIL": NOTIFY,
+        # Read from the local Secrets Manager, as in AWS (created from infra/resources.json).
+        "FORM_TOKEN_SECRET": NAMES["FormTokenSecret"],
         "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier",
         "POWERTOOLS_SERVICE_NAME": "opco-dossier",
         "POWERTOOLS_TRACE_DISABLED": "true",
@@ -86,6 +89,8 @@ def create_resources(template: dict[str, Any]) -> dict[str, str]:
             created[name] = _create_bucket(aws.s3(), NAMES[name], props)
         elif res["Type"] == "AWS::SQS::Queue":
             created[name] = _create_queue(aws.sqs(), NAMES[name], props)
+        elif res["Type"] == "AWS::SecretsManager::Secret":
+            created[name] = _create_secret(aws.client("secretsmanager"), NAMES[name], props)
     ses = aws.ses()
     ses.verify_email_identity(EmailAddress=SENDER)
     return created
@@ -127,6 +132,13 @@ def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> str:
     if "PublicAccessBlockConfiguration" in props:
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
     return name
+
+
+def _create_secret(sm: Any, name: str, props: dict[str, Any]) -> str:
+    """A random value like GenerateSecretString's, fresh for every local stack."""
+    length = props["GenerateSecretString"]["PasswordLength"]
+    value = sm.get_random_password(PasswordLength=length, ExcludePunctuation=True)["RandomPassword"]
+    return sm.create_secret(Name=name, SecretString=value)["ARN"]
 
 
 def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:

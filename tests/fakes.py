@@ -8,16 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.model import Lead, LeadStatus, PackInfo
-from chalicelib.leads.store import (
-    DUPLICATE_WINDOW_S,
-    RESUBMITTED_FIELDS,
-    LeadNotFound,
-    PackAlreadyBuilt,
-    Stored,
-)
+from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
+from chalicelib.leads.store import DUPLICATE_WINDOW_S, LeadNotFound, PackAlreadyBuilt, Stored
 
 
 @dataclass
@@ -25,8 +21,9 @@ class InMemoryLeadStore:
     """LeadStore's submission and pack bookkeeping, in dicts."""
 
     leads: dict[str, Lead] = field(default_factory=dict)
-    events: list[tuple[str, str]] = field(default_factory=list)  # (lead id, kind)
-    _pointers: dict[str, tuple[str, int]] = field(default_factory=dict)  # key -> (lead id, expires at)
+    _events: list[dict[str, Any]] = field(default_factory=list)
+    # key -> (lead id, reply id, expires at): what an Idempotency-Key or a fingerprint points at
+    _pointers: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     def submit(
         self,
@@ -37,37 +34,42 @@ class InMemoryLeadStore:
         window_s: int = DUPLICATE_WINDOW_S,
     ) -> Stored:
         now_s = int(lead.created_at.timestamp())
+        reply_id = lead.id
         if idempotency_key:
-            owner = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
+            owner, reply_id = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
             if owner != lead.id:
                 if owner in self.leads:
-                    return Stored(self.leads[owner], "replayed")
+                    return Stored(self.leads[owner], "replayed", reply_id)
                 lead = lead.model_copy(update={"id": owner})
         if fingerprint:
-            owner = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
+            owner, _ = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
             if owner != lead.id:
-                if idempotency_key:  # the key now stands for the lead it updates
-                    self._pointers[f"IDEM#{idempotency_key}"] = (owner, now_s + window_s)
+                if owner not in self.leads:  # the first submission's lead is not written yet: finish it
+                    lead, reply_id = lead.model_copy(update={"id": owner}), owner
+                if idempotency_key:  # the key now stands for this answer
+                    self._pointers[f"IDEM#{idempotency_key}"] = (owner, reply_id, now_s + window_s)
                 if owner in self.leads:
-                    return self._resubmit(self.leads[owner], lead)
-                lead = lead.model_copy(update={"id": owner})
+                    return self._resubmit(self.leads[owner], lead, reply_id)
         self.leads[lead.id] = lead
-        return Stored(lead, "created")
+        return Stored(lead, "created", reply_id)
 
-    def _claim(self, key: str, lead_id: str, now_s: int, window_s: int) -> str:
-        owner, expires = self._pointers.get(key, (lead_id, 0))
+    def _claim(self, key: str, lead_id: str, now_s: int, window_s: int) -> tuple[str, str]:
+        owner, reply_id, expires = self._pointers.get(key, (lead_id, lead_id, 0))
         if expires >= now_s:  # a live pointer; DynamoDB's TTL deletes lazily, so expiry is checked
-            return owner
-        self._pointers[key] = (lead_id, now_s + window_s)
-        return lead_id
+            return owner, reply_id
+        self._pointers[key] = (lead_id, lead_id, now_s + window_s)
+        return lead_id, lead_id
 
-    def _resubmit(self, existing: Lead, fresh: Lead) -> Stored:
-        repack = existing.pack is not None and existing.status != LeadStatus.spam
-        changes = {name: getattr(fresh, name) for name in RESUBMITTED_FIELDS}
-        changes |= {"updated_at": fresh.created_at, "pack_requested": existing.pack_requested + int(repack)}
-        updated = self.leads[existing.id] = existing.model_copy(update=changes)
-        self.events.append((existing.id, "lead_resoumis"))
-        return Stored(updated, "updated", repack)
+    def _resubmit(self, existing: Lead, fresh: Lead, reply_id: str) -> Stored:
+        details = {"reference": reply_id, "differences": differences(existing, fresh)}
+        self._event(existing.id, RESUBMISSION_EVENT, details)  # the lead itself stays as it is
+        return Stored(existing, "resubmitted", reply_id)
+
+    def _event(self, lead_id: str, kind: str, details: dict[str, Any]) -> None:
+        self._events.append({"lead_id": lead_id, "kind": kind, "details": details})
+
+    def events(self, lead_id: str) -> list[dict[str, Any]]:
+        return [e for e in self._events if e["lead_id"] == lead_id]
 
     def get(self, lead_id: str) -> Lead:
         if lead_id not in self.leads:
@@ -83,6 +85,7 @@ class InMemoryLeadStore:
             raise PackAlreadyBuilt(f"{lead_id} v{pack.version}")
         status = LeadStatus.dossier_pret if lead.status == LeadStatus.recu else lead.status
         updated = self.leads[lead_id] = lead.model_copy(update={"pack": pack, "status": status, "updated_at": now})
+        self._event(lead_id, "dossier_genere", {"version": pack.version, "status": status.value})
         return updated
 
 

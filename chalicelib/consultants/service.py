@@ -148,15 +148,15 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
 
 
 def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
-    """A presigned GET URL (15 minutes at most) for one document, recorded in the lead's history."""
+    """A presigned GET URL (10 minutes at most) for one document, recorded in the lead's history."""
     from chalicelib.config import settings
-    from chalicelib.dossier.storage import dossier_storage
+    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
 
     store = leads_store()
     lead = store.get(lead_id)
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
-    expires = min(settings().presign_expiry_s, 900)
+    expires = min(settings().presign_expiry_s, PRESIGN_MAX_S)
     url = dossier_storage().presigned_url(
         lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     )
@@ -171,19 +171,23 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
 
 
 def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
-    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records."""
-    from chalicelib.config import settings
+    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
+    then S3 again: a worker that wrote a pack after the first pass and recorded it before the
+    records went would otherwise leave it behind (one that records later deletes its own writes)."""
     from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
+    from chalicelib.secret_store import form_token_secret
 
     store = leads_store()
     lead = store.get(lead_id)
     fingerprint = submission_fingerprint(
-        settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
+        form_token_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
     from chalicelib.dossier.client_files import client_files
 
-    objects = dossier_storage().erase_lead(lead_id) + client_files().erase_uploads(lead_id)
+    storage = dossier_storage()
+    objects = storage.erase_lead(lead_id) + client_files().erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
+    objects += storage.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

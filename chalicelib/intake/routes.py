@@ -27,7 +27,7 @@ from chalicelib.intake.http import (
     wants_html,
 )
 from chalicelib.intake.screening import ip_hash, screen, source_ip
-from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.service import accept_submission
 from chalicelib.intake.thanks import thanks_deadline, thanks_query
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
@@ -35,6 +35,7 @@ from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import render_page, static_asset
 from chalicelib.pricing import PreviewError, preview_estimate
+from chalicelib.secret_store import form_token_secret
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
@@ -55,7 +56,7 @@ def _form_page(
             values=values,
             errors=errors or {},
             consent_text=CONSENT_TEXT,
-            form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
+            form_token=token if isinstance(token, str) and token else issue_token(form_token_secret(), time.time()),
             utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
             script_version=static_asset("form.js")[1],
             turnstile_site_key=s.turnstile_site_key,
@@ -84,7 +85,7 @@ def thank_you() -> Any:
 def form_token() -> Any:
     s = settings()
     return json_response(
-        {TOKEN_FIELD: issue_token(s.form_token_secret, time.time()), "min_fill_seconds": s.form_min_fill_seconds}
+        {TOKEN_FIELD: issue_token(form_token_secret(), time.time()), "min_fill_seconds": s.form_min_fill_seconds}
     )
 
 
@@ -145,21 +146,20 @@ def create_lead() -> Any:
     except InvalidSubmission as exc:
         return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
     provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
-    lead = accept_submission(
+    lead, replayed = accept_submission(
         form,
         provenance,
         now=now,
         retention_days=settings().lead_retention_days,
-        idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
+        idempotency_key=key and keyed_hash(form_token_secret(), "idem", key),
         fingerprint=None if provenance.spam_reasons else _fingerprint(form),
     )
     if html:
         return redirect(f"{settings().public_base_url}/merci{thanks_query(lead.opco_code, lead.start_date)}")
-    repeat = is_repeat(lead, now)
     return json_response(
-        _acknowledgement(lead, repeat),
-        200 if repeat else 201,
-        headers={"Idempotent-Replayed": "true"} if key and repeat else None,
+        _acknowledgement(lead, replayed),
+        200 if replayed else 201,
+        headers={"Idempotent-Replayed": "true"} if key and replayed else None,
     )
 
 
@@ -177,9 +177,7 @@ def _refused(
 
 
 def _fingerprint(form: ContactForm) -> str:
-    return submission_fingerprint(
-        settings().form_token_secret, siret=form.siret, email=form.email, trainings=form.training
-    )
+    return submission_fingerprint(form_token_secret(), siret=form.siret, email=form.email, trainings=form.training)
 
 
 def _echo(data: dict[str, Any]) -> dict[str, Any]:

@@ -15,12 +15,13 @@ from chalicelib.intake.tracking import referring_page, utm_parameters
 from chalicelib.intake.turnstile import RESPONSE_FIELD, verify_turnstile
 from chalicelib.leads.model import Provenance
 from chalicelib.observability import logger
+from chalicelib.secret_store import form_token_secret, turnstile_secret
 
 
 def token_policy() -> TokenPolicy:
     s = settings()
     return TokenPolicy(
-        secret=s.form_token_secret, min_fill_s=s.form_min_fill_seconds, max_age_s=s.form_token_max_age_hours * 3600
+        secret=form_token_secret(), min_fill_s=s.form_min_fill_seconds, max_age_s=s.form_token_max_age_hours * 3600
     )
 
 
@@ -29,7 +30,7 @@ def source_ip(request: Any) -> str:
 
 
 def ip_hash(ip: str) -> str:
-    return keyed_hash(settings().form_token_secret, "ip", ip)
+    return keyed_hash(form_token_secret(), "ip", ip)
 
 
 def _scalar(value: Any) -> Any:
@@ -38,11 +39,12 @@ def _scalar(value: Any) -> Any:
 
 def _turnstile(data: Mapping[str, Any], ip: str) -> str | None:
     s = settings()
-    if not s.turnstile_secret:
+    secret = turnstile_secret()
+    if not secret:
         return None
     outcome = verify_turnstile(
         data.get(RESPONSE_FIELD),
-        secret=s.turnstile_secret,
+        secret=secret,
         url=s.turnstile_url,
         remote_ip=ip,
         timeout_s=s.turnstile_timeout_s,

@@ -32,9 +32,12 @@ def accept_submission(
     fingerprint: str | None = None,
     store: LeadSubmissions | None = None,
     jobs: JobQueue | None = None,
-) -> Lead:
-    """Returns the stored lead: the new one, or the one this submission repeats (see is_repeat).
+) -> tuple[Lead, bool]:
+    """Store the submission; return what the visitor is told about (this submission as a lead,
+    with the id to answer) and whether the answer replays an earlier one (same Idempotency-Key).
 
+    A repeat of a stored submission is recorded on that lead and answered like a new lead, with an
+    id of its own: the answer never tells whether the SIRET, email and trainings were known.
     `store` and `jobs` default to the DynamoDB and SQS adapters (tests hand in tests/fakes.py's)."""
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
@@ -49,28 +52,21 @@ def accept_submission(
     estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    lead = stored.lead
-    logger.append_keys(lead_id=lead.id)
+    logger.append_keys(lead_id=stored.lead.id)
     logger.info(
         "lead stored",
         extra={
-            "status": lead.status.value,
-            "opco": lead.opco_code,
+            "status": stored.lead.status.value,
+            "opco": stored.lead.opco_code,
             "outcome": stored.outcome,
             "opco_confidence": match.confidence,
         },
     )
-    if stored.outcome == "created":  # a replay or a duplicate is not a new lead
-        lead_received(lead.opco_code, spam=lead.status == LeadStatus.spam)
-    # A replay or an update of a lead whose pack is still pending needs no second job.
-    if lead.needs_pack and (stored.outcome == "created" or stored.repack):
-        try:
-            (jobs or dossier_jobs()).send(DossierJob(lead.id, lead.pack_requested))
-        except Exception:  # the sweeper re-sends: the visitor's lead is already safe
-            logger.exception("dossier job send failed; the sweeper will retry")
-    return lead
-
-
-def is_repeat(lead: Lead, now: datetime) -> bool:
-    """True when accept_submission returned an earlier lead (same Idempotency-Key or same submission)."""
-    return lead.created_at != now
+    if stored.outcome == "created":  # a replay or a repeat is not a new lead and needs no pack
+        lead_received(stored.lead.opco_code, spam=stored.lead.status == LeadStatus.spam)
+        if stored.lead.needs_pack:
+            try:
+                (jobs or dossier_jobs()).send(DossierJob(stored.lead.id, stored.lead.pack_requested))
+            except Exception:  # the sweeper re-sends: the visitor's lead is already safe
+                logger.exception("dossier job send failed; the sweeper will retry")
+    return lead.model_copy(update={"id": stored.reply_id}), stored.outcome == "replayed"
