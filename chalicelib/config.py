@@ -68,8 +68,11 @@ class Settings(BaseModel):
     jwks_url: str = ""
     # Only read when STAGE=local: the key pair scripts/local_stack.py generates (git-ignored).
     local_jwt_private_key_file: str = ""
-    # Cognito Hosted UI login URL the sign-in page links to (AWS stages).
-    sign_in_url: str = ""
+    # Cognito hosted UI (authorization-code flow with PKCE): https://<prefix>.auth.<region>.amazoncognito.com
+    # ("" = no hosted sign-in). The app client id is jwt_audience; the callback is
+    # <public_base_url>/consultants/callback, the sign-out return <public_base_url>/consultants/connexion.
+    cognito_domain: str = ""
+    cognito_timeout_s: float = 5.0
     session_max_age_s: int = Field(default=8 * 3600, ge=300, le=12 * 3600)
     # Presigned download URLs: 10 minutes at most (dossier/storage.py PRESIGN_MAX_S, the API's policy).
     presign_expiry_s: int = Field(default=600, ge=60, le=600)

@@ -20,6 +20,9 @@ from chalicelib.observability import logger
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
+# Filter dates outside these bounds name no lead (and 9999-12-31 + 1 day overflows).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
+MAX_REV = 2**53  # a JSON number any client reads exactly; DynamoDB numbers stop at 38 digits
 
 
 class BadRequest(Exception):
@@ -50,13 +53,15 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
     opco = _param(params, "opco")
     if opco and (len(opco) > 40 or not opco.replace("-", "").replace("_", "").isalnum()):
         raise BadRequest("opco", "OPCO inconnu.")
-    dates = {}
+    dates: dict[str, date | None] = {}
     for name in ("from", "to"):
         value = _param(params, name)
         try:
-            dates[name] = date.fromisoformat(value) if value else None
+            day = dates[name] = date.fromisoformat(value) if value else None
         except ValueError:
             raise BadRequest(name, "Date invalide (format attendu : AAAA-MM-JJ).") from None
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            raise BadRequest(name, "Date hors limites : choisissez une date entre 2000 et 2999.")
     query = _param(params, "q")
     if query and len(query) > 100:
         raise BadRequest("q", "Recherche trop longue (100 caractères au plus).")
@@ -89,10 +94,15 @@ def export_leads(f: LeadFilter) -> Iterator[Lead]:
 def parse_rev(value: Any) -> int:
     if isinstance(value, list):
         value = value[0] if value else None
+    if isinstance(value, bool) or (isinstance(value, str) and len(value) > 20):
+        value = None  # True is not revision 1; a 5,000-digit string is no revision at all
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        rev = int(value)
+    except (TypeError, ValueError, OverflowError):  # None, "abc", 1e400 (inf)
         raise BadRequest("rev", "Révision manquante : rechargez la fiche puis recommencez.") from None
+    if not 0 <= rev <= MAX_REV or (isinstance(value, float) and value != rev):
+        raise BadRequest("rev", "Révision invalide : rechargez la fiche puis recommencez.")
+    return rev
 
 
 def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:

@@ -18,6 +18,8 @@ from chalicelib.intake.errors import InvalidSubmission, TransportError
 from chalicelib.intake.form import ContactForm
 from chalicelib.intake.http import (
     ANY_CONTENT,
+    FORM,
+    content_type,
     html_response,
     idempotency_key,
     json_response,
@@ -29,17 +31,18 @@ from chalicelib.intake.http import (
 from chalicelib.intake.screening import ip_hash, screen, source_ip
 from chalicelib.intake.service import accept_submission
 from chalicelib.intake.thanks import thanks_deadline, thanks_query
-from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
+from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, malformed_url, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
-from chalicelib.pages import render_page, static_asset
+from chalicelib.pages import STRICT_CSP, public_csp, render_page, static_asset
 from chalicelib.pricing import PreviewError, preview_estimate
 from chalicelib.secret_store import form_token_secret
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
 RATE_LIMITED = "Trop de demandes envoyées depuis votre connexion : réessayez dans {minutes} minute{s}."
+BAD_REFERER = "En-tête Referer invalide : ce n'est pas une adresse web."
 
 
 def _form_page(
@@ -62,6 +65,7 @@ def _form_page(
             turnstile_site_key=s.turnstile_site_key,
         ),
         status,
+        csp=public_csp(s.cors_origin_list),
     )
 
 
@@ -69,6 +73,9 @@ def _form_page(
 def form_page() -> Any:
     # UTM parameters of the landing URL travel with the form as hidden fields.
     request = bp.current_request
+    if malformed_url(request.headers.get("referer")):
+        page = f'<!doctype html><html lang="fr"><title>Requête invalide</title><p>{BAD_REFERER}</p></html>'
+        return html_response(page, 400, csp=STRICT_CSP)
     values = {k: v for k, v in (request.query_params or {}).items() if k in UTM_FIELDS}
     referer = referring_page({}, request.headers.get("referer"))
     return _form_page({**values, PAGE_FIELD: referer} if referer else values)
@@ -77,7 +84,10 @@ def form_page() -> Any:
 @bp.route("/merci", methods=["GET"])
 def thank_you() -> Any:
     params: Mapping[str, str] = bp.current_request.query_params or {}
-    return html_response(render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())))
+    return html_response(
+        render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())),
+        csp=public_csp(settings().cors_origin_list),
+    )
 
 
 @bp.route("/form-token", methods=["GET"])
@@ -127,12 +137,15 @@ def create_lead() -> Any:
     html = wants_html(request)
     now = datetime.now(UTC)
     ip = source_ip(request)
+    from_form = content_type(request) == FORM
     data: dict[str, Any] = {}
     try:
         rate_limiter().hit(ip_hash(ip), now_s=int(now.timestamp()))
         data = parse_body(request)
+        if malformed_url(request.headers.get("referer")):
+            raise TransportError(400, BAD_REFERER)
         key = idempotency_key(request)
-        form = ContactForm.parse(data, today=now.date())
+        form = ContactForm.parse(data, today=now.date(), from_form=from_form)
     except RateLimited as exc:
         return _refused(
             html,
@@ -145,7 +158,7 @@ def create_lead() -> Any:
         return _refused(html, data, exc.status, exc.message, field=exc.field)
     except InvalidSubmission as exc:
         return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
-    provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
+    provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp(), from_form=from_form)
     lead, replayed = accept_submission(
         form,
         provenance,

@@ -37,6 +37,15 @@ def _scalar(value: Any) -> Any:
     return value[0] if isinstance(value, list) and len(value) == 1 else value
 
 
+def site_hostnames() -> frozenset[str]:
+    """Where our challenges are solved: the site's public URL and the website origins."""
+    from urllib.parse import urlsplit
+
+    s = settings()
+    urls = [*s.cors_origin_list, s.public_base_url]
+    return frozenset(host.lower() for u in urls if u and (host := urlsplit(u).hostname))
+
+
 def _turnstile(data: Mapping[str, Any], ip: str) -> str | None:
     s = settings()
     secret = turnstile_secret()
@@ -48,15 +57,23 @@ def _turnstile(data: Mapping[str, Any], ip: str) -> str | None:
         url=s.turnstile_url,
         remote_ip=ip,
         timeout_s=s.turnstile_timeout_s,
+        hostnames=site_hostnames(),
     )
     if outcome == "unavailable":
         logger.warning("turnstile verification unavailable; submission kept as a person's")
     return outcome
 
 
-def screen(data: Mapping[str, Any], *, referer: str | None, ip: str, now_s: float) -> Provenance:
+def screen(
+    data: Mapping[str, Any], *, referer: str | None, ip: str, now_s: float, from_form: bool = False
+) -> Provenance:
     token_state = check_token(_scalar(data.get(TOKEN_FIELD)), token_policy(), now_s)
-    reasons = spam_reasons(honeypot=data.get(HONEYPOT_FIELD), token_state=token_state, turnstile=_turnstile(data, ip))
+    reasons = spam_reasons(
+        honeypot=data.get(HONEYPOT_FIELD),
+        token_state=token_state,
+        turnstile=_turnstile(data, ip),
+        token_expected=from_form,
+    )
     page = referring_page(data, referer)
     if reasons:
         logger.info("submission marked as spam", extra={"spam_reasons": list(reasons)})

@@ -313,3 +313,22 @@ def test_functions_get_secret_arns_never_secret_values(template):
     assert "Default" not in template["Parameters"]["CorsOrigins"]  # required: the functions refuse to start without it
     readers = {role for role, st in _statements(template) if "secretsmanager:GetSecretValue" in _listed(st["Action"])}
     assert readers == {"ApiHandlerRole", "ClientRemindersRole"}  # the form key; the reminders' links
+
+
+def test_consultants_sign_in_with_mfa_through_the_hosted_ui_code_flow_only(template):
+    from chalicelib.consultants.hosted_ui import CALLBACK_PATH, SIGNED_OUT_PATH
+
+    pool = template["Resources"]["ConsultantUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = template["Resources"]["ConsultantAppClient"]["Properties"]
+    assert client["GenerateSecret"] is False  # public client: PKCE binds the code (docs/consultants.md)
+    assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+    assert client["AllowedOAuthFlows"]["Fn::If"][1] == ["code"]
+    assert client["CallbackURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{CALLBACK_PATH}"}]
+    assert client["LogoutURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{SIGNED_OUT_PATH}"}]
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["COGNITO_DOMAIN"]["Fn::If"][0] == "HasCognitoDomain" and env["JWT_AUDIENCE"] == {
+        "Ref": "ConsultantAppClient"
+    }
+    assert "HostedSignInNeedsPublicBaseUrl" in template["Rules"]

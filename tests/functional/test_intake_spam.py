@@ -128,8 +128,10 @@ class _FakeTurnstile(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         _FakeTurnstile.received.append(form)
-        ok = form.get("secret") == ["turnstile-test-secret"] and form.get("response") == ["ok-token"]
-        body = json.dumps({"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}).encode()
+        response, _, solved_on = form.get("response", [""])[0].partition("@")
+        ok = form.get("secret") == ["turnstile-test-secret"] and response == "ok-token"
+        answer = {"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}
+        body = json.dumps({**answer, "hostname": solved_on or "www.example.fr"} if ok else answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -150,13 +152,17 @@ def turnstile(aws_env, monkeypatch):
     aws.client("secretsmanager").create_secret(Name="turnstile-test", SecretString="turnstile-test-secret")
     monkeypatch.setenv("TURNSTILE_SECRET", "turnstile-test")
     monkeypatch.setenv("TURNSTILE_URL", f"http://127.0.0.1:{server.server_port}/siteverify")
+    monkeypatch.setenv("CORS_ORIGINS", "https://www.example.fr")
     config.reset()
     yield server
     server.shutdown()
     server.server_close()
 
 
-@pytest.mark.parametrize("response,status", [("ok-token", "recu"), ("bot-token", "spam"), (None, "spam")])
+@pytest.mark.parametrize(
+    "response,status",
+    [("ok-token", "recu"), ("bot-token", "spam"), (None, "spam"), ("ok-token@solved-elsewhere.example", "spam")],
+)
 def test_turnstile_verdict_decides_spam(client, table_items, valid_submission, turnstile, response, status):
     body = {**valid_submission, "form_token": _token(10)}
     if response:

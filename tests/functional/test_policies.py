@@ -283,8 +283,13 @@ def _consultant_routes(r: Routes, lead_id: str, erased: tuple[str, str]) -> None
     assert "X-Amz-Signature" in json.loads(download.body)["url"]
     r.api("DELETE", "/{lead_id}", f"/{erased[0]}")
 
-    r.page("GET", "/consultants/connexion", "/consultants/connexion")
+    r.page("GET", "/consultants/connexion", "/consultants/connexion", expect=303)  # signed in: to the list
     r.page("GET", "/consultants/dev/connexion", "/consultants/dev/connexion", expect=404)  # local stage only
+    # The hosted sign-in talks to Cognito's HTTPS endpoints, never to an AWS API (no IAM): without
+    # a hosted UI configured they answer 404; tests/functional/consultants/test_hosted_sign_in.py runs the flow.
+    r.page("GET", "/consultants/connexion/cognito", "/consultants/connexion/cognito", expect=404)
+    r.page("GET", "/consultants/callback", "/consultants/callback?code=c&state=s", expect=404)
+    r.call("GET", "/openapi.json", "/openapi.json", expect=200)
     r.page("POST", "/consultants/dev/connexion", "/consultants/dev/connexion", "email=a%40b.fr", expect=404)
     r.page("GET", "/consultants", "/consultants")
     r.page("GET", "/consultants/leads.csv", "/consultants/leads.csv")
