@@ -43,8 +43,9 @@ for i in range({n} + 3):
     sizes = sum(len(b) for b in files.values())
 times.sort()
 cpu.sort()
-print(json.dumps({{"median_ms": times[len(times) // 2], "median_cpu_ms": cpu[len(cpu) // 2], "max_ms": times[-1], "files": sorted(files),
-                  "pack_bytes": sizes, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+print(json.dumps({{"median_ms": times[len(times) // 2], "median_cpu_ms": cpu[len(cpu) // 2], "max_ms": times[-1],
+                  "files": sorted(files), "pack_bytes": sizes,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
 """
 
 

@@ -29,7 +29,8 @@ def main() -> int:
         "list_scale": lambda: list_scale.measure([200, 2000] if quick else [1000, 50000]),
     }
     results: dict = {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": quick}
-    for name, step in steps.items():
+    for number, (name, step) in enumerate(steps.items(), start=1):
+        print(f"bench: {name} ({number}/{len(steps)})...", file=sys.stderr, flush=True)
         started = time.monotonic()
         results[name] = step()
         results[name]["bench_seconds"] = round(time.monotonic() - started, 1)

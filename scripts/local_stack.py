@@ -218,7 +218,7 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
                 "body": m["Body"],
                 "attributes": m.get("Attributes", {}),
                 "messageAttributes": {},
-                "md5OfBody": hashlib.md5(m["Body"].encode()).hexdigest(),
+                "md5OfBody": hashlib.md5(m["Body"].encode(), usedforsecurity=False).hexdigest(),
                 "eventSource": "aws:sqs",
                 "eventSourceARN": queue_arn,
                 "awsRegion": REGION,

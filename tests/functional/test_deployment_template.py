@@ -313,6 +313,8 @@ def test_functions_get_secret_arns_never_secret_values(template):
     assert "Default" not in template["Parameters"]["CorsOrigins"]  # required: the functions refuse to start without it
     readers = {role for role, st in _statements(template) if "secretsmanager:GetSecretValue" in _listed(st["Action"])}
     assert readers == {"ApiHandlerRole", "ClientRemindersRole"}  # the form key; the reminders' links
+
+
 def test_consultants_sign_in_with_mfa_through_the_hosted_ui_code_flow_only(template):
     from chalicelib.consultants.hosted_ui import CALLBACK_PATH, SIGNED_OUT_PATH
 
