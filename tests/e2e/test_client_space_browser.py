@@ -53,7 +53,7 @@ def _submit(page, click, expected: str) -> None:
     """Click and wait for the page the server redirects to (our redirects end with a #fragment)."""
     with page.expect_navigation():
         click()
-    assert expected in page.url, (page.url, page.inner_text("body")[:500])
+    assert expected in page.url, (page.url, page.inner_text("body")[:3000])
 
 
 def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
