@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Cron
-
 from chalicelib.consultants import presenter
 from chalicelib.consultants.workflow import label
 from chalicelib.formats import fr_date
@@ -22,7 +20,6 @@ from chalicelib.observability import logger
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
 
-bp = Blueprint(__name__)
 
 DIGEST_DAYS = 7
 
@@ -121,7 +118,6 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-@bp.schedule(Cron(0, 6, "*", "*", "?", "*"))
 def deadline_digest(event: Any) -> dict[str, int]:
     now = datetime.now(UTC)
     return send_digest(today=now.date(), now=now)

@@ -10,8 +10,6 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Rate
-
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
@@ -20,14 +18,11 @@ from chalicelib.observability import leads_waiting_for_pack, logger, measured_pa
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
-bp = Blueprint(__name__)
-
-JOBS_QUEUE = "opco-dossier-jobs"  # the deployed ARN is set in infra/ (merge template)
+JOBS_QUEUE = "opco-dossier-jobs"  # app.py subscribes build_dossier; the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
 LATE_AFTER = timedelta(minutes=15)  # LeadsWaitingForPack counts these: an alarm in infra/
 
 
-@bp.on_sqs_message(queue=JOBS_QUEUE, batch_size=5)
 def build_dossier(event: Any) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
@@ -119,7 +114,6 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     return True
 
 
-@bp.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_stuck_leads(event: Any) -> dict[str, int]:
     """Re-send jobs for leads still waiting for their pack (a lost send, a dead worker)."""
     return sweep(now=datetime.now(UTC))
