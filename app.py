@@ -12,7 +12,7 @@ from chalicelib.consultants import auth, notify
 from chalicelib.consultants.api import bp as consultants_api
 from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.consultants.signin import bp as consultants_signin
-from chalicelib.dossier import worker
+from chalicelib.dossier import events, worker
 from chalicelib.intake.routes import bp as intake
 from chalicelib.observability import observe
 from chalicelib.openapi import bp as openapi
@@ -34,6 +34,9 @@ app.register_blueprint(consultants_signin)
 app.register_blueprint(client_pages)
 app.register_blueprint(client_consultant)
 app.register_blueprint(openapi)
+
+# Hooks: the worker publishes, the rooms above it listen (the dossier room imports none of them).
+events.subscribe(notify.on_pack_built)  # a lead's first pack: the consultants get an email
 
 # Queue and schedules: Lambda calls app.<name>, so each wrapped handler is a module attribute here.
 build_dossier = app.on_sqs_message(queue=worker.JOBS_QUEUE, batch_size=5)(worker.build_dossier)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants import presenter
 from chalicelib.consultants.workflow import label
+from chalicelib.dossier.events import PackBuilt
 from chalicelib.formats import fr_date
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead
@@ -87,6 +88,12 @@ def notify_new_lead(lead: Lead, *, today: date) -> None:
         logger.info("new lead notified")
     except Exception:
         logger.exception("new lead notification failed")
+
+
+def on_pack_built(event: PackBuilt) -> None:
+    """A lead's first pack makes it a new lead for the consultants: one email per lead."""
+    if event.version == 1:
+        notify_new_lead(leads_store().get(event.lead_id), today=event.today)
 
 
 def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Lead]:

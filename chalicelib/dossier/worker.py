@@ -10,6 +10,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.dossier import events
+from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
@@ -107,10 +109,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         return False
     logger.info("dossier built", extra={"pack_version": content.version, "files": len(written.keys)})
     store.clear_pending(lead.id, built_version=content.version)
-    if content.version == 1:  # tied to the conditional record of v1: one email per lead
-        from chalicelib.consultants.notify import notify_new_lead
-
-        notify_new_lead(store.get(lead.id), today=now.date())
+    events.publish(PackBuilt(lead.id, content.version, now.date()))  # after the conditional record: once per version
     return True
 
 
