@@ -1,5 +1,7 @@
 """opco-dossier: the Chalice app. It only creates the app and registers the Blueprints."""
 
+import os
+
 from chalice import Chalice
 
 from chalicelib.consultants.api import bp as consultants_api
@@ -18,3 +20,8 @@ app.register_blueprint(consultants_auth)
 app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
 app.register_blueprint(consultants_notify)
+
+# A SnapStart version's initialisation (the API function in AWS): register the priming and restore
+# hooks. Nowhere else: the other functions, chalice local and the tests never import them.
+if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+    import chalicelib.snapstart  # noqa: F401

@@ -217,3 +217,33 @@ def test_zip_carries_the_tracer_backend_but_not_a_second_botocore(packaged):
     names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
     assert "aws_xray_sdk/__init__.py" in names and "wrapt/__init__.py" in names
     assert not any(n.startswith(("botocore/", "boto3/")) for n in names)
+
+
+def _cloudformation(template: dict) -> dict:
+    """The template as CloudFormation deploys it: code uploaded (`aws cloudformation package`), then
+    the SAM transform (samtranslator, the transform's own code) applied."""
+    import boto3
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+
+    uploaded = json.loads(json.dumps(template).replace('"./deployment.zip"', '"s3://artefacts/deployment.zip"'))
+    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name="eu-west-3"))
+    return translator.translate(uploaded, parameter_values={}, get_managed_policy_map=dict)
+
+
+def test_api_gateway_invokes_the_snapstart_alias_of_the_api_function(template):
+    api = template["Resources"]["APIHandler"]["Properties"]
+    assert api["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert api["AutoPublishAlias"] == "live"
+    resources = _cloudformation(template)["Resources"]
+    alias = resources["APIHandlerAliaslive"]
+    assert alias["Type"] == "AWS::Lambda::Alias" and alias["Properties"]["FunctionName"] == {"Ref": "APIHandler"}
+    version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    assert resources[version]["Type"] == "AWS::Lambda::Version"
+    assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": "APIHandlerAliaslive"}
+    targets = re.findall(r"/functions/\$\{([^}]+)\}/invocations", json.dumps(resources["RestAPI"]))
+    assert len(targets) > 20  # every route of the API...
+    assert set(targets) == {"APIHandlerAliaslive", "ConsultantApiAuth.Arn"}  # ...through the alias; the authorizer
+    # The other functions are not snapshotted: nobody waits on their cold starts.
+    for name in ("BuildDossier", "SweepStuckLeads", "DeadlineDigest", "ConsultantApiAuth"):
+        assert "SnapStart" not in resources[name]["Properties"], name
