@@ -88,6 +88,8 @@ def prime() -> None:
     estimate = estimate_for_lead(lead, now.date())
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     json_response({"lead": lead.model_dump(mode="json"), "job": DossierJob(lead.id, 1).to_body()})
+    import boto3.dynamodb.types  # noqa: F401  (the store's item (de)serialisers import it on first use)
+
     for service, operations in OPERATIONS.items():
         model = aws.client(service).meta.service_model
         for operation in operations:

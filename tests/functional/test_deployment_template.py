@@ -108,6 +108,16 @@ def test_failed_jobs_go_to_the_dead_letter_queue_and_the_worker_reports_partial_
     assert res["DossierJobsQueue"]["Properties"]["VisibilityTimeout"] >= res["BuildDossier"]["Properties"]["Timeout"]
 
 
+def test_the_worker_runs_at_most_as_many_copies_as_the_local_pump(template):
+    from scripts.local_stack import worker_concurrency
+
+    source = template["Resources"]["BuildDossier"]["Properties"]["Events"]["BuildDossierSqsEventSource"]
+    # A cap on concurrent packs (and registry lookups in flight); SQS event sources accept 2 to 1,000.
+    cap = source["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+    assert 2 <= cap <= 5
+    assert worker_concurrency(json.loads((ROOT / "infra" / "platform.json").read_text())) == cap
+
+
 def test_no_policy_allows_a_wildcard_action_and_only_xray_gets_any_resource(template):
     checked = 0
     for role, st in _statements(template):
