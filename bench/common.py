@@ -45,6 +45,7 @@ def simulated_aws() -> Iterator[dict[str, str]]:
     process's AWS, as in Lambda: a measured process's CPU time is then its own work only."""
     import logging
     import socket
+    import urllib.request
 
     from moto.server import ThreadedMotoServer
 
@@ -61,6 +62,8 @@ def simulated_aws() -> Iterator[dict[str, str]]:
     }
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
+    # moto's backends live in this process: a new server still holds an earlier one's resources.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
     saved = dict(os.environ)
     os.environ.update(env)
     from chalicelib import aws, config
