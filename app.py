@@ -4,6 +4,9 @@ import os
 
 from chalice import Chalice
 
+from chalicelib.client.consultant_routes import bp as client_consultant
+from chalicelib.client.reminders import bp as client_reminders
+from chalicelib.client.routes import bp as client_pages
 from chalicelib.consultants.api import bp as consultants_api
 from chalicelib.consultants.auth import bp as consultants_auth
 from chalicelib.consultants.notify import bp as consultants_notify
@@ -20,6 +23,9 @@ app.register_blueprint(consultants_auth)
 app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
 app.register_blueprint(consultants_notify)
+app.register_blueprint(client_pages)
+app.register_blueprint(client_consultant)
+app.register_blueprint(client_reminders)
 
 # A SnapStart version's initialisation (the API function in AWS): register the priming and restore
 # hooks. Nowhere else: the other functions, chalice local and the tests never import them.

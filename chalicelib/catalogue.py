@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -41,6 +41,7 @@ class Training(BaseModel):
     hours: Decimal
     days: Decimal
     modality: str
+    modality_hours: dict[str, Decimal] = {}  # a blended training's hours per modality
     methods: str
     technical_means: str
     trainer: str
@@ -54,9 +55,24 @@ class Training(BaseModel):
     accessibility: str
     disability_contact: str
 
+    @model_validator(mode="after")
+    def _split_adds_up(self) -> Training:
+        if self.modality_hours and sum(self.modality_hours.values(), Decimal(0)) != self.hours:
+            raise ValueError(f"{self.id}: modality_hours must add up to hours")
+        if set(self.modality_hours) - (set(MODALITY_LABELS) - {"mixte"}):
+            raise ValueError(f"{self.id}: unknown modality in modality_hours")
+        return self
+
     @property
     def modality_label(self) -> str:
         return MODALITY_LABELS.get(self.modality, self.modality)
+
+    @property
+    def hours_by_modality(self) -> dict[str, Decimal] | None:
+        """Hours per trainee by modality; None for a blended training whose split is not given."""
+        if self.modality != "mixte":
+            return {self.modality: self.hours}
+        return dict(self.modality_hours) or None
 
 
 class Catalogue(BaseModel):

@@ -24,6 +24,13 @@ class Settings(BaseModel):
     aws_region: str = Field(default="eu-west-3", validation_alias="aws_default_region")
     table_name: str = "opco-dossier-local"
     bucket_name: str = "opco-dossier-local"
+    # The client bucket (Object Lock): signed documents (write-once) and uploaded OPCO decisions.
+    client_bucket_name: str = "opco-dossier-local-client"
+    # How long a signed document stays locked (COMPLIANCE mode): 5 years, the limitation period of
+    # contractual claims (Code civil art. 2224). docs/client.md says why.
+    signed_retention_days: int = Field(default=1825, ge=1, le=3650)
+    # Requests per IP and hour on the client pages (personal links); 0 means off.
+    client_rate_limit_per_hour: int = 300
     jobs_queue_url: str = ""
     dead_letter_queue_url: str = ""
     # Public base URL of the site, used in redirects and emails ("" = relative).

@@ -30,7 +30,6 @@ from snapshot_restore_py import register_after_restore, register_before_snapshot
 from chalicelib import aws
 from chalicelib.config import settings
 from chalicelib.dossier.jobs import DossierJob
-from chalicelib.dossier.quote import estimate_for_lead
 from chalicelib.intake.antispam import check_token, issue_token, spam_reasons, submission_fingerprint
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
@@ -40,6 +39,7 @@ from chalicelib.leads.ddb import _index_attrs, _to_ddb
 from chalicelib.leads.model import Lead, Provenance
 from chalicelib.observability import logger
 from chalicelib.opco import resolve_opco
+from chalicelib.pricing import price_lead
 
 # The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
 OPERATIONS = {"dynamodb": ("PutItem", "GetItem", "UpdateItem"), "sqs": ("SendMessage",)}
@@ -86,7 +86,7 @@ def prime() -> None:
         spam=False,
         retention_days=s.lead_retention_days,
     )
-    estimate = estimate_for_lead(lead, now.date())
+    estimate = price_lead(lead, now.date()).estimate
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     json_response({"lead": lead.model_dump(mode="json"), "job": DossierJob(lead.id, 1).to_body()})
     # The table item, built as LeadStore.submit builds it (boto3's TypeSerializer: its first run

@@ -32,6 +32,7 @@ REGION = "eu-west-3"
 NAMES = {
     "LeadsTable": "opco-dossier-local",
     "DossierBucket": "opco-dossier-local",
+    "ClientBucket": "opco-dossier-local-client",
     "DossierJobsQueue": "opco-dossier-jobs",
     "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq",
 }
@@ -51,6 +52,7 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         "STAGE": "local",
         "TABLE_NAME": NAMES["LeadsTable"],
         "BUCKET_NAME": NAMES["DossierBucket"],
+        "CLIENT_BUCKET_NAME": NAMES["ClientBucket"],
         "JOBS_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsQueue']}",
         "DEAD_LETTER_QUEUE_URL": f"{endpoint}/123456789012/{NAMES['DossierJobsDeadLetterQueue']}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
@@ -105,7 +107,11 @@ def _create_table(ddb: Any, name: str, props: dict[str, Any]) -> str:
 
 
 def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> str:
-    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.create_bucket(
+        Bucket=name,
+        CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=bool(props.get("ObjectLockEnabled")),
+    )
     if "VersioningConfiguration" in props:
         s3.put_bucket_versioning(Bucket=name, VersioningConfiguration=props["VersioningConfiguration"])
     if "BucketEncryption" in props:

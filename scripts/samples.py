@@ -35,6 +35,7 @@ def sample_lead():  # type: ignore[no-untyped-def]
         idcc="1486",
         naf="62.01Z",
         headcount=8,
+        address="5 rue des Artisans, 69003 Lyon",
         first_name="Camille",
         last_name="Martin",
         email="camille.martin@atelier-dupont.example",

@@ -82,6 +82,7 @@ class CompanyRecord(BaseModel):
     liste_idcc_entreprise: tuple[str, ...]  # every convention of the company's establishments
     etat_administratif: str | None  # A (active) / C (ceased) for the company
     fetched_at: datetime
+    address: str | None = None  # the head office's (siège) postal address, one line
 
     @property
     def active(self) -> bool:
@@ -120,6 +121,7 @@ def record_from_payload(payload: dict[str, Any], identifier: str, *, fetched_at:
         liste_idcc_entreprise=company_idcc,
         etat_administratif=result.get("etat_administratif"),
         fetched_at=fetched_at,
+        address=siege.get("adresse") or None,
     )
 
 

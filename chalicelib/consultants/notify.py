@@ -72,7 +72,7 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
         f"Formation(s) : {', '.join(t.title for t in e['trainings']) or 'à préciser'}",
         f"Stagiaires : {e['trainees']}",
         f"Début souhaité : {fr_date(e['start_date'])}",
-        f"Dépôt de la demande avant le : {fr_date(dl.deposit_before)}" + (" (EN RETARD)" if dl.late else ""),
+        f"Demande {dl.wording}" + (" (EN RETARD)" if dl.late else ""),
         "",
         f"Ouvrir le dossier : {lead_url(lead.id)}",
     ]
@@ -120,12 +120,21 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
 
 @bp.schedule(Cron(0, 6, "*", "*", "?", "*"))
 def deadline_digest(event: Any) -> dict[str, int]:
-    return send_digest(today=datetime.now(UTC).date())
+    now = datetime.now(UTC)
+    return send_digest(today=now.date(), now=now)
 
 
-def send_digest(*, today: date) -> dict[str, int]:
+def send_digest(*, today: date, now: datetime | None = None) -> dict[str, int]:
+    """Near deadlines, and what clients did on their page during the last 24 hours."""
+    from chalicelib.client.reminders import actions_since, digest_lines
+
     leads = leads_due(leads_store(), today)
-    if leads:
-        notifier().send(*digest_message(leads, today))
-    logger.info("deadline digest", extra={"due": len(leads)})
-    return {"due": len(leads)}
+    now = now or datetime.combine(today, datetime.min.time(), UTC)
+    actions = actions_since(now - timedelta(days=1), now)
+    if leads or actions:
+        subject, body = digest_message(leads, today)
+        if not leads:
+            subject = f"Espace client : {len(actions)} action(s) de clients"
+        notifier().send(subject, body + "\n".join(["", *digest_lines(actions)]))
+    logger.info("deadline digest", extra={"due": len(leads), "client_actions": len(actions)})
+    return {"due": len(leads), "client_actions": len(actions)}

@@ -168,6 +168,9 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
         return _page("missing.html", 404)
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     ok = (bp.current_request.query_params or {}).get("ok")
+    from chalicelib.client.consultant import panel
+
+    extra.setdefault("client", panel(lead))
     return _page(
         "detail.html",
         status,

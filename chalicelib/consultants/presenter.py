@@ -6,14 +6,15 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import UTC, date
-from decimal import Decimal
 from typing import Any
 
-from chalicelib.catalogue import MODALITY_LABELS, catalogue
+from chalicelib.catalogue import MODALITY_LABELS
 from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.opco import estimate_funding, filing_deadline
+from chalicelib.opco import FilingDeadline, FundingEstimate, filing_deadline
+from chalicelib.opco.rules import known_profile
+from chalicelib.pricing import action_for_lead, build_quote, price_lead
 
 EVENT_LABELS = {
     "lead_recu": "Demande reçue",
@@ -23,52 +24,54 @@ EVENT_LABELS = {
     "telechargement": "Document téléchargé",
     "registre_consulte": "Annuaire des entreprises consulté",
     "lead_resoumis": "Demande renvoyée par le client",
+    # The client space (chalicelib/client): the actor "client" reads "par le client".
+    "lien_client_envoye": "Lien personnel envoyé au client",
+    "lien_client_revoque": "Lien personnel révoqué",
+    "lien_ouvert": "Page du dossier ouverte",
+    "signature_client": "Document signé",
+    "document_signe": "PDF signé enregistré (écriture unique)",
+    "contresignature": "Contresignature de l'organisme",
+    "depot_declare": "Demande déposée à l'OPCO (à confirmer)",
+    "decision_declaree": "Décision de l'OPCO (à confirmer)",
+    "decision_televersee": "Courrier de décision joint",
+    "rappels_arretes": "Rappels arrêtés",
+    "rappels_actives": "Rappels réactivés",
+    "rappel_envoye": "Rappel de la date limite envoyé",
 }
 # Statuses for which the filing deadline still matters (not yet filed, not closed).
 BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
 
 
 def effective(lead: Lead) -> dict[str, Any]:
-    """The values the pack uses: the consultant's edits, else the lead's, else the catalogue's."""
+    """The values the pack uses (the consultant's edits, else the lead's, else the catalogue's),
+    priced by the one pricing module: the price here is the devis's."""
     d = lead.dossier
-    trainings = [t for t in (catalogue().get(i) for i in (d.trainings or lead.trainings)) if t]
-    price = d.price_ht if d.price_ht is not None else sum((t.price_group_ht for t in trainings), Decimal(0))
-    modality = d.modality or (trainings[0].modality if trainings else "presentiel")
+    action = action_for_lead(lead)
+    quote = build_quote(action.trainings, action.trainees, action.agreed_price_ht)
+    profile = known_profile(lead.opco_code)
     return {
-        "trainings": trainings,
-        "trainees": d.trainees or lead.trainees,
-        "start_date": d.start_date or lead.start_date,
+        "trainings": list(action.trainings),
+        "trainees": action.trainees,
+        "start_date": action.start_date,
         "end_date": d.end_date,
-        "price_ht": price,
-        "modality": modality,
-        "modality_label": MODALITY_LABELS.get(modality, modality),
-        "hours": sum((t.hours for t in trainings), Decimal(0)),
+        "price_ht": quote.total_ht,
+        "modality": action.modality,
+        "modality_label": MODALITY_LABELS.get(action.modality, action.modality),
+        "hours": action.hours,
         "place": d.place,
         "subrogation": d.subrogation,
         "notes": d.notes,
+        "filing": profile.filing.model_dump() if profile else None,
+        "portal": profile.portal.model_dump() if profile else None,
     }
 
 
-def deadline(lead: Lead, today: date) -> Any:
-    return filing_deadline(opco_code=lead.opco_code, start_date=effective(lead)["start_date"], today=today)
+def deadline(lead: Lead, today: date) -> FilingDeadline:
+    return filing_deadline(opco_code=lead.opco_code, start_date=action_for_lead(lead).start_date, today=today)
 
 
-def estimate(lead: Lead, today: date) -> Any:
-    e = effective(lead)
-    if not e["trainings"] or e["hours"] <= 0:
-        return None
-    modality = "distanciel" if e["modality"] == "elearning" else e["modality"]
-    return estimate_funding(
-        opco_code=lead.opco_code,
-        idcc=lead.idcc,
-        headcount=lead.headcount,
-        trainees=e["trainees"],
-        hours=float(e["hours"]),
-        price_ht=e["price_ht"],
-        modality=modality,
-        start_date=e["start_date"],
-        today=today,
-    )
+def estimate(lead: Lead, today: date) -> FundingEstimate | None:
+    return price_lead(lead, today).estimate
 
 
 def is_late(lead: Lead, today: date) -> bool:
@@ -87,7 +90,7 @@ def summary(lead: Lead, today: date) -> dict[str, Any]:
         "company_name": lead.company_name,
         "siret": lead.siret,
         "opco": {"code": ref.get("code"), "name": ref.get("name")},
-        "trainees": effective(lead)["trainees"],
+        "trainees": action_for_lead(lead).trainees,
         "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
         "late": lead.status in BEFORE_FILING and bool(dl.late),
         "pack_version": lead.pack.version if lead.pack else None,
@@ -96,8 +99,11 @@ def summary(lead: Lead, today: date) -> dict[str, Any]:
 
 def detail(lead: Lead, events: list[dict[str, Any]], today: date) -> dict[str, Any]:
     est = estimate(lead, today)
+    eff = effective(lead)
     return {
         **summary(lead, today),
+        "price_ht": str(eff["price_ht"]),  # the devis's price, from the pricing module
+        "filing": eff["filing"],
         "lead": lead.model_dump(mode="json", exclude={"provenance"}),
         "deadline": deadline(lead, today).model_dump(mode="json"),
         "estimate": est.model_dump(mode="json") if est else None,
@@ -160,7 +166,35 @@ def describe(event: dict[str, Any]) -> str:
         return f"{d.get('fichier')} (version {d.get('version')})"
     if kind == "lead_recu":
         return label(d.get("status", "recu"))
-    return ""
+    return client_detail(d)
+
+
+CLIENT_DETAIL_LABELS = {
+    "document": "document",
+    "version": "version",
+    "partie": "partie",
+    "le": "le",
+    "numero_dossier_opco": "n° OPCO",
+    "decision": "décision",
+    "montant": "montant",
+    "expire_le": "valable jusqu'au",
+    "echeance": "échéance",
+}
+
+
+def client_detail(d: dict[str, Any]) -> str:
+    """The details of a client space event, in French (no hash: the certificate holds it)."""
+    parts = []
+    for key, name in CLIENT_DETAIL_LABELS.items():
+        if d.get(key) in (None, ""):
+            continue
+        value = d[key]
+        if key in ("le", "expire_le", "echeance"):
+            value = fr_date(value)
+        elif key == "montant":
+            value = fr_money(value)
+        parts.append(f"{name} {value}")
+    return ", ".join(parts)
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -177,7 +211,7 @@ CSV_COLUMNS = (
     "Formations",
     "Stagiaires",
     "Début",
-    "Dépôt avant le",
+    "À déposer au plus tard le",
     "En retard",
     "N° dossier OPCO",
     "Montant accordé",

@@ -128,7 +128,7 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
         details["montant"] = str(change.amount_granted)
     if change.opco_file_number:
         details["numero_dossier_opco"] = change.opco_file_number
-    return store.change_status(
+    updated = store.change_status(
         lead_id,
         change.status,
         tracking,
@@ -137,6 +137,14 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
         now=now(),
         details=details,
     )
+    if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
+        from chalicelib.client.consultant import send_link
+
+        try:
+            send_link(updated, who)
+        except Exception:  # the status stands; the lead page offers to send the link again
+            logger.exception("client link not sent after envoye_client")
+    return updated
 
 
 def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
@@ -173,7 +181,9 @@ def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
     fingerprint = submission_fingerprint(
         settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    objects = dossier_storage().erase_lead(lead_id)
+    from chalicelib.dossier.client_files import client_files
+
+    objects = dossier_storage().erase_lead(lead_id) + client_files().erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

@@ -10,9 +10,11 @@ from pydantic import BaseModel, ConfigDict
 
 from chalicelib.catalogue import catalogue
 from chalicelib.dossier.organisme import Organisme
-from chalicelib.dossier.quote import Quote, TrainingAction, action_for_lead, build_quote, estimate_for
 from chalicelib.leads.model import Lead
-from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline, opco_profile
+from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline
+from chalicelib.opco.rules import known_profile
+from chalicelib.pricing import Quote, TrainingAction, price_lead
+from chalicelib.pricing.action import branch_idcc, client_address
 
 
 class Client(BaseModel):
@@ -23,6 +25,7 @@ class Client(BaseModel):
     idcc_label: str | None
     naf: str | None
     headcount: int
+    address: str | None  # the registry's head office address, else the one the client typed
     contact_name: str
     email: str
     phone: str | None
@@ -88,6 +91,7 @@ class DossierContent(BaseModel):
             "entreprise": {
                 "raison_sociale": c.company_name,
                 "siret": c.siret,
+                "adresse": c.address,
                 "idcc": c.idcc,
                 "naf": c.naf,
                 "effectif": c.headcount,
@@ -119,9 +123,18 @@ class DossierContent(BaseModel):
                 "reste_a_charge_min": _str(self.estimate.remaining_cost_min),
                 "reste_a_charge_max": _str(self.estimate.remaining_cost_max),
                 "regle": self.estimate.rule_applied,
+                "perimetre": self.estimate.scope,
+                "sources": self.estimate.basis,
+                "exercice": self.estimate.budget_year,
                 "confiance": self.estimate.confidence,
             },
-            "echeance": {"a_deposer_avant": _iso(self.deadline.deposit_before), "en_retard": self.deadline.late},
+            "echeance": {
+                "a_deposer_au_plus_tard_le": _iso(self.deadline.deposit_before),
+                "depot_conseille_le": _iso(self.deadline.recommended_by),
+                "en_retard": self.deadline.late,
+                "delai_opco": self.deadline.lead_time_text,
+            },
+            "pieces": None if self.opco_profile is None else self.opco_profile.filing.model_dump(),
         }
 
 
@@ -133,23 +146,17 @@ def _str(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _opco_profile(code: str | None) -> OpcoProfile | None:
-    try:
-        return opco_profile(code) if code else None
-    except KeyError:
-        return None
-
-
 def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme) -> DossierContent:
-    action = action_for_lead(lead)
-    quote = build_quote(action, vat_exempt=organisme.vat.exempt, vat_rate=organisme.vat.rate)
+    priced = price_lead(lead, today, vat_exempt=organisme.vat.exempt, vat_rate=organisme.vat.rate)
+    action = priced.action
     client = Client(
         company_name=lead.company_name,
         siret=lead.siret,
-        idcc=lead.idcc,
+        idcc=branch_idcc(lead),
         idcc_label=lead.opco.get("idcc_label"),
         naf=lead.naf,
         headcount=lead.headcount,
+        address=client_address(lead),
         contact_name=f"{lead.first_name} {lead.last_name}",
         email=lead.email,
         phone=lead.phone,
@@ -163,11 +170,9 @@ def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme
         organisme=organisme,
         client=client,
         action=action,
-        quote=quote,
-        estimate=estimate_for(
-            action, quote, opco_code=lead.opco_code, idcc=lead.idcc, headcount=lead.headcount, today=today
-        ),
+        quote=priced.quote,
+        estimate=priced.estimate,
         deadline=filing_deadline(opco_code=lead.opco_code, start_date=action.start_date, today=today),
         opco=lead.opco,
-        opco_profile=_opco_profile(lead.opco_code),
+        opco_profile=known_profile(lead.opco_code),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,17 @@ class DossierJob:
         return cls(lead_id=data["lead_id"], pack_version=data["pack_version"])
 
 
+class Job(Protocol):
+    def to_body(self) -> str: ...
+
+
 class DossierJobs:
     def __init__(self, client: Any, queue_url: str):
         self._sqs = client
         self._url = queue_url
 
-    def send(self, job: DossierJob) -> None:
+    def send(self, job: Job) -> None:
+        """A pack job, or a client space job (chalicelib/client/jobs.py) on the same queue."""
         self._sqs.send_message(QueueUrl=self._url, MessageBody=job.to_body())
 
 

@@ -17,6 +17,7 @@ from chalicelib.catalogue import TEMPLATES_DIR
 from chalicelib.dossier.content import DossierContent
 from chalicelib.dossier.pdf import html_to_pdf
 from chalicelib.formats import fr_date, fr_hours, fr_money, fr_number
+from chalicelib.opco.wording import de
 
 # file name -> (template, title printed in the PDF's metadata and footer)
 DOCUMENTS = {
@@ -50,7 +51,9 @@ def _env() -> Any:
         number=fr_number,
         or_dash=_or_dash,
         confidence=lambda c: CONFIDENCE_FR.get(c, c),
+        de=de,
     )
+    env.globals["copies_fr"] = {2: "deux", 3: "trois", 4: "quatre"}
     return env
 
 
@@ -69,6 +72,11 @@ def render_html(template: str, content: DossierContent) -> str:
             prefill=content.prefill(),
         )
     )
+
+
+def render_template(template: str, **context: Any) -> str:
+    """Another document of templates/documents (e.g. the signature certificate)."""
+    return str(_env().get_template(template).render(**context))
 
 
 def render_document(name: str, content: DossierContent) -> bytes:

@@ -6,6 +6,7 @@ module in every Lambda, including the API's.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,13 +47,20 @@ def _handle_record(record: Any) -> None:
 
 
 def _build_job(record: Any) -> bool:
+    from chalicelib.client.jobs import ClientJob
+
     try:
-        job = DossierJob.from_body(record.body)
+        client_job = ClientJob.from_body(record.body)
+        job = DossierJob.from_body(record.body) if client_job is None else None
     except ValueError:
         logger.error(
             "poison dossier job: malformed body", extra={"fault": "poison_job", "message_id": record.message_id}
         )
         raise
+    if job is None:  # signing and upload checks share the queue (chalicelib/client/work.py)
+        from chalicelib.client.work import handle
+
+        return handle(client_job)  # type: ignore[arg-type]
     try:
         return build_pack(job)
     except LeadNotFound:
@@ -85,8 +93,9 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
     )
     files = render_pack(content)
     keys = dossier_storage().put_pack(lead.id, content.version, files)
+    digests = {name: hashlib.sha256(body).hexdigest() for name, body in files.items() if name.endswith(".pdf")}
     try:
-        store.record_pack(lead.id, PackInfo(version=content.version, built_at=now, keys=keys), now=now)
+        store.record_pack(lead.id, PackInfo(version=content.version, built_at=now, keys=keys, sha256=digests), now=now)
     except PackAlreadyBuilt:
         logger.info("pack already recorded by another delivery", extra={"pack_version": content.version})
         return False

@@ -26,6 +26,7 @@ from chalicelib.opco import is_known_naf, normalize_idcc
 FIELDS = (
     "company_name",
     "siret",
+    "address",
     "idcc",
     "naf",
     "headcount",
@@ -105,6 +106,7 @@ class ContactForm(BaseModel):
 
     company_name: str = Field(min_length=1, max_length=200)
     siret: str
+    address: str | None = Field(default=None, max_length=300)  # optional: the registry's is preferred
     idcc: str | None = None
     naf: str | None = None
     headcount: int = Field(ge=0, le=1_000_000)
@@ -122,6 +124,11 @@ class ContactForm(BaseModel):
     @classmethod
     def _single_line(cls, v: Any) -> Any:
         return _text(v)
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _optional_line(cls, v: Any) -> Any:
+        return _text(v) or None
 
     @field_validator("message", mode="before")
     @classmethod

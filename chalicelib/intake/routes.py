@@ -10,7 +10,6 @@ from chalice import Blueprint, Response
 
 from chalicelib.catalogue import catalogue
 from chalicelib.config import settings
-from chalicelib.dossier.quote import PreviewError, preview_estimate
 from chalicelib.intake.antispam import TOKEN_FIELD, issue_token, keyed_hash, submission_fingerprint
 from chalicelib.intake.consent import CONSENT_TEXT
 from chalicelib.intake.cors import preflight_headers, with_cors
@@ -28,11 +27,13 @@ from chalicelib.intake.http import (
 )
 from chalicelib.intake.screening import ip_hash, screen, source_ip
 from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.thanks import thanks_deadline, thanks_query
 from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import render_page, static_asset
+from chalicelib.pricing import PreviewError, preview_estimate
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
@@ -71,7 +72,8 @@ def form_page() -> Any:
 
 @bp.route("/merci", methods=["GET"])
 def thank_you() -> Any:
-    return html_response(render_page("thanks.html"))
+    params = bp.current_request.query_params or {}
+    return html_response(render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())))
 
 
 @bp.route("/form-token", methods=["GET"])
@@ -149,7 +151,7 @@ def create_lead() -> Any:
         fingerprint=None if provenance.spam_reasons else _fingerprint(form),
     )
     if html:
-        return redirect(f"{settings().public_base_url}/merci")
+        return redirect(f"{settings().public_base_url}/merci{thanks_query(lead.opco_code, lead.start_date)}")
     repeat = is_repeat(lead, now)
     return json_response(
         _acknowledgement(lead, repeat),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.dossier.quote import estimate_for_lead
+from chalicelib.pricing import price_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, LeadStatus, Provenance
@@ -38,7 +38,7 @@ def accept_submission(
         spam=bool(provenance.spam_reasons),
         retention_days=retention_days,
     )
-    estimate = estimate_for_lead(lead, now.date())  # pure and in memory: fine on the request path
+    estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     lead = stored.lead

@@ -67,6 +67,8 @@ class PackInfo(BaseModel):
     version: int
     built_at: datetime
     keys: dict[str, str]
+    # SHA-256 of each PDF as written: what a client's signature refers to (empty for older packs).
+    sha256: dict[str, str] = Field(default_factory=dict)
 
 
 class DossierFields(BaseModel):
@@ -112,6 +114,7 @@ class Lead(BaseModel):
     idcc: str | None = None
     naf: str | None = None
     headcount: int
+    address: str | None = None  # optional: the registry's head office address is preferred
     first_name: str
     last_name: str
     email: str
@@ -172,6 +175,7 @@ class Lead(BaseModel):
             idcc=form.idcc,
             naf=form.naf,
             headcount=form.headcount,
+            address=getattr(form, "address", None),
             first_name=form.first_name,
             last_name=form.last_name,
             email=form.email,

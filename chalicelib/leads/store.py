@@ -53,6 +53,7 @@ RESUBMITTED_FIELDS = (
     "idcc",
     "naf",
     "headcount",
+    "address",
     "first_name",
     "last_name",
     "phone",

@@ -17,10 +17,11 @@ class SubmissionRateLimiter:
     The conditional ADD is atomic, so concurrent posts cannot slip past the limit.
     """
 
-    def __init__(self, client: Any, table_name: str, limit_per_hour: int):
+    def __init__(self, client: Any, table_name: str, limit_per_hour: int, scope: str = ""):
         self._ddb = client
         self._table = table_name
         self._limit = limit_per_hour
+        self._scope = scope  # "" for the form; "CLIENT#" for the client pages: separate counters
 
     def hit(self, ip_hash: str, *, now_s: int) -> None:
         """Count one submission; raise RateLimited once the hour's limit is reached (0 = off)."""
@@ -30,7 +31,7 @@ class SubmissionRateLimiter:
         try:
             self._ddb.update_item(
                 TableName=self._table,
-                Key={"pk": {"S": f"RATE#{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
+                Key={"pk": {"S": f"RATE#{self._scope}{ip_hash}#{window}"}, "sk": {"S": "RATE"}},
                 UpdateExpression="ADD hits :one SET expires_at = if_not_exists(expires_at, :exp)",
                 ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
                 ExpressionAttributeValues={
@@ -48,3 +49,13 @@ def rate_limiter() -> SubmissionRateLimiter:
     from chalicelib.config import settings
 
     return SubmissionRateLimiter(aws.dynamodb(), settings().table_name, settings().rate_limit_per_hour)
+
+
+def client_rate_limiter() -> SubmissionRateLimiter:
+    """Requests on the client pages (personal links) per IP and hour: guessing tokens gets nowhere."""
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return SubmissionRateLimiter(
+        aws.dynamodb(), settings().table_name, settings().client_rate_limit_per_hour, scope="CLIENT#"
+    )

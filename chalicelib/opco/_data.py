@@ -72,7 +72,8 @@ def idcc_table() -> dict[str, IdccRow]:
 
 @functools.cache
 def idcc_meta() -> dict[str, object]:
-    return json.loads((DATA_DIR / "idcc_opco_meta.json").read_text(encoding="utf-8"))
+    meta: dict[str, object] = json.loads((DATA_DIR / "idcc_opco_meta.json").read_text(encoding="utf-8"))
+    return meta
 
 
 @functools.cache

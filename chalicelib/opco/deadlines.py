@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from chalicelib.formats import fr_date
 
-from .rules import STATUS_FR, OpcoProfile, opco_profile
+from .rules import STATUS_FR, OpcoProfile, known_profile
 
 
 class FilingDeadline(BaseModel):
@@ -17,13 +18,26 @@ class FilingDeadline(BaseModel):
 
     opco_code: str | None
     deposit_before: date | None  # last day on which the complete request may reach the OPCO
+    recommended_by: date | None = None  # last working day before deposit_before when that is a day off
     lead_time_days: int | None
     lead_time_kind: str  # calendar | working | month | unknown
     late: bool | None
     budget_year: int | None
     days_left_in_budget_year: int | None
     explanation: str
+    lead_time_text: str = ""  # the OPCO's own lead time, said the way its source says it
     source: str | None
+
+    @property
+    def wording(self) -> str:
+        """The one way a deadline is printed: 'à déposer au plus tard le …' (+ the working day before)."""
+        if self.deposit_before is None:
+            return "date de dépôt à fixer avec la date de début"
+        text = f"à déposer au plus tard le {fr_date(self.deposit_before)}"
+        if self.recommended_by:
+            off = _day_off(self.deposit_before)
+            text += f" ({off} : dépôt conseillé le {fr_date(self.recommended_by)}, dernier jour ouvré avant)"
+        return text
 
 
 def easter(year: int) -> date:
@@ -84,25 +98,29 @@ def _deposit_before(start: date, profile: OpcoProfile | None) -> date:
 
 
 def _days_left(start: date, today: date) -> int:
+    """Days of the start's budget year still to come, today and 31 December included."""
     year_end = date(start.year, 12, 31)
     origin = max(today, date(start.year, 1, 1))
-    return max((year_end - origin).days, 0)
+    return max((year_end - origin).days + 1, 0)
 
 
-def _profile(code: str | None) -> OpcoProfile | None:
-    try:
-        return opco_profile(code) if code else None
-    except KeyError:
-        return None
+def last_working_day(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def _day_off(day: date) -> str:
+    return "jour férié" if day in french_holidays(day.year) else ("samedi" if day.weekday() == 5 else "dimanche")
 
 
 def _lead_text(profile: OpcoProfile | None) -> str:
     if profile is None:
-        return "OPCO inconnu : déposez la demande avant le premier jour de formation"
+        return "OPCO à confirmer : la demande est à déposer avant le premier jour de formation"
     lead = profile.lead_time
     if lead.kind == "unknown" or lead.value is None:
         return (
-            f"{profile.name} : aucun délai publié, déposez la demande avant le premier jour de formation ({lead.note})"
+            f"{profile.name} : aucun délai publié, demande à déposer avant le premier jour de formation ({lead.note})"
         )
     plural = "s" if lead.value > 1 else ""
     unit = (
@@ -112,20 +130,24 @@ def _lead_text(profile: OpcoProfile | None) -> str:
         if lead.kind == "working"
         else f"jour{plural} calendaire{plural}"
     )
-    return f"{profile.name} : {lead.note} ({lead.value} {unit} ; {lead.year}, {STATUS_FR[lead.status]})"
+    delay = f"{lead.value} {unit}"
+    if lead.unit == "day" and lead.kind == "calendar" and lead.value <= 1:
+        delay = "au plus tard la veille du début" if lead.value == 1 else "au plus tard le premier jour"
+    return f"{profile.name} : {lead.note} ({delay} ; {lead.year}, {STATUS_FR[lead.status]})"
 
 
 def filing_deadline(*, opco_code: str | None, start_date: date | None, today: date) -> FilingDeadline:
     """Deadline to file the request on the OPCO's portal. `today` is a parameter: no clock here."""
-    profile = _profile(opco_code)
+    profile = known_profile(opco_code)
     lead = profile.lead_time if profile else None
     kind = "unknown" if lead is None or lead.value is None else ("month" if lead.unit == "month" else lead.kind)
     days = int(lead.value) if lead and lead.value is not None and kind != "month" else None
-    base = {
+    base: dict[str, Any] = {
         "opco_code": opco_code,
         "lead_time_days": days,
         "lead_time_kind": kind,
         "source": lead.source if lead else None,
+        "lead_time_text": _lead_text(profile),
     }
     if start_date is None:
         return FilingDeadline(
@@ -138,17 +160,20 @@ def filing_deadline(*, opco_code: str | None, start_date: date | None, today: da
         )
     deposit = _deposit_before(start_date, profile)
     late = today > deposit
-    text = f"Demande complète à déposer au plus tard le {fr_date(deposit)}. {_lead_text(profile)}."
-    if late:
-        text = (
-            f"En retard : la demande devait être déposée au plus tard le {fr_date(deposit)} ; "
-            f"décalez la date de début ou vérifiez auprès de l'OPCO. {_lead_text(profile)}."
-        )
-    return FilingDeadline(
+    recommended = last_working_day(deposit)
+    deadline = FilingDeadline(
         **base,
         deposit_before=deposit,
+        recommended_by=None if recommended == deposit else recommended,
         late=late,
         budget_year=start_date.year,
         days_left_in_budget_year=_days_left(start_date, today),
-        explanation=text,
+        explanation="",
     )
+    text = f"Demande complète {deadline.wording}. {_lead_text(profile)}."
+    if late:
+        text = (
+            f"En retard : la demande complète était {deadline.wording} ; "
+            f"décalez la date de début ou vérifiez auprès de l'OPCO. {_lead_text(profile)}."
+        )
+    return deadline.model_copy(update={"explanation": text})

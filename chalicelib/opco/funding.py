@@ -1,35 +1,28 @@
 """What the OPCO may fund under the plan de développement des compétences, and what remains.
 
-Every figure comes from data/opco_rules.json; the estimate names the rule, its year and how sure
-the source is. Nothing here is a promise: OPCOs fund "within available funds".
+Every figure comes from data/opco_rules.json; the estimate names the rule, its scope, its year and
+how sure the source is. Nothing here is a promise: OPCOs fund "within available funds".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from chalicelib.formats import fr_money, to_cents
+from chalicelib.formats import fr_hours, fr_money, to_cents
 
 from .models import Confidence
-from .rules import (
-    STATUS_FR,
-    Ceiling,
-    Figure,
-    HourlyCap,
-    OpcoProfile,
-    SourcedText,
-    common_rules,
-    for_branch,
-    opco_profile,
-)
+from .rules import STATUS_FR, Band, Figure, HourlyCap, OpcoProfile, Rule, common_rules, known_profile
+from .wording import de
 
 # The product sells short non-certifying courses: caps for these kinds of course apply.
 COURSE_KINDS = {"transversal", "job"}
-Modality = Literal["presentiel", "distanciel", "classe_virtuelle", "mixte"]
+MODALITY_FR = {"presentiel": "présentiel", "classe_virtuelle": "classe virtuelle", "elearning": "e-learning"}
+UNKNOWN_RULE = "Règle de la branche non renseignée : à vérifier"
 
 
 class FundingEstimate(BaseModel):
@@ -44,6 +37,7 @@ class FundingEstimate(BaseModel):
     remaining_cost_max: Decimal | None
     price_ht: Decimal
     rule_applied: str
+    scope: str | None = None  # whom the rule applies to, as its source says
     basis: list[str]
     confidence: Confidence
     warnings: list[str]
@@ -56,148 +50,193 @@ def estimate_funding(
     idcc: str | None,
     headcount: int,
     trainees: int,
-    hours: float,
+    hours: Decimal,
+    hours_by_modality: Mapping[str, Decimal] | None,
     price_ht: Decimal,
-    modality: str,
+    vat_rate: Decimal = Decimal(0),
     start_date: date | None,
     today: date,
 ) -> FundingEstimate:
-    """Estimate the OPCO's share of a group training's pedagogical cost (HT)."""
+    """Estimate the OPCO's share of a training's pedagogical cost (HT). `hours` per trainee;
+    `hours_by_modality` splits them (None: the split of a blended training is unknown)."""
     if headcount < 0 or trainees < 1 or hours <= 0 or price_ht < 0:
         raise ValueError("Effectif, nombre de stagiaires, durée et prix doivent être positifs.")
     price = to_cents(Decimal(price_ht))
     year = (start_date or today).year
-    base = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
-    profile = _profile(opco_code)
+    base: dict[str, Any] = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
+    profile = known_profile(opco_code)
     if profile is None:
-        return FundingEstimate(
-            **base,
-            eligible=None,
-            reason="OPCO inconnu : pas d'estimation possible.",
-            amount_min=None,
-            amount_max=None,
-            remaining_cost_min=None,
-            remaining_cost_max=None,
-            rule_applied="aucune",
-            basis=[],
-            confidence="none",
-            warnings=[_within_funds()],
-        )
-    ceiling = next((c for c in for_branch(profile.ceilings, idcc) if c.fits(headcount)), None)
-    if headcount > common_rules().mutualised_max_headcount.value and ceiling is None:
-        return _over_50(profile, base, price)
-    caps = _caps(profile, idcc, modality)
-    low, high = _covered(price, ceiling, caps, trainees, Decimal(str(hours)))
-    warnings = _warnings(profile, idcc, ceiling, year, headcount)
-    exhausted = any(w.budget_exhausted for w in _branch_warnings(profile, idcc))
-    if exhausted and low is not None:
+        return _no_amount(base, "OPCO inconnu : pas d'estimation possible.", "aucune", [])
+    rule = profile.rule_for(idcc, headcount)
+    band = rule.ceiling(headcount) if rule else None
+    if headcount > common_rules().mutualised_max_headcount.value and band is None:
+        return _over_50(profile, base)
+    if rule is None:
+        text = f"{UNKNOWN_RULE} auprès {de(profile.name)} ({profile.criteria_url})."
+        return _no_amount(base, text, UNKNOWN_RULE, [profile.criteria_url], eligible=True)
+    caps = [c for c in rule.caps if COURSE_KINDS & set(c.course_kinds) and c.amount.known]
+    split = hours_by_modality if hours_by_modality else None
+    capped_low, capped_high, cap_notes = _capped(price, caps, split, hours, trainees, vat_rate)
+    low, high = _within(capped_low, capped_high, rule, band)
+    notes = profile.notes_for(idcc, year)
+    if any(n.budget_exhausted for n in notes) and low is not None:
         low = Decimal("0.00")
-    figures = [f for f in [ceiling.amount if ceiling else None, *(c.amount for c in caps)] if f]
+    figures = [f for f in [band.amount if band else None, *(c.amount for c in caps)] if f]
     return FundingEstimate(
         **base,
         eligible=True,
-        reason=_reason(profile, headcount, ceiling),
+        reason=_reason(profile, headcount),
         amount_min=low,
         amount_max=high,
         remaining_cost_min=None if high is None else price - high,
         remaining_cost_max=None if low is None else price - low,
-        rule_applied=_rule_text(ceiling, caps),
-        basis=_basis(figures, ceiling),
-        confidence=_confidence(figures, year, exhausted, high, headcount),
-        warnings=warnings,
+        rule_applied=_rule_text(rule, band, caps, split),
+        scope=f"{rule.label or profile.name} ({rule.scope.text()})",
+        basis=_unique([f.source for f in figures] + ([rule.rate_min.source] if rule.rate_min else [])),
+        confidence=_confidence(figures, year, any(n.budget_exhausted for n in notes), high, headcount),
+        warnings=_warnings(profile, rule, band, year, headcount, [n.text for n in notes], cap_notes),
     )
 
 
-def _profile(code: str | None) -> OpcoProfile | None:
-    try:
-        return opco_profile(code) if code else None
-    except KeyError:
-        return None
+def _no_amount(
+    base: dict[str, Any], reason: str, rule: str, basis: list[str], eligible: bool | None = None
+) -> FundingEstimate:
+    return FundingEstimate(
+        **base,
+        eligible=eligible,
+        reason=reason,
+        amount_min=None,
+        amount_max=None,
+        remaining_cost_min=None,
+        remaining_cost_max=None,
+        rule_applied=rule,
+        basis=basis,
+        confidence="none",
+        warnings=[common_rules().within_funds_warning.text],
+    )
 
 
-def _caps(profile: OpcoProfile, idcc: str | None, modality: str) -> list[HourlyCap]:
-    return [
-        cap
-        for cap in for_branch(profile.hourly_caps, idcc)
-        if COURSE_KINDS & set(cap.course_kinds)
-        and cap.amount.known
-        and (cap.modalities is None or modality in cap.modalities)
-    ]
+def _per_hour(cap: HourlyCap, vat_rate: Decimal) -> Decimal:
+    """The cap on the price HT: a cap stated TTC covers the price with its VAT."""
+    value = Decimal(str(cap.amount.value))
+    return value / (1 + vat_rate) if cap.amount.tax == " TTC" else value
 
 
-def _covered(
-    price: Decimal, ceiling: Ceiling | None, caps: list[HourlyCap], trainees: int, hours: Decimal
-) -> tuple[Decimal | None, Decimal | None]:
-    """(min, max) funded: price capped per trainee-hour, times the offer's rate, within the ceiling."""
-    totals = sorted(Decimal(str(c.amount.value)) * hours * trainees for c in caps)
-    low, high = (min(price, totals[0]), min(price, totals[-1])) if totals else (price, price)
-    if ceiling and ceiling.rate_min and ceiling.rate_max:
-        low *= Decimal(str(ceiling.rate_min.value))
-        high *= Decimal(str(ceiling.rate_max.value))
-    if ceiling and ceiling.amount.known:
-        limit = Decimal(str(ceiling.amount.value))
+def _capped(
+    price: Decimal,
+    caps: list[HourlyCap],
+    split: Mapping[str, Decimal] | None,
+    hours: Decimal,
+    trainees: int,
+    vat_rate: Decimal,
+) -> tuple[Decimal, Decimal, list[str]]:
+    """(min, max) of the price within the hourly caps: each part of a blended training at the cap of
+    its modality; an unknown split at the stricter cap, which the estimate then says."""
+    if not caps:
+        return price, price, []
+    modalities = sorted({m for c in caps for m in (c.modalities or [])})
+    notes: list[str] = []
+    if split is None and modalities:
+        strict = min(modalities, key=lambda m: max(_per_hour(c, vat_rate) for c in caps if c.covers(m)))
+        split = {strict: hours}
+        notes.append(
+            f"Répartition des heures par modalité inconnue : plafond horaire le plus strict appliqué "
+            f"({MODALITY_FR.get(strict, strict)})."
+        )
+    parts = split or {"": hours}
+    low = high = Decimal(0)
+    for modality, part in parts.items():
+        values = [_per_hour(c, vat_rate) for c in caps if c.covers(modality)]
+        if not values:  # a modality the source gives no cap for: the stricter cap, said so
+            values = [min(_per_hour(c, vat_rate) for c in caps)]
+            notes.append(
+                f"Aucun plafond horaire publié pour le {MODALITY_FR.get(modality, modality)} : "
+                "plafond le plus strict appliqué."
+            )
+        low += min(values) * part * trainees
+        high += max(values) * part * trainees
+    return min(price, low), min(price, high), notes
+
+
+def _within(low: Decimal, high: Decimal, rule: Rule, band: Band | None) -> tuple[Decimal | None, Decimal | None]:
+    if rule.rate_min and rule.rate_max:
+        low *= Decimal(str(rule.rate_min.value))
+        high *= Decimal(str(rule.rate_max.value))
+    if band and band.amount.known:
+        limit = Decimal(str(band.amount.value))
         low, high = min(low, limit), min(high, limit)
-    elif not totals and (ceiling is None or ceiling.amount.status == "unknown"):
+    elif not rule.caps:
         return None, None  # neither a ceiling nor an hourly cap: no honest figure
     return to_cents(low), to_cents(high)
 
 
-def _reason(profile: OpcoProfile, headcount: int, ceiling: Ceiling | None) -> str:
+def _reason(profile: OpcoProfile, headcount: int) -> str:
     if headcount > common_rules().mutualised_max_headcount.value:
         return (
-            f"{headcount} salariés : pas de fonds mutualisés du plan (réservés aux moins de 50), "
-            f"mais la branche a des fonds conventionnels chez {profile.name}."
+            f"{headcount} salariés : pas de fonds mutualisés du plan (réservés aux moins de 50, C. trav. L6332-17) ; "
+            f"la branche a des fonds conventionnels chez {profile.name}, "
+            "la formation peut être prise en charge sur ces fonds."
         )
-    return f"Entreprise de moins de 50 salariés : éligible au plan de développement des compétences ({profile.name})."
+    return (
+        f"Entreprise de moins de 50 salariés : la formation peut être prise en charge par {profile.name} au titre "
+        "du plan de développement des compétences, dans la limite des fonds disponibles."
+    )
 
 
-def _over_50(profile: OpcoProfile, base: dict, price: Decimal) -> FundingEstimate:
-    options = [*common_rules().over_50_options, *(n for n in profile.notes if n.over_50)]
+def _over_50(profile: OpcoProfile, base: dict[str, Any]) -> FundingEstimate:
     rule = common_rules().mutualised_max_headcount
+    options = [
+        *common_rules().over_50_options,
+        *(n for n in profile.notes if n.over_50 and n.applies(None, base["budget_year"])),
+    ]
     return FundingEstimate(
         **base,
         eligible=False,
         reason=(
-            "50 salariés ou plus : pas de prise en charge sur les fonds mutualisés du plan de "
-            "développement des compétences (réservés aux moins de 50, C. trav. L6332-17)."
+            "50 salariés ou plus : le plan de développement des compétences n'est pas financé par les fonds "
+            "mutualisés (réservés aux entreprises de moins de 50 salariés, C. trav. L6332-17). Des contributions "
+            "conventionnelles de branche ou des versements volontaires peuvent s'appliquer : "
+            f"à vérifier auprès {de(profile.name)}."
         ),
-        amount_min=Decimal("0.00"),
-        amount_max=Decimal("0.00"),
-        remaining_cost_min=price,
-        remaining_cost_max=price,
+        amount_min=None,
+        amount_max=None,
+        remaining_cost_min=None,
+        remaining_cost_max=None,
         rule_applied=f"Seuil de 50 salariés ({rule.year}, {STATUS_FR[rule.status]})",
+        scope="entreprises de 50 salariés et plus",
         basis=_unique([rule.source, *(o.source for o in options)]),
-        confidence="medium",
+        confidence="none",
         warnings=[f"Possible : {o.text} ({o.year}, {STATUS_FR[o.status]})" for o in options],
     )
 
 
-def _figure_text(label: str, figure: Figure, suffix: str) -> str:
-    return f"{label} : {fr_money(Decimal(str(figure.value)))} {suffix} ({figure.year}, {STATUS_FR[figure.status]})"
+def _money(figure: Figure, suffix: str) -> str:
+    return f"{fr_money(Decimal(str(figure.value)))}{figure.tax} {suffix} ({figure.year}, {STATUS_FR[figure.status]})"
 
 
-def _rule_text(ceiling: Ceiling | None, caps: list[HourlyCap]) -> str:
+def _rule_text(rule: Rule, band: Band | None, caps: list[HourlyCap], split: Mapping[str, Decimal] | None) -> str:
     parts = []
-    if ceiling and ceiling.amount.known:
-        parts.append(_figure_text(f"Plafond annuel {ceiling.label}", ceiling.amount, "HT par entreprise"))
-    elif ceiling:
-        note = ceiling.amount.note or "plafond annuel inconnu"
-        parts.append(
-            f"Plafond annuel ({ceiling.label}) : {note} ({ceiling.amount.year}, {STATUS_FR[ceiling.amount.status]})"
-        )
+    if split:  # only the caps of the modalities taught, and how the hours split between them
+        caps = [c for c in caps if any(c.covers(m) for m in split)]
+    if band and band.amount.known:
+        who = f"{band.min_headcount} à {band.max_headcount} salariés"
+        parts.append(f"Plafond annuel ({who}) : {_money(band.amount, 'par entreprise')}")
+    else:
+        note = rule.ceiling_note.note if rule.ceiling_note and rule.ceiling_note.note else "plafond annuel inconnu"
+        parts.append(f"Plafond annuel : {note}")
     for cap in caps:
-        parts.append(_figure_text(f"Plafond horaire {cap.label}", cap.amount, "HT par heure et par stagiaire"))
-    if ceiling and ceiling.rate_min and ceiling.rate_max:
         parts.append(
-            f"Taux selon l'offre : {ceiling.rate_min.note} à {ceiling.rate_max.note} "
-            f"({ceiling.rate_min.year}, {STATUS_FR[ceiling.rate_min.status]})"
+            f"Plafond horaire {cap.label or ''} : {_money(cap.amount, 'par heure et par stagiaire')}".replace("  ", " ")
         )
-    return " ; ".join(parts) or "Aucune règle chiffrée connue"
-
-
-def _basis(figures: list[Figure], ceiling: Ceiling | None) -> list[str]:
-    rates = [ceiling.rate_min.source] if ceiling and ceiling.rate_min else []
-    return _unique([f.source for f in figures] + rates)
+    if caps and split and len(split) > 1:
+        hours = " + ".join(f"{fr_hours(h)} {MODALITY_FR.get(m, m)}" for m, h in split.items())
+        parts.append(f"Heures par stagiaire : {hours}")
+    if rule.rate_min and rule.rate_max:
+        parts.append(
+            f"Taux selon l'offre : {rule.rate_min.note} à {rule.rate_max.note} "
+            f"({rule.rate_min.year}, {STATUS_FR[rule.rate_min.status]})"
+        )
+    return " ; ".join(parts)
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -212,26 +251,25 @@ def _confidence(figures: list[Figure], year: int, exhausted: bool, high: Decimal
     return "medium" if solid and not exhausted and not over else "low"
 
 
-def _branch_warnings(profile: OpcoProfile, idcc: str | None) -> list[SourcedText]:
-    return [w for w in profile.warnings if w.branch_idcc is None or (idcc and idcc in w.branch_idcc)]
-
-
-def _within_funds() -> str:
-    return common_rules().within_funds_warning.text
-
-
-def _warnings(profile: OpcoProfile, idcc: str | None, ceiling: Ceiling | None, year: int, headcount: int) -> list[str]:
-    texts = [_within_funds()]
-    if ceiling and ceiling.amount.known:
+def _warnings(
+    profile: OpcoProfile,
+    rule: Rule,
+    band: Band | None,
+    year: int,
+    headcount: int,
+    notes: list[str],
+    cap_notes: list[str],
+) -> list[str]:
+    texts = [common_rules().within_funds_warning.text, *cap_notes]
+    if band and band.amount.known:
         texts.append(common_rules().yearly_ceiling_warning.text)
-    if ceiling and ceiling.amount.status == "unknown":
+    else:
         texts.append(
-            "Plafond annuel inconnu pour cette branche : vérifiez la page de critères de l'OPCO "
-            f"({profile.criteria_url})."
+            f"Plafond annuel inconnu pour cette règle : vérifiez la page de critères ({profile.criteria_url})."
         )
-    texts += [w.text for w in _branch_warnings(profile, idcc)]
-    used = [f for f in ([ceiling.amount] if ceiling else []) if f.known]
-    if any(f.year < year for f in used):
+    texts += notes
+    used = [f for f in ([band.amount] if band else []) + [c.amount for c in rule.caps] if f.known]
+    if used and max(f.year for f in used) < year:
         texts.append(
             f"Règles de {max(f.year for f in used)} : les critères {year} ne sont pas encore connus ici, à vérifier."
         )

@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from chalicelib.formats import fr_date, fr_percent
 
@@ -13,6 +14,7 @@ from ._data import IdccRow, idcc_meta, idcc_table, opco_names, sector_keywords
 from .models import Candidate, Confidence, OpcoMatch, OpcoRef
 from .naf import clean_naf, naf_hint, naf_label
 from .rules import portal_url
+from .wording import de
 
 _IDCC_PREFIX = re.compile(r"^\s*idcc\s*(?:n\s*°|no\.?|n°)?\s*[:#-]?\s*", re.IGNORECASE)
 # Below this SIRO share an ambiguous majority is only a weak guess.
@@ -82,7 +84,7 @@ def _ref(code: str) -> OpcoRef:
 
 
 def _match(row: IdccRow | None, code: str, **fields: object) -> OpcoMatch:
-    base: dict[str, object] = {
+    base: dict[str, Any] = {
         "data_date": _data_date(),
         "idcc": code,
         "idcc_label": (row.title or None) if row else None,
@@ -129,23 +131,25 @@ def _from_idcc(code: str, source: str) -> OpcoMatch:
             ),
         )
     chain = _chain(code)
+    if row.method.startswith("successor:") and row.method[10:] in chain:
+        # The chain stops at the first successor SIRO answers clearly (7515 for 5508, not 1486).
+        chain = chain[: chain.index(row.method[10:]) + 1]
     final = table.get(chain[-1])
-    if len(chain) > 1 and final and final.opco:
+    # SIRO first: the DARES successor decides only for an IDCC SIRO says nothing clear about (the
+    # table's method column records which source answered each IDCC).
+    if row.method.startswith("successor:") and final and final.opco:
         return _via_successor(row, final, chain, source)
-    return _from_row(row, source)
+    return _from_row(row, source, chain)
 
 
 def _via_successor(row: IdccRow, final: IdccRow, chain: list[str], source: str) -> OpcoMatch:
-    agrees = not row.opco or row.opco == final.opco
     clear = final.method == "siro" and not final.ambiguous
-    confidence: Confidence = "high" if clear and agrees else "medium"
+    confidence: Confidence = "high" if clear else "medium"
     steps = " puis ".join(chain[1:])
-    text = f"IDCC {row.idcc} remplacé par {steps} ({final.title}) : {opco_names()[final.opco]}."
-    if not agrees:
-        text += (
-            f" Les établissements encore déclarés en {row.idcc} relèvent surtout de "
-            f"{opco_names()[row.opco]} : à vérifier."
-        )
+    text = (
+        f"IDCC {row.idcc} remplacé par {steps} ({final.title}) : {opco_names()[final.opco]} "
+        "(aucun établissement déclaré sous l'ancien IDCC dans la table SIRO)."
+    )
     return _match(
         row,
         row.idcc,
@@ -158,7 +162,23 @@ def _via_successor(row: IdccRow, final: IdccRow, chain: list[str], source: str) 
     )
 
 
-def _from_row(row: IdccRow, source: str) -> OpcoMatch:
+def _successor_context(row: IdccRow, chain: list[str]) -> tuple[str, list[Candidate]]:
+    """An inactive IDCC's successor, shown as context next to SIRO's own answer."""
+    final = idcc_table().get(chain[-1]) if len(chain) > 1 else None
+    if final is None or not final.opco:
+        return "", []
+    name = opco_names()[final.opco]
+    text = f" Convention remplacée par l'IDCC {' puis '.join(chain[1:])} ({final.title}, {name})"
+    if final.opco == row.opco:
+        return text + ".", []
+    text += (
+        f" : les établissements encore déclarés en {row.idcc} relèvent {de(opco_names()[row.opco])} "
+        "selon la table SIRO de France compétences, qui fait foi."
+    )
+    return text, [Candidate(code=final.opco, name=name)]
+
+
+def _from_row(row: IdccRow, source: str, chain: list[str]) -> OpcoMatch:
     label = f"IDCC {row.idcc}" + (f" ({row.title})" if row.title else "")
     src = "registry" if source == "registry" else "idcc"
     if not row.opco:
@@ -177,7 +197,17 @@ def _from_row(row: IdccRow, source: str) -> OpcoMatch:
         if row.method.startswith("successor:"):
             text = f"{label} : {name}, d'après son successeur {row.method.split(':')[1]}."
             src = "registry" if source == "registry" else "idcc_successor"
-        return _match(row, row.idcc, opco=_ref(row.opco), confidence="high", source=src, explanation=text)
+        context, others = _successor_context(row, chain) if row.method == "siro" else ("", [])
+        return _match(
+            row,
+            row.idcc,
+            opco=_ref(row.opco),
+            confidence="high",
+            source=src,
+            explanation=text + context,
+            candidates=[Candidate(code=row.opco, name=name, share=row.share), *others] if others else [],
+            successor_chain=chain if len(chain) > 1 else [],
+        )
     return _ambiguous(row, label, name, src)
 
 
@@ -236,7 +266,7 @@ def _from_naf(raw: object) -> OpcoMatch | None:
     found = naf_hint(code) if code else None
     if not code or not found:
         return None
-    prefix, hint = found
+    _prefix, hint = found
     name = opco_names()[hint.opco]
     text = (
         f"Indice seulement, d'après le code NAF {code} ({naf_label(code)}) : {hint.reason}. "

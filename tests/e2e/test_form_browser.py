@@ -60,8 +60,10 @@ def test_with_javascript_errors_show_inline_the_opco_appears_and_the_visitor_lan
 
     page.locator("#siret").fill(GOOD_SIRET)
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url(stack.api + "/merci")
+    start = (date.today() + timedelta(days=60)).isoformat()
+    page.wait_for_url(f"{stack.api}/merci?opco=atlas&debut={start}")  # no personal data in the URL
     assert "votre demande est bien reçue" in page.content()
+    assert "à déposer au plus tard le" in page.locator("#deadline").inner_text()
     lead = _stored_lead(stack, "js.visitor@atelier-dupont.fr")
     assert lead["status"]["S"] in ("recu", "dossier_pret")
     assert lead["provenance"]["M"]["utm"]["M"]["utm_source"]["S"] == "e2e"
@@ -83,7 +85,8 @@ def test_without_javascript_the_server_renders_errors_and_the_thanks_page(stack,
 
     page.locator("#siret").fill(GOOD_SIRET)
     page.get_by_role("button", name="Envoyer ma demande").click()
-    page.wait_for_url(re.compile(r".*/merci$"))
+    page.wait_for_url(re.compile(r".*/merci\?opco=atlas&debut=\d{4}-\d{2}-\d{2}$"))
+    assert "à déposer au plus tard le" in page.locator("#deadline").inner_text()
     lead = _stored_lead(stack, "nojs.visitor@atelier-dupont.fr")
     assert lead["status"]["S"] in ("recu", "dossier_pret")
     assert lead["provenance"]["M"]["form_token"]["S"] == "valid"
@@ -149,7 +152,7 @@ def test_embed_snippet_on_another_origin_shows_errors_and_posts_with_a_fresh_tok
     page.locator("#siret-error").wait_for()
     page.locator("#siret").fill(GOOD_SIRET)
     page.get_by_role("button", name="Envoyer").click()
-    page.wait_for_url(stack.api + "/merci")
+    page.wait_for_url(re.compile(re.escape(stack.api) + r"/merci\?opco=opco2i.*"))
     lead = _stored_lead(stack, "lou.bernard@embed.example")
     provenance = lead["provenance"]["M"]
     assert provenance["form_token"]["S"] == "valid"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e
 FIRST_MENTION = {
     "devis.pdf": "valent convention de formation professionnelle (C. trav. art. D6353-1 II)",
     "programme.pdf": "Objectifs opérationnels et évaluables",
-    "convention.pdf": "Convention de formation professionnelle continue",
+    "convention.pdf": "Convention de formation professionnelle",
     "fiche-opco.pdf": "Champs du portail pré-remplis",
 }
 

@@ -18,6 +18,7 @@ from tests.conftest import ROOT
 WIRED = {
     "TABLE_NAME": "LeadsTable",
     "BUCKET_NAME": "DossierBucket",
+    "CLIENT_BUCKET_NAME": "ClientBucket",
     "JOBS_QUEUE_URL": "DossierJobsQueue",
     "DEAD_LETTER_QUEUE_URL": "DossierJobsDeadLetterQueue",
 }
@@ -134,19 +135,53 @@ def test_each_data_permission_names_this_stacks_resources(template):
     for role, st in _statements(template):
         if any(a.split(":")[0] in DATA_SERVICES for a in _listed(st["Action"])):
             text = json.dumps(st["Resource"])
-            assert re.search(r"LeadsTable|DossierBucket|DossierJobsQueue|:identity/", text), f"{role}: {st}"
+            assert re.search(r"LeadsTable|DossierBucket|ClientBucket|DossierJobsQueue|:identity/", text), (
+                f"{role}: {st}"
+            )
 
 
 def test_only_the_worker_writes_packs_and_the_api_may_only_presign_them(template):
     s3 = [(role, st) for role, st in _statements(template) if any(a.startswith("s3:") for a in _listed(st["Action"]))]
-    writers = {role for role, st in s3 if "s3:PutObject" in _listed(st["Action"])}
+    packs = [(role, st) for role, st in s3 if "DossierBucket" in json.dumps(st["Resource"])]
+    writers = {role for role, st in packs if "s3:PutObject" in _listed(st["Action"])}
     assert writers == {"BuildDossierRole"}
-    for role, st in s3:
-        assert st["Resource"] == {"Fn::Sub": "${DossierBucket.Arn}/dossiers/*"}, role
-    readers = [(role, st) for role, st in s3 if "s3:GetObject" in _listed(st["Action"])]
-    assert [role for role, _ in readers] == ["ApiHandlerRole"]
-    # Presigned URLs only (the consultant's browser downloads): the Lambda itself cannot read a pack.
-    assert readers[0][1]["Condition"]["StringEquals"] == {"s3:authType": "REST-QUERY-STRING"}
+    erasure = {"s3:DeleteObjectVersion", "s3:ListBucketVersions"}  # GDPR erasure, by the API
+    for role, st in packs:
+        if _listed(st["Action"]) == ["s3:ListBucketVersions"]:
+            assert st["Condition"] == {"StringLike": {"s3:prefix": "dossiers/*"}}, role
+        else:
+            assert st["Resource"]["Fn::Sub"].startswith("${DossierBucket.Arn}/dossiers/*"), role
+    api = [st for role, st in packs if role == "ApiHandlerRole" and not set(_listed(st["Action"])) <= erasure]
+    # Presigned URLs only (the consultant's browser downloads); directly, the client page's prefill.json alone.
+    assert {json.dumps(st.get("Condition", {}).get("StringEquals")) for st in api} == {
+        json.dumps({"s3:authType": "REST-QUERY-STRING"}),
+        "null",
+    }
+    direct = [st for st in api if "Condition" not in st]
+    assert [st["Resource"] for st in direct] == [{"Fn::Sub": "${DossierBucket.Arn}/dossiers/*/prefill.json"}]
+
+
+def test_only_the_worker_writes_signed_documents_and_the_api_presigns_client_files(template):
+    s3 = [(role, st) for role, st in _statements(template) if any(a.startswith("s3:") for a in _listed(st["Action"]))]
+    client = [(role, st) for role, st in s3 if "ClientBucket" in json.dumps(st["Resource"])]
+    signed_writers = {
+        role
+        for role, st in client
+        if "s3:PutObject" in _listed(st["Action"]) and "signed" in json.dumps(st["Resource"])
+    }
+    assert signed_writers == {"BuildDossierRole"}
+    for role, st in client:
+        if role == "ApiHandlerRole" and "s3:DeleteObjectVersion" in _listed(st["Action"]):  # GDPR erasure
+            assert st["Resource"] == {"Fn::Sub": "${ClientBucket.Arn}/uploads/*"}, st
+        elif role == "ApiHandlerRole" and "s3:ListBucketVersions" in _listed(st["Action"]):
+            assert st["Condition"] == {"StringLike": {"s3:prefix": "uploads/*"}}, st
+        elif role == "ApiHandlerRole":  # browser uploads (presigned POST) and downloads (presigned GET) only
+            assert st["Condition"]["StringEquals"]["s3:authType"] in ("POST", "REST-QUERY-STRING"), st
+        else:
+            assert role == "BuildDossierRole", role
+    assert not any(
+        "s3:DeleteObjectVersion" in _listed(st["Action"]) and "signed" in json.dumps(st["Resource"]) for _, st in client
+    )
 
 
 def test_email_may_only_be_sent_as_the_configured_sender(template):

@@ -31,10 +31,23 @@ def test_html_form_post_redirects_to_the_thank_you_page(client, table_items, val
         "/leads", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=urlencode(form, doseq=True)
     )
     assert resp.status_code == 303
-    assert resp.headers["Location"].endswith("/merci")
+    location = resp.headers["Location"]
+    start = valid_submission["start_date"]
+    # Only the OPCO and the start date travel to the thank-you page: no personal data in the URL.
+    assert location.endswith(f"/merci?opco=atlas&debut={start}")
     assert len([i for i in table_items() if i["sk"]["S"] == "LEAD"]) == 1
-    page = client.http.get("/merci")
-    assert "votre demande est bien reçue" in page.body.decode()
+    page = client.http.get(location[location.index("/merci") :]).body.decode()
+    assert "votre demande est bien reçue" in page
+    assert "à déposer au plus tard le" in page and "Atlas" in page
+
+
+def test_the_thank_you_page_gives_the_opcos_own_lead_time(client):
+    akto = client.http.get("/merci?opco=akto&debut=2027-03-15").body.decode()
+    assert "à déposer au plus tard le 13/02/2027" in akto and "30 jours calendaires" in akto
+    constructys = client.http.get("/merci?opco=constructys&debut=2027-03-15").body.decode()
+    assert "à déposer au plus tard le 22/02/2027" in constructys and "15 jours ouvrés" in constructys
+    unknown = client.http.get("/merci?opco=%3Cscript%3E&debut=nope").body.decode()
+    assert "avant le premier jour de formation" in unknown and "<script>" not in unknown
 
 
 @pytest.mark.parametrize(
@@ -83,7 +96,8 @@ def test_missing_consent_is_refused(client, table_items, valid_submission):
     [
         ("1486", "atlas", "idcc"),
         ("3248", "opco2i", "idcc"),
-        ("0054", "opco2i", "idcc_successor"),
+        ("0054", "opco2i", "idcc"),  # SIRO answers it; its successor 3248 is context
+        ("0001", "opcommerce", "idcc_successor"),  # no establishment left under 0001: its successor 1415
     ],
 )
 def test_opco_lookup_resolves_known_idcc(client, idcc, code, source):
@@ -92,8 +106,10 @@ def test_opco_lookup_resolves_known_idcc(client, idcc, code, source):
     body = json.loads(resp.body)
     assert body["opco"]["code"] == code
     assert body["source"] == source
-    if source == "idcc_successor":
+    if idcc == "0054":  # the successor is named as context
         assert "3248" in body["explanation"]
+    if source == "idcc_successor":
+        assert "remplacé par 1415" in body["explanation"]
 
 
 def test_opco_lookup_for_9999_gives_no_opco_and_the_reason(client):

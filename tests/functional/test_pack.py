@@ -23,12 +23,12 @@ def _listed(lead_id: str, version: int) -> dict[str, dict]:
 
 
 def test_intake_stores_the_estimate_of_the_quoted_price(client, valid_submission):
-    from chalicelib.dossier.quote import estimate_for_lead
     from chalicelib.leads.store import leads_store
+    from chalicelib.pricing import price_lead
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     lead = leads_store().get(lead_id)
-    expected = estimate_for_lead(lead, datetime.now(UTC).date())
+    expected = price_lead(lead, datetime.now(UTC).date()).estimate
     assert lead.estimate == expected.model_dump(mode="json")
     assert lead.estimate["price_ht"] == "2070.00" and lead.estimate["opco_code"] == "atlas"
 

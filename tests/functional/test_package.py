@@ -92,7 +92,7 @@ def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
 @pytest.mark.parametrize(
     "heavy",
     [
-        ("fpdf", "fontTools", "font_source_sans_pro"),  # the worker's PDF stack
+        ("fpdf", "fontTools", "font_source_sans_pro", "pypdf"),  # the worker's PDF stack (pypdf: signing)
         ("aws_xray_sdk", "wrapt", "jwt", "cryptography", "jinja2"),  # first used by a handler, not at import
     ],
 )

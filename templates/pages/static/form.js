@@ -142,7 +142,10 @@
       }).then(function (res) {
         if (res.status < 300) {
           key = newKey();  // a later, different request from this page (back button) is not a replay
-          location.assign(form.getAttribute("data-thanks") || base + "/merci");
+          var opco = (res.body.opco || {}).code, start = (form.elements.start_date || {}).value;
+          var query = [opco ? "opco=" + encodeURIComponent(opco) : "", start ? "debut=" + encodeURIComponent(start) : ""];
+          query = query.filter(Boolean).join("&");
+          location.assign((form.getAttribute("data-thanks") || base + "/merci") + (query ? "?" + query : ""));
           return;
         }
         showErrors(form, res.body.errors || [{field: "_requete", message: "Envoi impossible, réessayez."}]);

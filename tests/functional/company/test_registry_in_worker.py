@@ -134,3 +134,13 @@ def test_ceased_company_is_flagged_in_the_note(client, registry_on, valid_submis
     lead = _build(_lead(client, valid_submission))
     assert lead.registry["record"]["etat_administratif"] == "C"
     assert lead.registry["note"].endswith("l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client.")
+
+
+def test_the_pack_prints_the_registry_head_office_address(client, registry_on, valid_submission):
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    lead = _build(_lead(client, valid_submission, address="ce que le client a tapé"))
+    body = aws.s3().get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["prefill.json"])["Body"].read()
+    assert json.loads(body)["entreprise"]["adresse"] == "12 RUE DES LILAS 69003 LYON"
+    assert lead.address == "ce que le client a tapé"  # kept on the lead, the registry's wins on documents

@@ -23,6 +23,17 @@ PUBLIC = {
     ("/consultants/deconnexion", "POST"),
     ("/consultants/dev/connexion", "GET"),
     ("/consultants/dev/connexion", "POST"),
+    # The client space: gated by the personal link's token instead (tests/functional/client).
+    ("/client-static/client.js", "GET"),
+    ("/client/{token}", "GET"),
+    ("/client/{token}/documents/{name}", "GET"),
+    ("/client/{token}/signature", "POST"),
+    ("/client/{token}/depot", "POST"),
+    ("/client/{token}/decision", "POST"),
+    ("/client/{token}/decision/fichier", "POST"),
+    ("/client/{token}/decision/recue", "GET"),
+    ("/client/{token}/rappels/arret", "GET"),
+    ("/client/{token}/rappels", "POST"),
 }
 LEAD_ID = "01k0000000000000000000000a"
 

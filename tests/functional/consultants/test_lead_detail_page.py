@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from tests.functional.consultants.test_consultant_workflow import _new_lead
@@ -42,3 +43,18 @@ def test_an_agreeing_registry_raises_no_warning(consultants, valid_submission):
         f"/consultants/leads/{_new_lead(consultants, valid_submission)}", headers=consultants.cookie()
     ).body.decode()
     assert "Confiance : élevée" in page and "À vérifier" not in page
+
+
+def test_the_lead_page_prices_like_the_devis_and_lists_the_opcos_requirements(consultants, valid_submission):
+    submission = valid_submission | {"idcc": "1979", "training": ["ia-marketing-commercial"], "trainees": 2}
+    submission["headcount"] = 5
+    lead_id = _new_lead(consultants, submission)
+    page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
+    # 2 seats at 1 290 € (cheaper than the 7 200 € intra session); HCR caps 25 €/h x 14 h x 2 = 700 €
+    assert "700,00\u202f€" in page and "2\u202f580,00\u202f€" in page and "(prix du devis)" in page
+    assert "Périmètre : Hôtels, cafés, restaurants (HCR) (IDCC 1979" in page
+    assert "Pièces demandées par l'OPCO" in page and "en 3 exemplaires" in page and "Mon Espace AKTO" in page
+    api = consultants.client.http.get(f"/consultants/api/leads/{lead_id}", headers=consultants.bearer())
+    body = json.loads(api.body)
+    assert body["price_ht"] == "2580.00" and body["estimate"]["amount_max"] == "700.00"
+    assert body["filing"]["signed_copies"] == 3

@@ -36,6 +36,7 @@ def test_siret_lookup_returns_the_company_record(fake_registry):
     assert record.naf == "62.01Z" and record.naf_label == "Programmation informatique"
     assert (record.headcount_bracket, record.headcount_label) == ("03", "6 à 9 salariés")
     assert record.liste_idcc == ("1486",) and record.etat_administratif == "A" and record.active
+    assert record.address == "12 RUE DES LILAS 69003 LYON"  # the head office's, printed on the devis
     assert fake_registry.requests[0]["path"] == "/search" and fake_registry.requests[0]["q"] == SIRET_ATLAS
 
 

@@ -92,7 +92,7 @@ MANDATORY = {
         NDA_WORDING,
     ],
     "convention.pdf": [
-        "Convention de formation professionnelle continue",
+        "Convention de formation professionnelle",
         "N° CONV-2026-0ABCDE-V1",
         "articles L6353-1 et D6353-1 du Code du travail",
         NDA_WORDING,
@@ -112,7 +112,7 @@ MANDATORY = {
         "Atlas",
         "myAtlas Entreprise",
         "https://myatlas.opco-atlas.fr",
-        "À déposer avant le 17/01/2027",
+        "Demande à déposer au plus tard le 17/01/2027",
         "Estimation de la prise en charge",
         "Règle appliquée",
         "Confiance",
@@ -146,7 +146,7 @@ def test_fiche_amounts_equal_the_estimate():
     e = content.estimate
     assert e is not None and e.amount_max == content.quote.total_ht == e.price_ht  # Atlas < 11: fully covered
     text = texts()["fiche-opco.pdf"]
-    assert has(text, f"Prise en charge estimée {fr_money(e.amount_max)}")
+    assert has(text, f"Prise en charge possible (estimation, non garantie) {fr_money(e.amount_max)}")
     assert has(text, f"Reste à charge du client (HT) {fr_money(e.remaining_cost_min)}")
     assert has(text, f"Coût pédagogique HT {fr_money(e.price_ht)}")
     assert has(text, e.rule_applied)
@@ -163,7 +163,7 @@ def test_a_range_estimate_and_a_late_deadline_are_shown_as_such():
     assert has(text, f"de {fr_money(e.amount_min)} à {fr_money(e.amount_max)}")
     if content.deadline.late:
         assert "EN RETARD" in text
-    assert has(text, f"À déposer avant le {fr_date(content.deadline.deposit_before)}")
+    assert has(text, f"à déposer au plus tard le {fr_date(content.deadline.deposit_before)}")
 
 
 def test_a_late_request_is_flagged_on_the_fiche():
@@ -171,7 +171,7 @@ def test_a_late_request_is_flagged_on_the_fiche():
     kwargs = {"idcc": "1979", "start_date": TODAY.replace(month=12, day=6)}
     content, _ = rendered(**kwargs)
     assert content.deadline.late is True
-    assert "EN RETARD – À déposer avant le" in texts(**kwargs)["fiche-opco.pdf"]
+    assert "EN RETARD – Demande à déposer au plus tard le" in texts(**kwargs)["fiche-opco.pdf"]
 
 
 def test_amounts_with_thousands_separator_accents_and_french_quotes_survive_extraction():
@@ -200,11 +200,12 @@ def test_prefill_json_holds_the_portal_fields_and_the_zip_holds_everything():
         "idcc": "1486",
         "naf": "62.01Z",
         "effectif": 8,
+        "adresse": None,  # not typed, and no registry answer in this lead
     }
     assert prefill["action"]["date_debut"] == "2027-01-18" and prefill["action"]["nombre_stagiaires"] == 3
     assert prefill["cout"]["pedagogique_ht"] == "2070.00"
     assert prefill["organisme"]["nda"] == "84699999999"
-    assert prefill["echeance"]["a_deposer_avant"] == "2027-01-17"
+    assert prefill["echeance"]["a_deposer_au_plus_tard_le"] == "2027-01-17"
     assert prefill["estimation"]["montant_max"] == str(content.estimate.amount_max)
     with zipfile.ZipFile(io.BytesIO(files["dossier.zip"])) as z:
         names = {n.rsplit("/", 1)[1]: n for n in z.namelist()}

@@ -42,10 +42,10 @@ def test_metallurgy_resolves_to_opco2i():
     assert resolve_opco(idcc="3248").opco.code == "opco2i"
 
 
-def test_replaced_idcc_follows_its_successor():
+def test_replaced_idcc_answered_by_siro_names_its_successor_as_context():
     match = resolve_opco(idcc="0054")
     assert match.opco.code == "opco2i"
-    assert match.source == "idcc_successor"
+    assert match.source == "idcc"  # SIRO answers 0054 itself (2,224 establishments)
     assert match.successor_chain == ["0054", "3248"]
     assert "3248" in match.explanation and "Métallurgie" in match.explanation
 

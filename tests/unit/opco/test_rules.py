@@ -54,5 +54,25 @@ def test_every_opco_has_a_profile(code):
 
 
 def test_atlas_betic_ceilings_are_the_2026_ones():
-    ceilings = [c for c in opco_profile("atlas").ceilings if c.branch_idcc == ["1486"]]
-    assert [(c.min_headcount, c.amount.value) for c in ceilings][:2] == [(0, 2500), (11, 3000)]
+    rule = opco_profile("atlas").rule_for("1486", 8)
+    assert rule is not None and rule.scope.idcc == ["1486"]
+    assert [(c.min_headcount, c.amount.value) for c in rule.ceilings][:2] == [(0, 2500), (11, 3000)]
+
+
+def test_every_source_is_a_page_not_a_home_page():
+    from urllib.parse import urlparse
+
+    home_pages = [
+        (path, figure["source"])
+        for path, figure in [*_figures(RULES), *_walk_texts(RULES)]
+        if urlparse(figure["source"].split()[0]).path in ("", "/")
+    ]
+    assert home_pages == []
+
+
+def test_hourly_caps_say_ht_or_ttc_only_as_their_source_does():
+    units = {
+        (code, cap["amount"]["unit"]) for code, o in RULES["opcos"].items() for r in o["rules"] for cap in r["caps"]
+    }
+    assert ("uniformation", "EUR_TTC_per_trainee_hour") in units and ("akto", "EUR_per_trainee_hour") in units
+    assert ("ocapiat", "EUR_HT_per_trainee_hour") in units

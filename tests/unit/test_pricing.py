@@ -1,4 +1,4 @@
-"""Pricing and the estimate at intake: pure."""
+"""The one pricing module (chalicelib.pricing): quote, estimate and preview. Pure."""
 
 from __future__ import annotations
 
@@ -8,19 +8,23 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.catalogue import catalogue
-from chalicelib.dossier.quote import (
+from chalicelib.leads.model import DossierFields
+from chalicelib.opco import estimate_funding
+from chalicelib.pricing import (
     PreviewError,
     action_for_lead,
     build_quote,
-    estimate_for_lead,
     preview_estimate,
+    price_lead,
     training_line,
 )
-from chalicelib.leads.model import DossierFields
-from chalicelib.opco import estimate_funding
 from tests.unit.dossier.conftest import TODAY, make_lead
 
 ESSENTIALS = "ia-generative-essentiels"  # 690 € per trainee, 3 900 € per intra group of up to 10
+
+
+def _quote(action):
+    return build_quote(action.trainings, action.trainees, action.agreed_price_ht)
 
 
 @pytest.mark.parametrize(
@@ -42,14 +46,15 @@ def test_the_client_gets_the_cheaper_of_seats_and_intra_sessions(trainees, prici
 
 def test_an_agreed_price_replaces_the_catalogue_lines():
     lead = make_lead(dossier=DossierFields(trainings=(ESSENTIALS, "analyse-donnees-ia"), price_ht=Decimal("6000")))
-    quote = build_quote(action_for_lead(lead))
+    quote = _quote(action_for_lead(lead))
     assert [line.pricing for line in quote.lines] == ["agreed"] and quote.total_ht == Decimal("6000.00")
     assert quote.lines[0].hours == Decimal(28)
 
 
 def test_vat_is_20_percent_unless_the_organisme_is_exempt():
     action = action_for_lead(make_lead())
-    exempt, taxed = build_quote(action), build_quote(action, vat_exempt=False, vat_rate=Decimal("0.20"))
+    exempt = _quote(action)
+    taxed = build_quote(action.trainings, action.trainees, vat_exempt=False, vat_rate=Decimal("0.20"))
     assert (exempt.vat_amount, exempt.total_ttc) == (Decimal("0.00"), Decimal("2070.00"))
     assert (taxed.vat_amount, taxed.total_ttc) == (Decimal("414.00"), Decimal("2484.00"))
 
@@ -78,24 +83,24 @@ def test_estimate_for_lead_is_the_opco_estimate_of_the_quoted_price():
         idcc="1486",
         headcount=8,
         trainees=3,
-        hours=7,
+        hours=Decimal(7),
+        hours_by_modality={"presentiel": Decimal(7)},
         price_ht=Decimal("2070.00"),
-        modality="presentiel",
         start_date=lead.start_date,
         today=TODAY,
     )
-    assert estimate_for_lead(lead, TODAY) == expected
+    assert price_lead(lead, TODAY).estimate == expected
     assert expected.amount_max == Decimal("2070.00")  # under Atlas's 2 500 € ceiling for < 11
 
 
-def test_elearning_is_estimated_as_distance_learning():
+def test_elearning_takes_the_distance_learning_cap():
     # AKTO HCR caps distance learning at 15 €/h (25 €/h in the classroom).
     lead = make_lead(idcc="1979", trainees=2, dossier=DossierFields(modality="elearning"))
-    assert estimate_for_lead(lead, TODAY).amount_max == Decimal(15 * 7 * 2)
+    assert price_lead(lead, TODAY).estimate.amount_max == Decimal(15 * 7 * 2)
 
 
 def test_no_known_training_gives_no_estimate():
-    assert estimate_for_lead(make_lead(trainings=("retired",)), TODAY) is None
+    assert price_lead(make_lead(trainings=("retired",)), TODAY).estimate is None
 
 
 def test_preview_defaults_to_the_entry_training_and_names_it():
@@ -123,7 +128,7 @@ def test_the_request_path_modules_do_not_import_the_pdf_stack():
     import sys
 
     code = (
-        "import sys; import chalicelib.dossier.quote, chalicelib.dossier.content, chalicelib.intake.service; "
+        "import sys; import chalicelib.pricing, chalicelib.dossier.content, chalicelib.consultants.presenter, chalicelib.intake.service; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'jinja2', 'fontTools')))"
     )
     out = subprocess.run(

@@ -1,0 +1,181 @@
+"""The consultant's side of the client space: send or revoke the link, countersign, confirm.
+
+A client's filing or decision becomes a status only here, through the consultants' own workflow
+(consultants/service.change_status): nothing a client says moves the lead by itself.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib.client import tokens
+from chalicelib.client.jobs import ClientJob
+from chalicelib.client.mail import client_mailer, link_message
+from chalicelib.client.model import CONSENT_TEXT, OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signer, mask_email
+from chalicelib.client.service import Invalid, now, parse_signer, queue_job
+from chalicelib.consultants.auth import Consultant
+from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.store import leads_store
+from chalicelib.leads.store_client import client_store
+from chalicelib.observability import logger
+
+NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
+
+
+def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> ClientSpace:
+    """A new personal link e-mailed to the client; the previous one stops working at once."""
+    from chalicelib.config import settings
+    from chalicelib.consultants.presenter import deadline
+
+    at = at or now()
+    if lead.pack is None:
+        raise Invalid("client", "Le dossier n'est pas encore généré : attendez le statut « Dossier prêt ».")
+    store = client_store()
+    space = store.space(lead.id)
+    # The previous link's lookup item stays until it expires: the space names the current link, so
+    # the old one gets "no longer valid" rather than "invalid".
+    nonce = tokens.new_nonce()
+    token = tokens.token_for(settings().form_token_secret, nonce)
+    link = Link(
+        nonce=nonce,
+        token_hash=tokens.token_hash(token),
+        issued_at=at,
+        expires_at=tokens.expiry(at),
+        sent_to_hint=mask_email(lead.email),
+        sent_by=who.label,
+    )
+    store.put_link(link.token_hash, lead.id, expires_at=link.expires_at)
+    space = store.save(space.model_copy(update={"link": link, "expires_at": lead.expires_at}))
+    subject, body = link_message(
+        lead, token, consultant=who.label, deposit_before=deadline(lead, at.date()).deposit_before
+    )
+    client_mailer().send(lead.email, subject, body)
+    leads_store().record_event(
+        lead.id,
+        "lien_client_envoye",
+        actor=who.label,
+        now=at,
+        details={"expire_le": link.expires_at.date().isoformat()},
+    )
+    logger.info("client link sent")
+    return space
+
+
+def revoke_link(lead_id: str, who: Consultant) -> None:
+    store = client_store()
+    space = store.space(lead_id)
+    if space.link is None or space.link.revoked_at:
+        return
+    at = now()
+    store.save(space.model_copy(update={"link": space.link.model_copy(update={"revoked_at": at})}))
+    leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
+
+
+def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash: str | None, user_agent: str) -> None:
+    lead = leads_store().get(lead_id)
+    space = client_store().space(lead_id)
+    document = str((data.get("document") or [""])[0])
+    version = lead.pack.version if lead.pack else 0
+    sig = space.signature(version, document)
+    if document not in SIGNABLE or sig is None or not sig.client_signed_key or not sig.client_signed_sha256:
+        raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
+    if sig.organisme:
+        raise Invalid("countersign", "Ce document est déjà contresigné.")
+    name, role = parse_signer(data)
+    at = now()
+    signer = Signer(
+        party="organisme",
+        name=name,
+        role=role,
+        consent=CONSENT_TEXT,
+        signed_at=at,
+        ip_hash=ip_hash,
+        user_agent=user_agent[:300],
+        pdf_sha256=sig.client_signed_sha256,
+    )
+    client_store().save(space.with_signature(sig.model_copy(update={"organisme": signer})))
+    leads_store().record_event(
+        lead_id, "contresignature", actor=who.label, now=at, details={"document": document, "version": version}
+    )
+    queue_job(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
+
+
+def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> Lead:
+    """Turn the client's filing or decision into the lead's status (the consultant's workflow)."""
+    from chalicelib.consultants import service
+
+    store = client_store()
+    space = store.space(lead_id)
+    rev = data.get("rev")
+    if what == "depot" and space.filing and not space.filing.confirmed_at:
+        f = space.filing
+        lead = leads_store().get(lead_id)
+        if lead.status == LeadStatus.envoye_client:  # else the consultant recorded the filing already
+            change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
+            change["opco_file_number"] = f.opco_file_number
+            lead = service.change_status(lead_id, {**change, "rev": rev}, who)
+        store.save(space.model_copy(update={"filing": f.model_copy(update={"confirmed_at": now()})}))
+        return lead
+    if what == "decision" and space.decision and not space.decision.confirmed_at:
+        d = space.decision
+        change = {"status": d.outcome, "on": d.decided_on.isoformat(), "amount_granted": str(d.amount or "")}
+        lead = service.change_status(lead_id, {**change, "rev": rev}, who)
+        store.save(space.model_copy(update={"decision": d.model_copy(update={"confirmed_at": now()})}))
+        return lead
+    raise Invalid("confirm", "Rien à confirmer : la proposition du client a déjà été traitée.")
+
+
+def panel(lead: Lead) -> dict[str, Any]:
+    """What the consultant's lead page shows of the client space."""
+    space = client_store().space(lead.id)
+    version = lead.pack.version if lead.pack else 0
+    signatures = [
+        {"document": doc, "label": label, "sig": space.signature(version, doc)} for doc, label in SIGNABLE.items()
+    ]
+    older = [s for key, s in space.signatures.items() if not key.startswith(f"{version}/")]
+    from chalicelib.config import settings
+    from chalicelib.dossier.organisme import organisme_profile
+
+    signatory = organisme_profile(settings().stage).signatory
+    return {
+        "signatory": signatory,
+        "space": space,
+        "link": space.link,
+        "link_active": bool(space.link and not space.link.revoked_at and space.link.expires_at > now()),
+        # The first link goes with the status change to "Envoyé au client"; this button sends a new one.
+        "can_send": lead.pack is not None and lead.status not in NOT_SENDABLE,
+        "signatures": signatures,
+        "older_signatures": older,
+        "version": version,
+        "outcome_labels": OUTCOME_LABELS,
+    }
+
+
+def _presign(lead_id: str, key: str, filename: str, who: Consultant, what: str) -> str:
+    from chalicelib.config import settings
+    from chalicelib.dossier.client_files import client_files
+
+    url = client_files().presigned_url(key, expires_s=min(settings().presign_expiry_s, 900), filename=filename)
+    leads_store().record_event(lead_id, "telechargement", actor=who.label, now=now(), details={"fichier": what})
+    return url
+
+
+def signed_url(lead_id: str, document: str, party: str, who: Consultant) -> str | None:
+    """A signed PDF of the current version (client-signed or countersigned), or None."""
+    lead = leads_store().get(lead_id)
+    version = lead.pack.version if lead.pack else 0
+    sig = client_store().space(lead_id).signature(version, document)
+    key = sig and (sig.client_signed_key if party == "client" else sig.final_key)
+    if not key:
+        return None
+    name = f"{lead_id[-8:]}-v{version}-{document.removesuffix('.pdf')}-signe-{party}.pdf"
+    return _presign(lead_id, key, name, who, name)
+
+
+def decision_url(lead_id: str, who: Consultant) -> str | None:
+    d = client_store().space(lead_id).decision
+    if d is None or d.upload_state != "accepte" or not d.upload_key:
+        return None
+    ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(d.upload_type or "", "bin")
+    return _presign(lead_id, d.upload_key, f"{lead_id[-8:]}-decision-opco.{ext}", who, "decision-opco")

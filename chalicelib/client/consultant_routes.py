@@ -1,0 +1,84 @@
+"""The consultant's buttons for the client space, on the lead page (/consultants/..., behind the gate)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Blueprint, Response
+
+from chalicelib.client import consultant
+from chalicelib.client.service import Invalid
+from chalicelib.consultants import service
+from chalicelib.consultants.auth import current_consultant
+from chalicelib.consultants.pages import _form, _page, form_errors
+from chalicelib.intake.http import FORM, redirect
+from chalicelib.leads.store import leads_store
+
+bp = Blueprint(__name__)
+BASE = "/consultants/leads/{lead_id}/client"
+
+
+def _done(lead_id: str, act: Callable[[], Any], ok: str) -> Response:
+    try:
+        act()
+    except Invalid as exc:  # shown on the lead page like the workflow's own refusals
+        raise service.BadRequest(exc.field, exc.message) from None
+    return redirect(f"/consultants/leads/{lead_id}?ok={ok}#client-space")
+
+
+def _who() -> Any:
+    return current_consultant(bp.current_request)
+
+
+@bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
+@form_errors
+def send_link(lead_id: str) -> Response:
+    return _done(lead_id, lambda: consultant.send_link(leads_store().get(lead_id), _who()), "lien")
+
+
+@bp.route(BASE + "/revoquer", methods=["POST"], content_types=[FORM])
+@form_errors
+def revoke_link(lead_id: str) -> Response:
+    return _done(lead_id, lambda: consultant.revoke_link(lead_id, _who()), "revoque")
+
+
+@bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])
+@form_errors
+def countersign(lead_id: str) -> Response:
+    from chalicelib.intake.screening import ip_hash, source_ip
+
+    req = bp.current_request
+    return _done(
+        lead_id,
+        lambda: consultant.countersign(
+            lead_id,
+            _form(),
+            _who(),
+            ip_hash=ip_hash(source_ip(req)),
+            user_agent=req.headers.get("user-agent", ""),
+        ),
+        "contresigne",
+    )
+
+
+@bp.route(BASE + "/confirmer/{what}", methods=["POST"], content_types=[FORM])
+def confirm(lead_id: str, what: str) -> Response:
+    @form_errors
+    def run(lead_id: str) -> Response:
+        data = {k: v[0] for k, v in _form().items()}
+        return _done(lead_id, lambda: consultant.confirm(lead_id, what, data, _who()), "statut")
+
+    return run(lead_id)
+
+
+@bp.route(BASE + "/signes/{document}/{party}", methods=["GET"])
+def signed_document(lead_id: str, document: str, party: str) -> Response:
+    url = consultant.signed_url(lead_id, document, party, _who())
+    return redirect(url) if url else _page("missing.html", 404)
+
+
+@bp.route(BASE + "/decision", methods=["GET"])
+def decision_letter(lead_id: str) -> Response:
+    url = consultant.decision_url(lead_id, _who())
+    return redirect(url) if url else _page("missing.html", 404)

@@ -1,0 +1,115 @@
+"""Reminders to clients before the filing deadline (J-7 and J-2), and the client actions of the day
+for the consultants' digest.
+
+A reminder goes to a client whose lead is "envoyé au client" (not yet filed), whose link still
+works, who has not said it filed and has not stopped reminders. Each reminder is sent once per
+deadline (a changed start date gives new reminders).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from chalice import Blueprint, Cron
+
+from chalicelib.client import tokens
+from chalicelib.client.mail import client_mailer, reminder_message
+from chalicelib.client.model import ClientSpace
+from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.store import leads_store
+from chalicelib.leads.store_client import client_store
+from chalicelib.observability import logger
+
+bp = Blueprint(__name__)
+REMINDER_DAYS = (7, 2)
+
+ACTION_LABELS = {
+    "lien_ouvert": "a ouvert sa page",
+    "telechargement": "a téléchargé un document",
+    "signature_client": "a signé un document",
+    "depot_declare": "a déclaré le dépôt de la demande (à confirmer)",
+    "decision_declaree": "a déclaré la décision de l'OPCO (à confirmer)",
+    "decision_televersee": "a joint le courrier de décision",
+    "rappels_arretes": "a arrêté les rappels",
+    "rappels_actives": "a réactivé les rappels",
+}
+
+
+def due_reminder(space: ClientSpace, deposit_before: date | None, today: date, now: datetime) -> str | None:
+    """The reminder to send today ("J-7:<deadline>" or "J-2:<deadline>"), or None. Pure."""
+    link = space.link
+    if deposit_before is None or link is None or link.revoked_at or link.expires_at <= now:
+        return None
+    if space.filing is not None or space.reminders_off:
+        return None
+    days_left = (deposit_before - today).days
+    for days in sorted(REMINDER_DAYS):  # J-2 first: a late first send does not also send J-7
+        mark = f"J-{days}:{deposit_before.isoformat()}"
+        if 0 <= days_left <= days:
+            return None if mark in space.reminders_sent else mark
+    return None
+
+
+def _remind(lead: Lead, today: date, now: datetime) -> bool:
+    from chalicelib.config import settings
+    from chalicelib.consultants.presenter import deadline
+
+    store = client_store()
+    space = store.space(lead.id)
+    deposit_before = deadline(lead, today).deposit_before
+    mark = due_reminder(space, deposit_before, today, now)
+    if mark is None or deposit_before is None or space.link is None:
+        return False
+    token = tokens.token_for(settings().form_token_secret, space.link.nonce)
+    days_left = (deposit_before - today).days
+    # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
+    store.save(space.model_copy(update={"reminders_sent": (*space.reminders_sent, mark)}))
+    client_mailer().send(lead.email, *reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left))
+    leads_store().add_event(
+        lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at
+    )
+    return True
+
+
+@bp.schedule(Cron(0, 7, "*", "*", "?", "*"))
+def client_reminders(event: Any) -> dict[str, int]:
+    return send_reminders(now=datetime.now(UTC))
+
+
+def send_reminders(*, now: datetime) -> dict[str, int]:
+    today, sent, cursor = now.date(), 0, None
+    store = leads_store()
+    while True:
+        page = store.list_leads(LeadFilter(status=LeadStatus.envoye_client.value), limit=100, cursor=cursor)
+        for lead in page.leads:
+            try:
+                sent += _remind(lead, today, now)
+            except Exception:  # one bad lead must not stop the others' reminders
+                logger.exception("client reminder failed", extra={"lead_id": lead.id})
+        cursor = page.cursor
+        if not cursor:
+            break
+    logger.info("client reminders", extra={"sent": sent})
+    return {"sent": sent}
+
+
+def actions_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
+    """The client actions between two moments (the digest's last 24 hours), oldest first."""
+    store = client_store()
+    days = {since.date(), until.date()}
+    rows = [a for day in sorted(days) for a in store.actions_of(day)]
+    return sorted((a for a in rows if since.isoformat() <= a["at"] < until.isoformat()), key=lambda a: a["at"])
+
+
+def digest_lines(actions: list[dict[str, Any]]) -> list[str]:
+    from chalicelib.consultants.notify import lead_url
+
+    if not actions:
+        return []
+    lines = ["", "Actions des clients sur leur page (dernières 24 heures) :", ""]
+    for a in actions:
+        what = ACTION_LABELS.get(a["kind"], a["kind"])
+        lines.append(f"- {a['at'][11:16]} UTC — le client {what} — {lead_url(a['lead_id'])}")
+    return lines

@@ -1,0 +1,267 @@
+"""What the client does through its personal link: open, download, sign, file, report the decision.
+
+Nothing here changes the lead's status: filing and decision are stored as proposals that a
+consultant confirms (chalicelib/client/consultant.py). Every action lands in the lead's history
+with the actor "client" and in the day's list for the consultants' digest.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from chalicelib.client import tokens
+from chalicelib.client.jobs import ClientJob
+from chalicelib.client.mail import notify_consultants
+from chalicelib.client.model import (
+    CONSENT_TEXT,
+    OUTCOME_LABELS,
+    SIGNABLE,
+    ClientSpace,
+    Decision,
+    Filing,
+    Signature,
+    Signer,
+)
+from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.store import LeadNotFound, leads_store
+from chalicelib.leads.store_client import ClientStore, client_store
+
+UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+CLOSED = (LeadStatus.abandonne, LeadStatus.spam)
+
+
+class LinkRefused(Exception):
+    """A token that opens nothing: `kind` is invalide | expire | revoque (the 4xx page says which)."""
+
+    def __init__(self, kind: str, status: int):
+        super().__init__(kind)
+        self.kind = kind
+        self.status = status
+
+
+class Invalid(Exception):
+    """A client's form with a mistake: French message for one field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class Opened(NamedTuple):
+    lead: Lead
+    space: ClientSpace
+    token: str
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_link(token: str, *, at: datetime | None = None) -> Opened:
+    """The dossier a token opens, or LinkRefused; a token opens one dossier and one only."""
+    at = at or now()
+    if not tokens.well_formed(token):
+        raise LinkRefused("invalide", 404)
+    hashed = tokens.token_hash(token)
+    store = client_store()
+    record = store.find_link(hashed)
+    if record is None:
+        raise LinkRefused("invalide", 404)
+    space = store.space(record.lead_id)
+    link = space.link
+    if link is None or link.token_hash != hashed or link.revoked_at is not None:
+        raise LinkRefused("revoque", 410)
+    if record.expires_at < at.timestamp() or link.expires_at < at:
+        raise LinkRefused("expire", 410)
+    try:
+        lead = leads_store().get(record.lead_id)
+    except LeadNotFound:
+        raise LinkRefused("revoque", 410) from None
+    if lead.status in CLOSED:
+        raise LinkRefused("revoque", 410)
+    if link.opened_at is None:
+        space = store.save(space.model_copy(update={"link": link.model_copy(update={"opened_at": at})}))
+        _record(store, lead, "lien_ouvert", at, {})
+    return Opened(lead, space, token)
+
+
+def _record(store: ClientStore, lead: Lead, kind: str, at: datetime, details: dict[str, Any]) -> None:
+    store.record_action(lead.id, kind, at=at, details=details, expires_at=lead.expires_at)
+
+
+def document_url(o: Opened, name: str) -> str:
+    """A short-lived presigned URL of a document of the current pack (or its signed copy), recorded."""
+    from chalicelib.config import settings
+
+    lead, expires = o.lead, min(settings().presign_expiry_s, 900)
+    if not lead.pack:
+        raise Invalid("document", "Document introuvable.")
+    filename = f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
+    if name in lead.pack.keys and name != "prefill.json":
+        from chalicelib.dossier.storage import dossier_storage
+
+        url = dossier_storage().presigned_url(lead.pack.keys[name], expires_s=expires, filename=filename)
+    else:
+        sig = o.space.signature(lead.pack.version, name.removesuffix("-signe.pdf") + ".pdf")
+        key = sig and (sig.final_key or sig.client_signed_key)
+        if not name.endswith("-signe.pdf") or not key:
+            raise Invalid("document", "Document introuvable.")
+        from chalicelib.dossier.client_files import client_files
+
+        url = client_files().presigned_url(key, expires_s=expires, filename=filename)
+    _record(client_store(), lead, "telechargement", now(), {"fichier": name, "version": lead.pack.version})
+    return url
+
+
+def _text(data: dict[str, Any], name: str, limit: int) -> str:
+    value = data.get(name) or [""]
+    text = str(value[0] if isinstance(value, list) else value).strip()
+    if len(text) > limit:
+        raise Invalid(name, f"{limit} caractères au plus.")
+    return text
+
+
+def parse_signer(data: dict[str, Any]) -> tuple[str, str]:
+    name, role = _text(data, "name", 120), _text(data, "role", 120)
+    if len(name) < 3:
+        raise Invalid("name", "Indiquez vos prénom et nom.")
+    if len(role) < 2:
+        raise Invalid("role", "Indiquez votre qualité (par exemple : gérante, directeur des ressources humaines).")
+    if _text(data, "consent", 10) != "oui":
+        raise Invalid("consent", "Cochez la case pour consentir à la signature électronique.")
+    return name, role
+
+
+def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: str) -> Signature:
+    """Record the client's signature of one document of the current pack; the worker stamps it."""
+    lead, space = o.lead, o.space
+    document = _text(data, "document", 40)
+    if document not in SIGNABLE or not lead.pack:
+        raise Invalid("document", "Document à signer inconnu.")
+    version, expected = lead.pack.version, lead.pack.sha256.get(document)
+    if lead.pack_requested > version:
+        raise Invalid(
+            "document", "Une nouvelle version du dossier est en préparation : rechargez la page dans un instant."
+        )
+    if not expected:  # a pack built before signatures existed: its hashes were never recorded
+        raise Invalid("document", "Ce document doit d'abord être régénéré par votre conseiller : contactez-le.")
+    if _text(data, "sha256", 64) != expected:
+        raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
+    if (existing := space.signature(version, document)) and existing.client:
+        raise Invalid("document", "Vous avez déjà signé ce document.")
+    name, role = parse_signer(data)
+    at = now()
+    signer = Signer(
+        party="client",
+        name=name,
+        role=role,
+        consent=CONSENT_TEXT,
+        signed_at=at,
+        ip_hash=ip_hash,
+        user_agent=user_agent[:300],
+        pdf_sha256=expected,
+    )
+    sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
+    store = client_store()
+    store.save(space.with_signature(sig))
+    _record(store, lead, "signature_client", at, {"document": document, "version": version, "sha256": expected})
+    queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"))
+    notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})")
+    return sig
+
+
+def queue_job(job: ClientJob) -> None:
+    from chalicelib.dossier.jobs import dossier_jobs
+
+    dossier_jobs().send(job)
+
+
+def _date(data: dict[str, Any], name: str, today: date) -> date:
+    raw = _text(data, name, 10)
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        raise Invalid(name, "Indiquez une date (jj/mm/aaaa).") from None
+    if value > today:
+        raise Invalid(name, "La date ne peut pas être dans le futur.")
+    if value.year < today.year - 2:
+        raise Invalid(name, "Date trop ancienne : vérifiez l'année.")
+    return value
+
+
+def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
+    at = now()
+    filed_on = _date(data, "filed_on", at.date())
+    number = _text(data, "opco_file_number", 60)
+    if len(number) < 3:
+        raise Invalid("opco_file_number", "Indiquez le numéro de dossier donné par l'OPCO.")
+    filing = Filing(filed_on=filed_on, opco_file_number=number, declared_at=at)
+    store = client_store()
+    store.save(o.space.model_copy(update={"filing": filing}))
+    _record(store, o.lead, "depot_declare", at, {"le": filed_on.isoformat(), "numero_dossier_opco": number})
+    notify_consultants(o.lead, f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer")
+    return filing
+
+
+def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
+    from chalicelib.consultants.workflow import TransitionRefused, parse_amount
+
+    if o.space.filing is None:
+        raise Invalid("outcome", "Indiquez d'abord que la demande a été déposée.")
+    at = now()
+    outcome = _text(data, "outcome", 20)
+    if outcome not in OUTCOME_LABELS:
+        raise Invalid("outcome", "Choisissez la décision de l'OPCO : accord, accord partiel ou refus.")
+    decided_on = _date(data, "decided_on", at.date())
+    amount: Decimal | None = None
+    if outcome != "refus":
+        try:
+            amount = parse_amount(_text(data, "amount", 20) or None, "amount")
+        except TransitionRefused as exc:
+            raise Invalid("amount", exc.message) from None
+        if amount is None or amount <= 0:
+            raise Invalid("amount", "Indiquez le montant accordé par l'OPCO (en euros HT).")
+    decision = Decision(outcome=outcome, decided_on=decided_on, amount=amount, declared_at=at)  # type: ignore[arg-type]
+    store = client_store()
+    store.save(o.space.model_copy(update={"decision": decision}))
+    details = {"decision": outcome, "le": decided_on.isoformat(), "montant": str(amount) if amount else None}
+    _record(store, o.lead, "decision_declaree", at, {k: v for k, v in details.items() if v})
+    notify_consultants(o.lead, f"le client signale la décision de l'OPCO ({OUTCOME_LABELS[outcome]}), à confirmer")
+    return decision
+
+
+def upload_form(o: Opened, content_type: str) -> dict[str, Any]:
+    """The presigned POST for the OPCO's letter: its policy fixes the key, the type and 10 MB at most."""
+    from chalicelib.config import settings
+    from chalicelib.dossier.client_files import client_files
+
+    decision = o.space.decision
+    if decision is None:
+        raise Invalid("file", "Indiquez d'abord la décision de l'OPCO.")
+    key = f"uploads/{o.lead.id}/{secrets.token_hex(12)}"
+    client_store().save(o.space.model_copy(update={"decision": decision.model_copy(update={"upload_key": key})}))
+    redirect = f"{settings().public_base_url}/client/{o.token}/decision/recue"
+    return client_files().upload_form(key, content_type=content_type, expires_s=600, redirect=redirect)
+
+
+def upload_received(o: Opened) -> None:
+    """S3 sent the browser back: the worker checks the file's real type and size."""
+    decision = o.space.decision
+    if decision is None or decision.upload_key is None or decision.upload_state == "accepte":
+        return
+    store = client_store()
+    store.save(o.space.model_copy(update={"decision": decision.model_copy(update={"upload_state": "verification"})}))
+    _record(store, o.lead, "decision_televersee", now(), {})
+    queue_job(ClientJob("upload", o.lead.id))
+
+
+def set_reminders(o: Opened, *, on: bool) -> None:
+    if o.space.reminders_off == (not on):
+        return
+    store = client_store()
+    store.save(o.space.model_copy(update={"reminders_off": not on}))
+    _record(store, o.lead, "rappels_actives" if on else "rappels_arretes", now(), {})

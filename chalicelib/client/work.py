@@ -1,0 +1,141 @@
+"""The worker's side of the client space: write signed documents once, check uploaded decisions.
+
+Imported by the worker only (it loads fpdf and pypdf through signing.py, lazily).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalicelib.client.jobs import ClientJob
+from chalicelib.client.mail import notify_consultants
+from chalicelib.client.model import SIGNABLE, ClientSpace, Signer
+from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, ClientFiles, client_files, signed_key
+from chalicelib.leads.model import Lead
+from chalicelib.leads.store import leads_store
+from chalicelib.leads.store_client import SpaceConflict, client_store
+from chalicelib.observability import logger
+
+# File signatures ("magic numbers") of the types a decision may have: the declared type is not trusted.
+MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def sniff(head: bytes) -> str | None:
+    return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+
+
+def handle(job: ClientJob, *, now: datetime | None = None) -> bool:
+    now = now or datetime.now(UTC)
+    lead = leads_store().get(job.lead_id)
+    space = client_store().space(job.lead_id)
+    if job.kind == "signature":
+        return _sign(lead, space, job, now)
+    return _check_upload(lead, space, now)
+
+
+def _sign(lead: Lead, space: ClientSpace, job: ClientJob, now: datetime) -> bool:
+    from chalicelib.client import signing
+    from chalicelib.dossier.storage import dossier_storage, pack_prefix
+
+    sig = space.signature(job.version, job.document)
+    files = client_files()
+    if sig is None:
+        raise ValueError("signature job without a recorded signature")
+    if job.party == "client":
+        if sig.client is None or sig.client_signed_key:
+            return False  # nothing to do, or done by an earlier delivery
+        source = dossier_storage().read(pack_prefix(lead.id, job.version) + job.document)
+        if signing.sha256(source) != sig.source_sha256:
+            raise ValueError("the pack's PDF does not match the signed hash")  # never sign another file
+        signers = [sig.client]
+    else:
+        if sig.organisme is None or sig.final_key or not sig.client_signed_key or sig.client is None:
+            return False
+        source = files.read(sig.client_signed_key)
+        signers = [sig.client, sig.organisme]
+    signer = signers[-1]
+    body = signing.signed_pdf(source, signer, _certificate(lead, job, signers))
+    key = signed_key(lead.id, job.version, job.document, job.party)
+    digest = _put_once(files, key, body, now)
+    done = (
+        {"client_signed_key": key, "client_signed_sha256": digest}
+        if job.party == "client"
+        else {"final_key": key, "final_sha256": digest}
+    )
+    _save_signature(lead.id, job.version, job.document, done)
+    leads_store().add_event(
+        lead.id,
+        "document_signe",
+        at=now,
+        details={"document": job.document, "version": job.version, "partie": job.party, "sha256": digest},
+        expires_at=lead.expires_at,
+    )
+    logger.info("signed document written", extra={"document": job.document, "party": job.party})
+    return True
+
+
+def _certificate(lead: Lead, job: ClientJob, signers: list[Signer]) -> bytes:
+    from chalicelib.client import signing
+    from chalicelib.config import settings
+    from chalicelib.dossier.organisme import organisme_profile
+
+    o = organisme_profile(settings().stage)
+    letterhead = (o.name, f"{' – '.join(o.address)} · SIRET {o.siret} · NDA {o.nda}")
+    reference = f"dossier {lead.id}, version {job.version}"
+    return signing.certificate(
+        title=SIGNABLE[job.document],
+        reference=reference,
+        company=lead.company_name,
+        signers=signers,
+        letterhead=letterhead,
+    )
+
+
+def _put_once(files: ClientFiles, key: str, body: bytes, now: datetime) -> str:
+    """Write the signed file once; an earlier delivery that died after writing left the one to keep."""
+    from chalicelib.client import signing
+
+    if files.head(key) is None:
+        files.put_signed(key, body, now=now)
+        return signing.sha256(body)
+    return signing.sha256(files.read(key))
+
+
+def _save_signature(lead_id: str, version: int, document: str, done: dict[str, str]) -> None:
+    store = client_store()
+    for _ in range(5):  # the client or a consultant may act meanwhile: apply our change to a fresh read
+        space = store.space(lead_id)
+        sig = space.signature(version, document)
+        if sig is None:
+            raise ValueError("signature vanished")
+        try:
+            store.save(space.with_signature(sig.model_copy(update=done)))
+            return
+        except SpaceConflict:
+            continue
+    raise RuntimeError("client space kept changing")
+
+
+def _check_upload(lead: Lead, space: ClientSpace, now: datetime) -> bool:
+    decision = space.decision
+    if decision is None or decision.upload_key is None or decision.upload_state != "verification":
+        return False
+    files = client_files()
+    head = files.head(decision.upload_key)
+    note, kind = None, None
+    if head is None:
+        note = "Aucun fichier reçu : recommencez l'envoi."
+    elif int(head["ContentLength"]) > MAX_UPLOAD_BYTES:
+        note = "Fichier trop volumineux (10 Mo au plus)."
+    else:
+        kind = sniff(files.read(decision.upload_key, first_bytes=16))
+        if kind is None:
+            note = "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG."
+    if note and head is not None:
+        files.delete_upload(decision.upload_key)
+    update = {"upload_state": "refuse" if note else "accepte", "upload_note": note, "upload_type": kind}
+    client_store().save(space.model_copy(update={"decision": decision.model_copy(update=update)}))
+    if not note:
+        notify_consultants(lead, "le client a joint le courrier de décision de l'OPCO")
+    logger.info("decision upload checked", extra={"accepted": not note})
+    return True
