@@ -13,9 +13,11 @@ and the boto3 clients are created with the operation models of the calls the req
 Nothing is written, sent or logged as a lead; no metric is recorded.
 
 After a restore (`refresh`): many environments are restored from one snapshot, so what must not
-be shared between them is made again: the `random` module is reseeded from the OS, and the AWS
-session keeps its loaded service models but drops its credentials and clients (with their
-connection pools): the next call resolves fresh credentials and opens its own connections.
+be shared between them is made again: the `random` module is reseeded from the OS, and the
+session's credentials are checked and renewed if the snapshot's have expired (under SnapStart
+botocore gets refreshable credentials from Lambda's container endpoint). No connection exists to
+share: priming makes no AWS call, so each copy opens its own on its first request. Lead ids (ULID)
+and form-token nonces draw from os.urandom, which no snapshot holds.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ OPERATIONS = {"dynamodb": ("PutItem", "GetItem", "UpdateItem"), "sqs": ("SendMes
 
 
 def sample_submission(today: date) -> dict[str, Any]:
-    """A made-up, valid submission (a test SIRET, a reserved e-mail domain): validated, never stored."""
+    """A made-up, valid submission (INSEE's example SIRET, a reserved e-mail domain): validated, never stored."""
     return {
         "company_name": "Entreprise Amorçage",
         "siret": "73282932000074",
