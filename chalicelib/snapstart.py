@@ -15,8 +15,8 @@ Nothing is written, sent or logged as a lead; no metric is recorded.
 After a restore (`refresh`): many environments are restored from one snapshot, so what must not
 be shared between them is made again: the `random` module is reseeded from the OS, and the
 session's credentials are checked and renewed if the snapshot's have expired (under SnapStart
-botocore gets refreshable credentials from Lambda's container endpoint). No connection exists to
-share: priming makes no AWS call, so each copy opens its own on its first request. Lead ids (ULID)
+botocore gets refreshable credentials from Lambda's container endpoint). No connection to a service
+is shared: priming makes no AWS call, so each copy opens its own on its first request. Lead ids (ULID)
 and form-token nonces draw from os.urandom, which no snapshot holds.
 """
 
