@@ -80,7 +80,9 @@ def simulated_aws() -> Iterator[dict[str, str]]:
         server.stop()
 
 
-def run_measured(app_dir: str, mode: str, count: int, env: dict[str, str], profile: Path | None = None) -> dict:
+def run_measured(
+    app_dir: str, mode: str, count: int, env: dict[str, str], profile: Path | None = None
+) -> dict[str, Any]:
     """Run bench/invoke.py in a fresh interpreter; its result plus the process's wall and CPU time
     from outside (interpreter start included, as in a Lambda cold start)."""
     import resource
@@ -138,7 +140,7 @@ def warm_simulated_aws() -> None:
     sqs.purge_queue(QueueUrl=os.environ["JOBS_QUEUE_URL"])
 
 
-def submission(i: int = 0) -> dict:
+def submission(i: int = 0) -> dict[str, Any]:
     return {
         "company_name": f"Atelier Numérique {i}",
         "siret": "73282932000074",

@@ -71,10 +71,13 @@ def _restore(submission: dict[str, Any]) -> dict[str, Any]:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     line = next(line for line in out.stdout.splitlines() if line.startswith("RESULT "))
-    return json.loads(line.removeprefix("RESULT "))
+    result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    return result
 
 
-def test_a_restored_copy_serves_its_first_lead_with_everything_primed_and_its_own_random(valid_submission):
+def test_a_restored_copy_serves_its_first_lead_with_everything_primed_and_its_own_random(
+    valid_submission: dict[str, Any],
+) -> None:
     result = _restore(valid_submission)
     assert result["registered"] == ["prime", "refresh"]
     assert result["primed"] == {"clients": 2, "pdf_stack": []}  # DynamoDB and SQS; never the PDF stack
@@ -89,7 +92,7 @@ def test_a_restored_copy_serves_its_first_lead_with_everything_primed_and_its_ow
     assert unseeded[0] == unseeded[1]
 
 
-def test_app_registers_no_hooks_outside_a_snapstart_initialisation():
+def test_app_registers_no_hooks_outside_a_snapstart_initialisation() -> None:
     code = (
         "import sys, app; print(sorted(m for m in ('chalicelib.snapstart', 'snapshot_restore_py') if m in sys.modules))"
     )
