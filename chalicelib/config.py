@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 class Settings(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    stage: Literal["local", "dev", "prod", "test"] = "local"
+    # No default: a deployment that does not say its stage must not run as `local` (startup.py).
+    stage: Literal["local", "dev", "prod", "test"]
     aws_region: str = Field(default="eu-west-3", validation_alias="aws_default_region")
     table_name: str = "opco-dossier-local"
     bucket_name: str = "opco-dossier-local"
@@ -35,8 +36,9 @@ class Settings(BaseModel):
     dead_letter_queue_url: str = ""
     # Public base URL of the site, used in redirects and emails ("" = relative).
     public_base_url: str = ""
-    # HMAC secret for the form token (anti-spam) - set per stage from a secret.
-    form_token_secret: str = "local-form-token-secret-not-for-production"
+    # Secrets Manager ids (ARN in AWS, name locally) of the form token's HMAC key and of Turnstile's
+    # secret, never their values: chalicelib/secret_store.py fetches them.
+    form_token_secret: str = ""
     # A form sent sooner than this after the page was served is a bot's (anti-spam).
     form_min_fill_seconds: float = 3.0
     form_token_max_age_hours: float = 24.0
@@ -54,7 +56,7 @@ class Settings(BaseModel):
     registry_contact: str = ""
     # Per-IP rate limit on POST /leads; 0 means off.
     rate_limit_per_hour: int = 0
-    turnstile_secret: str = ""
+    turnstile_secret: str = ""  # empty: Turnstile off
     turnstile_site_key: str = ""
     turnstile_timeout_s: float = 3.0
     turnstile_url: str = "https://challenges.cloudflare.com/turnstile/v0/siteverify"
@@ -66,11 +68,14 @@ class Settings(BaseModel):
     jwks_url: str = ""
     # Only read when STAGE=local: the key pair scripts/local_stack.py generates (git-ignored).
     local_jwt_private_key_file: str = ""
-    # Cognito Hosted UI login URL the sign-in page links to (AWS stages).
-    sign_in_url: str = ""
+    # Cognito hosted UI (authorization-code flow with PKCE): https://<prefix>.auth.<region>.amazoncognito.com
+    # ("" = no hosted sign-in). The app client id is jwt_audience; the callback is
+    # <public_base_url>/consultants/callback, the sign-out return <public_base_url>/consultants/connexion.
+    cognito_domain: str = ""
+    cognito_timeout_s: float = 5.0
     session_max_age_s: int = Field(default=8 * 3600, ge=300, le=12 * 3600)
-    # Presigned download URLs: 15 minutes at most.
-    presign_expiry_s: int = Field(default=600, ge=60, le=900)
+    # Presigned download URLs: 10 minutes at most (dossier/storage.py PRESIGN_MAX_S, the API's policy).
+    presign_expiry_s: int = Field(default=600, ge=60, le=600)
     # The `environment` dimension of every metric: the CloudFormation stack name in AWS.
     metrics_environment: str = "local"
     # boto3 read timeout; the local stage raises it: moto answers a burst far slower than AWS.
@@ -84,6 +89,17 @@ class Settings(BaseModel):
 @functools.cache
 def settings() -> Settings:
     return Settings.model_validate({name.lower(): value for name, value in os.environ.items()})
+
+
+def in_lambda() -> bool:
+    """True inside a Lambda function (its runtime sets this variable), not in `chalice package`,
+    which imports app.py to read the routes, nor in tests and scripts."""
+    return bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+
+
+def lambda_handler() -> str:
+    """The handler the Lambda runtime loads ("app.app" for the API function), "" elsewhere."""
+    return os.environ.get("_HANDLER", "")
 
 
 def reset() -> None:

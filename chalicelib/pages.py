@@ -36,3 +36,36 @@ def static_asset(name: str) -> tuple[str, str]:
 
     text = (TEMPLATES_DIR / "pages" / "static" / name).read_text(encoding="utf-8")
     return text, hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+# Content-Security-Policy per kind of page. Inline <style> blocks stay (the templates carry their
+# CSS); no inline script anywhere, so script-src never needs 'unsafe-inline'.
+_COMMON = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; object-src 'none'"
+)
+TURNSTILE = "https://challenges.cloudflare.com"
+STRICT_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+
+def _origins(values: list[str]) -> list[str]:
+    """Only plain scheme://host[:port] origins reach the header (a stray `;` would rewrite it)."""
+    import re
+
+    return [v for v in values if re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", v)]
+
+
+def public_csp(website_origins: list[str]) -> str:
+    """The form and thank-you pages. They may be framed by the website (the origins allowed to
+    post the form, CORS_ORIGINS) and by ourselves; Turnstile's script and frame come from Cloudflare."""
+    ancestors = " ".join(["'self'", *_origins(website_origins)])
+    return (
+        f"{_COMMON}; script-src 'self' {TURNSTILE}; frame-src {TURNSTILE}; connect-src 'self'; "
+        f"form-action 'self'; frame-ancestors {ancestors}"
+    )
+
+
+def consultant_csp(sign_out_origin: str | None) -> str:
+    """The consultant pages: never framed (clickjacking of status changes and erasure). The
+    sign-out form ends on Cognito's /logout, and form-action also governs a form's redirects."""
+    targets = " ".join(["'self'", *_origins([sign_out_origin] if sign_out_origin else [])])
+    return f"{_COMMON}; script-src 'self'; form-action {targets}; frame-ancestors 'none'"

@@ -35,6 +35,7 @@ NAMES = {
     "ClientBucket": "opco-dossier-local-client",
     "DossierJobsQueue": "opco-dossier-jobs",
     "DossierJobsDeadLetterQueue": "opco-dossier-jobs-dlq",
+    "FormTokenSecret": "opco-dossier-local/form-token",
 }
 SENDER = "dossiers@formation-ia.example"
 NOTIFY = "consultants@formation-ia.example"
@@ -58,6 +59,8 @@ def local_env(aws_port: int, api_port: int) -> dict[str, str]:
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{api_port}",
         "SENDER_EMAIL": SENDER,
         "NOTIFY_EMAIL": NOTIFY,
+        # Read from the local Secrets Manager, as in AWS (created from infra/resources.json).
+        "FORM_TOKEN_SECRET": NAMES["FormTokenSecret"],
         "POWERTOOLS_METRICS_NAMESPACE": "OpcoDossier",
         "POWERTOOLS_SERVICE_NAME": "opco-dossier",
         "POWERTOOLS_TRACE_DISABLED": "true",
@@ -86,6 +89,8 @@ def create_resources(template: dict[str, Any]) -> dict[str, str]:
             created[name] = _create_bucket(aws.s3(), NAMES[name], props)
         elif res["Type"] == "AWS::SQS::Queue":
             created[name] = _create_queue(aws.sqs(), NAMES[name], props)
+        elif res["Type"] == "AWS::SecretsManager::Secret":
+            created[name] = _create_secret(aws.client("secretsmanager"), NAMES[name], props)
     ses = aws.ses()
     ses.verify_email_identity(EmailAddress=SENDER)
     return created
@@ -127,6 +132,13 @@ def _create_bucket(s3: Any, name: str, props: dict[str, Any]) -> str:
     if "PublicAccessBlockConfiguration" in props:
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
     return name
+
+
+def _create_secret(sm: Any, name: str, props: dict[str, Any]) -> str:
+    """A random value like GenerateSecretString's, fresh for every local stack."""
+    length = props["GenerateSecretString"]["PasswordLength"]
+    value = sm.get_random_password(PasswordLength=length, ExcludePunctuation=True)["RandomPassword"]
+    return sm.create_secret(Name=name, SecretString=value)["ARN"]
 
 
 def _create_queue(sqs: Any, name: str, props: dict[str, Any]) -> str:
@@ -307,10 +319,21 @@ def wait_http(url: str, timeout_s: float = 60) -> None:
 
 # `chalice local` with a listen backlog of 128 instead of socketserver's 5: beyond 5 pending
 # connections (a burst, a page with many assets) the dev server reset them before any request.
-CHALICE_LOCAL = (
-    "import sys; from chalice import local; local.ThreadedHTTPServer.request_queue_size = 128; "
-    "from chalice.cli import main; sys.argv[0] = 'chalice'; sys.exit(main())"
-)
+# Every method (TRACE, QUERY...) goes to the app, which refuses what it does not route as API
+# Gateway does: http.server's own answer, a 501, would read as a server error of ours.
+CHALICE_LOCAL = """
+import sys
+from chalice import local
+local.ThreadedHTTPServer.request_queue_size = 128
+def _any_method(self, name):
+    if name.startswith("do_"):
+        return self._generic_handle
+    raise AttributeError(name)
+local.ChaliceRequestHandler.__getattr__ = _any_method
+from chalice.cli import main
+sys.argv[0] = "chalice"
+sys.exit(main())
+"""
 
 
 def _stop_group(proc: subprocess.Popen) -> None:
@@ -343,12 +366,20 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    os.environ.update(local_env(args.aws_port, args.api_port))
+    env = local_env(args.aws_port, args.api_port)
+    # COGNITO_DOMAIN (with JWT_ISSUER, JWT_AUDIENCE, JWKS_URL) set: consultants sign in through that
+    # hosted UI (a real pool, or the tests' fake) and the dev sign-in is off.
+    hosted = bool(os.environ.get("COGNITO_DOMAIN"))
+    if hosted:
+        for name in ("LOCAL_JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE"):
+            env.pop(name)
+    os.environ.update(env)
     import logging
 
     from chalicelib.consultants.auth import generate_local_key
 
-    generate_local_key(Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]))
+    if not hosted:
+        generate_local_key(Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]))
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the pump polls every second: keep the console readable
     server = LocalAws(args.aws_port)
     server.start()
@@ -396,14 +427,16 @@ def main() -> int:
     signal.signal(signal.SIGINT, shutdown)
     try:
         wait_http(f"http://127.0.0.1:{args.api_port}/")
+        sign_in = (
+            "/consultants/connexion (hosted UI)" if hosted else f"/consultants/dev/connexion (sign in as {CONSULTANT})"
+        )
         print(
             f"\nopco-dossier local stack ready\n"
             f"  form:           http://127.0.0.1:{args.api_port}/\n"
             f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
             f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
             f"  pack workers:   {workers} (the jobs queue's maximum concurrency: {limit})\n"
-            f"  consultants:    http://127.0.0.1:{args.api_port}/consultants/dev/connexion "
-            f"(local stage only; sign in as {CONSULTANT})\n"
+            f"  consultants:    http://127.0.0.1:{args.api_port}{sign_in}\n"
             f"  stop with Ctrl+C\n",
             flush=True,
         )
@@ -418,7 +451,8 @@ def main() -> int:
             if pumper.is_alive():
                 pumper.terminate()
         server.stop()
-        Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]).unlink(missing_ok=True)
+        if not hosted:
+            Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]).unlink(missing_ok=True)
     return 0 if chalice.returncode in (0, -signal.SIGTERM, None) else 1
 
 

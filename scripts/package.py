@@ -62,9 +62,10 @@ TRIM_RULES: tuple[tuple[str, str], ...] = (
     ),
     (r"^aws_lambda_powertools/event_handler/", "Powertools' API router and its Swagger UI assets: Chalice routes"),
     (
-        r"^aws_lambda_powertools/utilities/(?!__init__\.py$|batch/|data_classes/|jmespath_utils/|parser/|typing/)",
-        "Powertools utilities nothing imports (idempotency, parameters, feature flags, streaming...); "
-        "the worker uses batch, which pulls data_classes, jmespath_utils and parser types",
+        r"^aws_lambda_powertools/utilities/(?!__init__\.py$|batch/|data_classes/|jmespath_utils/|parameters/|parser/|typing/)",
+        "Powertools utilities nothing imports (idempotency, feature flags, streaming...); "
+        "the worker uses batch, which pulls data_classes, jmespath_utils and parser types; "
+        "the API reads its secrets with parameters",
     ),
     (r"^pydantic/v1/", "pydantic's bundled v1 API: nothing imports pydantic.v1"),
     (

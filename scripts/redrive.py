@@ -60,9 +60,13 @@ def main() -> int:
     parser.add_argument("--dry-run", action="store_true", help="only count the dead letters")
     args = parser.parse_args()
 
-    if os.environ.get("AWS_ENDPOINT_URL"):  # the local moto server takes any key
+    local = bool(os.environ.get("AWS_ENDPOINT_URL"))
+    if local:  # the local moto server takes any key
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    # chalicelib's settings have no default stage (a deployed function must say which it is); this
+    # operator tool only uses them for the region and timeouts.
+    os.environ.setdefault("STAGE", "local" if local else "prod")
     from chalicelib import aws
 
     sqs = aws.sqs()

@@ -13,13 +13,17 @@ import jwt
 
 
 @contextlib.contextmanager
-def serve_jwks(public_key: Any, kid: str, path: str = "/.well-known/jwks.json") -> Iterator[str]:
-    """Serve {"keys": [the key as an RS256 JWK]} and yield its URL."""
+def serve_jwks(
+    public_key: Any, kid: str, path: str = "/.well-known/jwks.json", hits: list[str] | None = None
+) -> Iterator[str]:
+    """Serve {"keys": [the key as an RS256 JWK]} and yield its URL; each GET is appended to `hits`."""
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(public_key))
     body = json.dumps({"keys": [{**jwk, "kid": kid, "alg": "RS256", "use": "sig"}]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
+            if hits is not None:
+                hits.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()

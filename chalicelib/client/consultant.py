@@ -15,17 +15,18 @@ from chalicelib.client.mail import client_mailer, link_message
 from chalicelib.client.model import CONSENT_TEXT, OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signer, mask_email
 from chalicelib.client.service import Invalid, now, parse_signer, queue_job
 from chalicelib.consultants.auth import Consultant
+from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
 from chalicelib.observability import logger
+from chalicelib.secret_store import form_token_secret
 
 NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
 
 
 def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> ClientSpace:
     """A new personal link e-mailed to the client; the previous one stops working at once."""
-    from chalicelib.config import settings
     from chalicelib.consultants.presenter import deadline
 
     at = at or now()
@@ -36,7 +37,7 @@ def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> Cli
     # The previous link's lookup item stays until it expires: the space names the current link, so
     # the old one gets "no longer valid" rather than "invalid".
     nonce = tokens.new_nonce()
-    token = tokens.token_for(settings().form_token_secret, nonce)
+    token = tokens.token_for(form_token_secret(), nonce)
     link = Link(
         nonce=nonce,
         token_hash=tokens.token_hash(token),
@@ -156,7 +157,9 @@ def _presign(lead_id: str, key: str, filename: str, who: Consultant, what: str) 
     from chalicelib.config import settings
     from chalicelib.dossier.client_files import client_files
 
-    url = client_files().presigned_url(key, expires_s=min(settings().presign_expiry_s, 900), filename=filename)
+    url = client_files().presigned_url(
+        key, expires_s=min(settings().presign_expiry_s, PRESIGN_MAX_S), filename=filename
+    )
     leads_store().record_event(lead_id, "telechargement", actor=who.label, now=now(), details={"fichier": what})
     return url
 

@@ -11,7 +11,7 @@ from chalicelib.client import consultant
 from chalicelib.client.service import Invalid
 from chalicelib.consultants import service
 from chalicelib.consultants.auth import current_consultant
-from chalicelib.consultants.pages import _form, _page, form_errors
+from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
 from chalicelib.intake.http import FORM, redirect
 from chalicelib.leads.store import leads_store
 
@@ -53,7 +53,7 @@ def countersign(lead_id: str) -> Response:
         lead_id,
         lambda: consultant.countersign(
             lead_id,
-            _form(),
+            form_fields(),
             _who(),
             ip_hash=ip_hash(source_ip(req)),
             user_agent=req.headers.get("user-agent", ""),
@@ -66,7 +66,7 @@ def countersign(lead_id: str) -> Response:
 def confirm(lead_id: str, what: str) -> Response:
     @form_errors
     def run(lead_id: str) -> Response:
-        data = {k: v[0] for k, v in _form().items()}
+        data = {k: v[0] for k, v in form_fields().items()}
         return _done(lead_id, lambda: consultant.confirm(lead_id, what, data, _who()), "statut")
 
     return run(lead_id)
@@ -75,10 +75,10 @@ def confirm(lead_id: str, what: str) -> Response:
 @bp.route(BASE + "/signes/{document}/{party}", methods=["GET"])
 def signed_document(lead_id: str, document: str, party: str) -> Response:
     url = consultant.signed_url(lead_id, document, party, _who())
-    return redirect(url) if url else _page("missing.html", 404)
+    return redirect(url) if url else consultant_page("missing.html", 404)
 
 
 @bp.route(BASE + "/decision", methods=["GET"])
 def decision_letter(lead_id: str) -> Response:
     url = consultant.decision_url(lead_id, _who())
-    return redirect(url) if url else _page("missing.html", 404)
+    return redirect(url) if url else consultant_page("missing.html", 404)

@@ -21,6 +21,7 @@ from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
 from chalicelib.observability import logger
+from chalicelib.secret_store import form_token_secret
 
 bp = Blueprint(__name__)
 REMINDER_DAYS = (7, 2)
@@ -53,7 +54,6 @@ def due_reminder(space: ClientSpace, deposit_before: date | None, today: date, n
 
 
 def _remind(lead: Lead, today: date, now: datetime) -> bool:
-    from chalicelib.config import settings
     from chalicelib.consultants.presenter import deadline
 
     store = client_store()
@@ -62,7 +62,7 @@ def _remind(lead: Lead, today: date, now: datetime) -> bool:
     mark = due_reminder(space, deposit_before, today, now)
     if mark is None or deposit_before is None or space.link is None:
         return False
-    token = tokens.token_for(settings().form_token_secret, space.link.nonce)
+    token = tokens.token_for(form_token_secret(), space.link.nonce)
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
     store.save(space.model_copy(update={"reminders_sent": (*space.reminders_sent, mark)}))

@@ -25,6 +25,7 @@ from chalicelib.client.model import (
     Signature,
     Signer,
 )
+from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound, leads_store
 from chalicelib.leads.store_client import ClientStore, client_store
@@ -97,7 +98,7 @@ def document_url(o: Opened, name: str) -> str:
     """A short-lived presigned URL of a document of the current pack (or its signed copy), recorded."""
     from chalicelib.config import settings
 
-    lead, expires = o.lead, min(settings().presign_expiry_s, 900)
+    lead, expires = o.lead, min(settings().presign_expiry_s, PRESIGN_MAX_S)
     if not lead.pack:
         raise Invalid("document", "Document introuvable.")
     filename = f"{lead.id[-8:]}-v{lead.pack.version}-{name}"

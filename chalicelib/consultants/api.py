@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -13,7 +12,8 @@ from chalicelib.consultants import presenter, service
 from chalicelib.consultants.auth import consultant_api_auth, current_consultant
 from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.consultants.workflow import TransitionRefused
-from chalicelib.intake.http import json_response
+from chalicelib.intake.errors import TransportError
+from chalicelib.intake.http import json_object, json_response
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
 
 bp = Blueprint(__name__)
@@ -49,12 +49,9 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
 
 def _body() -> dict[str, Any]:
     try:
-        data = json.loads(bp.current_request.raw_body or b"{}")
-    except ValueError:
-        raise service.BadRequest("_requete", "Le contenu envoyé n'est pas un JSON valide.") from None
-    if not isinstance(data, dict):
-        raise service.BadRequest("_requete", "Le JSON envoyé doit être un objet.")
-    return data
+        return json_object(bp.current_request.raw_body or b"{}")
+    except TransportError as exc:
+        raise service.BadRequest("_requete", exc.message) from None
 
 
 def _who() -> Any:

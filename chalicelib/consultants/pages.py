@@ -13,25 +13,19 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from chalice import Blueprint, NotFoundError, Response
+from chalice import Blueprint, Response
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.config import settings
 from chalicelib.consultants import presenter, service
 from chalicelib.consultants.api import csv_response
-from chalicelib.consultants.auth import (
-    cleared_cookie,
-    current_consultant,
-    issue_local_token,
-    local_signing_enabled,
-    session_cookie,
-)
+from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.http import FORM, html_response, redirect
 from chalicelib.leads.model import STATUS_LABELS
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
-from chalicelib.pages import render_page
+from chalicelib.pages import STRICT_CSP, consultant_csp, render_page
 
 bp = Blueprint(__name__)
 BASE = "/consultants"
@@ -43,16 +37,13 @@ def _opcos() -> dict[str, str]:
     return dict(sorted(opco_names().items(), key=lambda kv: kv[1].lower()))
 
 
-def _page(name: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> Response:
+def consultant_page(name: str, status: int = 200, headers: dict[str, Any] | None = None, **context: Any) -> Response:
     context.setdefault("who", _who_or_none())
     return html_response(
         render_page(f"consultants/{name}", status_labels=STATUS_LABELS, **context),
         status,
-        headers={
-            "Content-Security-Policy": "default-src 'self'; style-src 'unsafe-inline'; "
-            "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'",
-            **(headers or {}),
-        },
+        headers,
+        csp=consultant_csp(settings().cognito_domain or None),
     )
 
 
@@ -63,58 +54,14 @@ def _who_or_none() -> Any:
         return None
 
 
-def _form() -> dict[str, Any]:
+def form_fields() -> dict[str, Any]:
     raw = (bp.current_request.raw_body or b"").decode("utf-8", "replace")
     return parse_qs(raw, keep_blank_values=True, max_num_fields=100)
 
 
-def _first(data: dict[str, Any], name: str) -> str:
+def first(data: dict[str, Any], name: str) -> str:
     value = data.get(name) or [""]
     return value[0] if isinstance(value, list) else str(value)
-
-
-# --- sign-in ------------------------------------------------------------------------------
-
-
-@bp.route(f"{BASE}/connexion", methods=["GET"])
-def sign_in() -> Response:
-    return _page("signin.html", who=None, dev=local_signing_enabled(), sign_in_url=settings().sign_in_url)
-
-
-def _dev_only() -> None:
-    # The dev sign-in exists only in the local stage with its generated key: 404 anywhere else.
-    if not local_signing_enabled():
-        raise NotFoundError("Page introuvable")
-
-
-@bp.route(f"{BASE}/dev/connexion", methods=["GET"])
-def dev_sign_in_page() -> Response:
-    _dev_only()
-    return _page("dev_signin.html", who=None, error=None, email="")
-
-
-@bp.route(f"{BASE}/dev/connexion", methods=["POST"], content_types=[FORM])
-def dev_sign_in() -> Response:
-    _dev_only()
-    email = _first(_form(), "email").strip().lower()
-    if "@" not in email or len(email) > 120:
-        return _page("dev_signin.html", 422, who=None, error="Indiquez une adresse e-mail.", email=email)
-    max_age = settings().session_max_age_s
-    token = issue_local_token(email, lifetime_s=max_age)
-    return Response(
-        body="",
-        status_code=303,
-        headers={"Location": BASE, "Set-Cookie": session_cookie(token, max_age=max_age), "Cache-Control": "no-store"},
-    )
-
-
-@bp.route(f"{BASE}/deconnexion", methods=["POST"], content_types=[FORM])
-def sign_out() -> Response:
-    return Response(
-        body="",
-        status_code=303,
-        headers={"Location": f"{BASE}/connexion", "Set-Cookie": cleared_cookie(), "Cache-Control": "no-store"},
-    )
 
 
 # --- leads --------------------------------------------------------------------------------
@@ -127,7 +74,7 @@ def lead_list() -> Response:
         f = service.parse_filter(params)
         page = service.list_page(f, params.get("cursor"))
     except service.BadRequest as exc:
-        return _page(
+        return consultant_page(
             "list.html",
             400,
             rows=[],
@@ -139,7 +86,7 @@ def lead_list() -> Response:
         )
     today = service.now().date()
     next_url = f"{BASE}?{urlencode({**f.as_params(), 'cursor': page.cursor})}" if page.cursor else None
-    return _page(
+    return consultant_page(
         "list.html",
         rows=[presenter.summary(lead, today) for lead in page.leads],
         filter=f,
@@ -157,7 +104,7 @@ def export_csv() -> Response:
     try:
         return csv_response(service.parse_filter(bp.current_request.query_params))
     except service.BadRequest as exc:
-        return html_response(exc.message, 400)
+        return html_response(exc.message, 400, csp=STRICT_CSP)
 
 
 def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
@@ -165,13 +112,13 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     try:
         lead = store.get(lead_id)
     except LeadNotFound:
-        return _page("missing.html", 404)
+        return consultant_page("missing.html", 404)
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     ok = (bp.current_request.query_params or {}).get("ok")
     from chalicelib.client.consultant import panel
 
     extra.setdefault("client", panel(lead))
-    return _page(
+    return consultant_page(
         "detail.html",
         status,
         lead=lead,
@@ -193,7 +140,7 @@ def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
         try:
             return view(lead_id)
         except LeadNotFound:
-            return _page("missing.html", 404)
+            return consultant_page("missing.html", 404)
         except InvalidEdit as exc:
             return _detail(lead_id, 422, errors=exc.errors)
         except (TransitionRefused, service.BadRequest) as exc:
@@ -214,7 +161,7 @@ def lead_detail(lead_id: str) -> Response:
 @bp.route(f"{BASE}/leads/{{lead_id}}/dossier", methods=["POST"], content_types=[FORM])
 @form_errors
 def edit_dossier(lead_id: str) -> Response:
-    data = _form()
+    data = form_fields()
     data.setdefault("subrogation", [""])
     service.edit_dossier(lead_id, data, current_consultant(bp.current_request))
     return redirect(f"{BASE}/leads/{lead_id}?ok=dossier")
@@ -223,14 +170,14 @@ def edit_dossier(lead_id: str) -> Response:
 @bp.route(f"{BASE}/leads/{{lead_id}}/statut", methods=["POST"], content_types=[FORM])
 @form_errors
 def change_status(lead_id: str) -> Response:
-    service.change_status(lead_id, _form(), current_consultant(bp.current_request))
+    service.change_status(lead_id, form_fields(), current_consultant(bp.current_request))
     return redirect(f"{BASE}/leads/{lead_id}?ok=statut")
 
 
 @bp.route(f"{BASE}/leads/{{lead_id}}/effacer", methods=["POST"], content_types=[FORM])
 @form_errors
 def erase(lead_id: str) -> Response:
-    if _first(_form(), "confirmation") != "EFFACER":
+    if first(form_fields(), "confirmation") != "EFFACER":
         raise service.BadRequest("confirmation", "Tapez EFFACER pour confirmer l'effacement définitif.")
     service.erase_lead(lead_id, current_consultant(bp.current_request))
     return redirect(f"{BASE}?efface=1")
@@ -241,5 +188,5 @@ def download(lead_id: str, name: str) -> Response:
     try:
         url, _ = service.download_url(lead_id, name, current_consultant(bp.current_request))
     except (LeadNotFound, service.DocumentNotFound):
-        return _page("missing.html", 404)
+        return consultant_page("missing.html", 404)
     return redirect(url)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import UTC, date
 from typing import Any
 
-from chalicelib.catalogue import MODALITY_LABELS
+from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money
 from chalicelib.leads.model import Lead, LeadStatus
@@ -24,6 +24,7 @@ EVENT_LABELS = {
     "telechargement": "Document téléchargé",
     "registre_consulte": "Annuaire des entreprises consulté",
     "lead_resoumis": "Demande renvoyée par le client",
+    "nouvelle_demande": "Nouvelle demande du même contact",
     # The client space (chalicelib/client): the actor "client" reads "par le client".
     "lien_client_envoye": "Lien personnel envoyé au client",
     "lien_client_revoque": "Lien personnel révoqué",
@@ -37,6 +38,23 @@ EVENT_LABELS = {
     "rappels_arretes": "Rappels arrêtés",
     "rappels_actives": "Rappels réactivés",
     "rappel_envoye": "Rappel de la date limite envoyé",
+}
+# The fields a repeated submission is compared on (leads/resubmission.py), as the form names them.
+FIELD_LABELS = {
+    "company_name": "Raison sociale",
+    "idcc": "IDCC",
+    "naf": "Code NAF",
+    "headcount": "Effectif",
+    "address": "Adresse",
+    "first_name": "Prénom",
+    "last_name": "Nom",
+    "email": "E-mail",
+    "phone": "Téléphone",
+    "trainings": "Formations",
+    "trainees": "Stagiaires",
+    "start_date": "Date de début souhaitée",
+    "message": "Message",
+    "opco": "OPCO",
 }
 # Statuses for which the filing deadline still matters (not yet filed, not closed).
 BEFORE_FILING = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.envoye_client)
@@ -126,9 +144,34 @@ def history(lead: Lead, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "label": EVENT_LABELS.get(e["kind"], e["kind"]),
             "actor": e.get("actor", "systeme"),
             "text": describe(e),
+            "changes": changes(e),
         }
         for e in rows
     ]
+
+
+def changes(event: dict[str, Any]) -> list[dict[str, str]]:
+    """What a repeated submission asked differently from the stored lead (shown, never applied)."""
+    diff = (event.get("details") or {}).get("differences") or {}
+    return [
+        {
+            "field": name,
+            "label": FIELD_LABELS.get(name, name),
+            "before": _shown(name, d["avant"]),
+            "after": _shown(name, d["apres"]),
+        }
+        for name, d in diff.items()
+    ]
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(vide)"
+    if name == "trainings":
+        return " + ".join((t.title if (t := catalogue().get(i)) else i) for i in value)
+    if name == "start_date":
+        return fr_date(value)
+    return str(value)
 
 
 def arrival(lead: Lead, events: list[dict[str, Any]]) -> dict[str, Any]:
@@ -166,6 +209,10 @@ def describe(event: dict[str, Any]) -> str:
         return f"{d.get('fichier')} (version {d.get('version')})"
     if kind == "lead_recu":
         return label(d.get("status", "recu"))
+    if kind == "nouvelle_demande":
+        diff = d.get("differences") or {}
+        what = ", ".join(FIELD_LABELS.get(n, n) for n in diff) if diff else "aucune différence"
+        return f"Réf. {d.get('reference')} — fiche inchangée ; différences : {what}"
     return client_detail(d)
 
 

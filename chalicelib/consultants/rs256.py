@@ -86,7 +86,9 @@ def decoder() -> jwt.PyJWT:
     """A PyJWT whose only algorithm is RS256Verifier, whatever PyJWT's global registry holds
     (with `cryptography` installed, the global RS256 would expect a cryptography key)."""
     decoder = jwt.PyJWT()
-    jws = decoder._jws  # PyJWT 2.x: the PyJWS each PyJWT instance verifies with
+    jws = getattr(decoder, "_jws", None)  # PyJWT 2.15: the PyJWS each PyJWT instance verifies with
+    if not isinstance(jws, jwt.PyJWS):  # never fall back to the global registry (it may hold other algorithms)
+        raise RuntimeError(f"PyJWT {jwt.__version__} has no per-instance PyJWS: keep the range in requirements.txt")
     for alg in jws.get_algorithms():
         jws.unregister_algorithm(alg)
     jws.register_algorithm("RS256", RS256Verifier())

@@ -20,6 +20,9 @@ from chalicelib.observability import logger
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
+# Filter dates outside these bounds name no lead (and 9999-12-31 + 1 day overflows).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
+MAX_REV = 2**53  # a JSON number any client reads exactly; DynamoDB numbers stop at 38 digits
 
 
 class BadRequest(Exception):
@@ -57,6 +60,8 @@ def parse_filter(params: dict[str, Any] | None) -> LeadFilter:
             dates[name] = date.fromisoformat(value) if value else None
         except ValueError:
             raise BadRequest(name, "Date invalide (format attendu : AAAA-MM-JJ).") from None
+        if dates[name] and not FIRST_DAY <= dates[name] <= LAST_DAY:
+            raise BadRequest(name, "Date hors limites : choisissez une date entre 2000 et 2999.")
     query = _param(params, "q")
     if query and len(query) > 100:
         raise BadRequest("q", "Recherche trop longue (100 caractères au plus).")
@@ -89,10 +94,15 @@ def export_leads(f: LeadFilter) -> Iterator[Lead]:
 def parse_rev(value: Any) -> int:
     if isinstance(value, list):
         value = value[0] if value else None
+    if isinstance(value, bool) or (isinstance(value, str) and len(value) > 20):
+        value = None  # True is not revision 1; a 5,000-digit string is no revision at all
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        rev = int(value)
+    except (TypeError, ValueError, OverflowError):  # None, "abc", 1e400 (inf)
         raise BadRequest("rev", "Révision manquante : rechargez la fiche puis recommencez.") from None
+    if not 0 <= rev <= MAX_REV or (isinstance(value, float) and value != rev):
+        raise BadRequest("rev", "Révision invalide : rechargez la fiche puis recommencez.")
+    return rev
 
 
 def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
@@ -148,15 +158,15 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
 
 
 def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
-    """A presigned GET URL (15 minutes at most) for one document, recorded in the lead's history."""
+    """A presigned GET URL (10 minutes at most) for one document, recorded in the lead's history."""
     from chalicelib.config import settings
-    from chalicelib.dossier.storage import dossier_storage
+    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
 
     store = leads_store()
     lead = store.get(lead_id)
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
-    expires = min(settings().presign_expiry_s, 900)
+    expires = min(settings().presign_expiry_s, PRESIGN_MAX_S)
     url = dossier_storage().presigned_url(
         lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     )
@@ -171,19 +181,23 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
 
 
 def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
-    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records."""
-    from chalicelib.config import settings
+    """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
+    then S3 again: a worker that wrote a pack after the first pass and recorded it before the
+    records went would otherwise leave it behind (one that records later deletes its own writes)."""
     from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
+    from chalicelib.secret_store import form_token_secret
 
     store = leads_store()
     lead = store.get(lead_id)
     fingerprint = submission_fingerprint(
-        settings().form_token_secret, siret=lead.siret, email=lead.email, trainings=lead.trainings
+        form_token_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
     from chalicelib.dossier.client_files import client_files
 
-    objects = dossier_storage().erase_lead(lead_id) + client_files().erase_uploads(lead_id)
+    storage = dossier_storage()
+    objects = storage.erase_lead(lead_id) + client_files().erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
+    objects += storage.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

@@ -6,9 +6,19 @@ Keys: dossiers/<lead-id>/v<N>/<file>: no personal data in keys.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+# Presigned download URLs live this long at most: policy-api.json refuses older signatures
+# (s3:signatureAge, in ms), so a longer URL would fail before it expires (tests/functional/test_policies.py).
+PRESIGN_MAX_S = 600
 CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
+
+
+@dataclass
+class WrittenPack:
+    keys: dict[str, str] = field(default_factory=dict)  # file name -> key
+    versions: list[dict[str, str]] = field(default_factory=list)  # {"Key", "VersionId"} of each write
 
 
 def pack_prefix(lead_id: str, version: int) -> str:
@@ -20,22 +30,28 @@ class DossierStorage:
         self._s3 = client
         self._bucket = bucket
 
-    def put_pack(self, lead_id: str, version: int, files: Mapping[str, bytes]) -> dict[str, str]:
-        """Write every file of one pack version; return {file name: key}."""
-        keys = {}
+    def put_pack(self, lead_id: str, version: int, files: Mapping[str, bytes]) -> WrittenPack:
+        """Write every file of one pack version; return their keys and the S3 versions written."""
+        written = WrittenPack()
         prefix = pack_prefix(lead_id, version)
         for name, body in files.items():
             key = prefix + name
             suffix = name[name.rfind(".") :]
-            self._s3.put_object(
+            resp = self._s3.put_object(
                 Bucket=self._bucket,
                 Key=key,
                 Body=body,
                 ContentType=CONTENT_TYPES.get(suffix, "application/octet-stream"),
                 ServerSideEncryption="AES256",
             )
-            keys[name] = key
-        return keys
+            written.keys[name] = key
+            version_id = resp.get("VersionId")  # absent when the bucket is not versioned
+            written.versions.append({"Key": key, "VersionId": version_id} if version_id else {"Key": key})
+        return written
+
+    def delete_written(self, written: WrittenPack) -> None:
+        """Delete exactly the object versions a put_pack wrote (its lead was erased meanwhile)."""
+        self._delete_versions(written.versions)
 
     def read(self, key: str) -> bytes:
         return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
@@ -49,12 +65,16 @@ class DossierStorage:
                 {"Key": v["Key"], "VersionId": v["VersionId"]}
                 for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
             ]
-            if batch:
-                resp = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
-                if resp.get("Errors"):
-                    raise RuntimeError(f"S3 refused to delete {len(resp['Errors'])} object versions")
-                deleted += len(batch)
+            self._delete_versions(batch)
+            deleted += len(batch)
         return deleted
+
+    def _delete_versions(self, versions: list[dict[str, str]]) -> None:
+        for start in range(0, len(versions), 1000):  # DeleteObjects takes 1000 keys at most
+            batch = versions[start : start + 1000]
+            resp = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
+            if resp.get("Errors"):
+                raise RuntimeError(f"S3 refused to delete {len(resp['Errors'])} object versions")
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
         return self._s3.generate_presigned_url(

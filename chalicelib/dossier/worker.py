@@ -92,14 +92,22 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(settings().stage)
     )
     files = render_pack(content)
-    keys = dossier_storage().put_pack(lead.id, content.version, files)
+    storage = dossier_storage()
+    written = storage.put_pack(lead.id, content.version, files)
     digests = {name: hashlib.sha256(body).hexdigest() for name, body in files.items() if name.endswith(".pdf")}
+    pack = PackInfo(version=content.version, built_at=now, keys=written.keys, sha256=digests)
     try:
-        store.record_pack(lead.id, PackInfo(version=content.version, built_at=now, keys=keys, sha256=digests), now=now)
-    except PackAlreadyBuilt:
+        store.record_pack(lead.id, pack, now=now)
+    except (PackAlreadyBuilt, LeadNotFound):
+        if store.get_or_none(lead.id) is None:
+            # Erased (GDPR) while we rendered: the erasure may have listed the bucket before our
+            # writes, so what we wrote is ours to delete. No retry: there is no lead any more.
+            storage.delete_written(written)
+            logger.info("lead erased during the build: pack deleted", extra={"pack_version": content.version})
+            return False
         logger.info("pack already recorded by another delivery", extra={"pack_version": content.version})
         return False
-    logger.info("dossier built", extra={"pack_version": content.version, "files": len(keys)})
+    logger.info("dossier built", extra={"pack_version": content.version, "files": len(written.keys)})
     store.clear_pending(lead.id, built_version=content.version)
     if content.version == 1:  # tied to the conditional record of v1: one email per lead
         from chalicelib.consultants.notify import notify_new_lead

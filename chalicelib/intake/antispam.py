@@ -63,14 +63,20 @@ def check_token(token: Any, policy: TokenPolicy, now_s: float) -> str:
 SPAM_TOKEN_STATES = frozenset({"invalid", "too_fast", "expired"})
 
 
-def spam_reasons(*, honeypot: Any, token_state: str, turnstile: str | None = None) -> tuple[str, ...]:
-    """Why a submission is spam (empty = a person). A missing token alone is not spam."""
+def spam_reasons(
+    *, honeypot: Any, token_state: str, turnstile: str | None = None, token_expected: bool = False
+) -> tuple[str, ...]:
+    """Why a submission is spam (empty = a person).
+
+    A missing token is spam when one was expected: a urlencoded form (our page and /embed.js
+    always carry it, a bot replaying the form's fields does not). A JSON call without one (a
+    server-side integration) is only recorded as `absent`."""
     reasons: list[str] = []
     if isinstance(honeypot, list):
         honeypot = "".join(str(v) for v in honeypot)
     if honeypot:
         reasons.append("honeypot")
-    if token_state in SPAM_TOKEN_STATES:
+    if token_state in SPAM_TOKEN_STATES or (token_state == "absent" and token_expected):
         reasons.append(f"form_token_{token_state}")
     if turnstile == "failed":
         reasons.append("turnstile")

@@ -255,9 +255,12 @@ class ContactForm(BaseModel):
         return self
 
     @classmethod
-    def parse(cls, data: Mapping[str, Any], *, today: date) -> ContactForm:
-        """Validate raw form or JSON data; raise InvalidSubmission with French per-field errors."""
-        values, errors = _flatten(data)
+    def parse(cls, data: Mapping[str, Any], *, today: date, from_form: bool = False) -> ContactForm:
+        """Validate raw form or JSON data; raise InvalidSubmission with French per-field errors.
+
+        `from_form`: urlencoded values always come as lists (one per occurrence); JSON is typed,
+        so a list where one value is expected (`"siret": ["…"]`) is an error on that field."""
+        values, errors = _flatten(data, from_form=from_form)
         if not errors:
             try:
                 return cls.model_validate(values, context={"today": today})
@@ -266,7 +269,7 @@ class ContactForm(BaseModel):
         raise InvalidSubmission(errors)
 
 
-def _flatten(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+def _flatten(data: Mapping[str, Any], *, from_form: bool) -> tuple[dict[str, Any], list[FieldError]]:
     """Form posts give lists for every key; scalars must come once."""
     values: dict[str, Any] = {}
     errors: list[FieldError] = []
@@ -274,6 +277,9 @@ def _flatten(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[FieldError]]
         if name not in data:
             continue
         value = data[name]
+        if name not in LIST_FIELDS and isinstance(value, list) and not from_form:
+            errors.append(FieldError(name, "Une valeur simple est attendue pour ce champ, pas une liste."))
+            continue
         if name not in LIST_FIELDS and isinstance(value, list):
             if len(value) != 1:
                 errors.append(FieldError(name, "Une seule valeur est attendue pour ce champ."))

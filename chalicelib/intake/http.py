@@ -9,6 +9,7 @@ from urllib.parse import parse_qs
 from chalice import Response
 
 from chalicelib.intake.errors import TransportError
+from chalicelib.pages import STRICT_CSP
 
 MAX_BODY = 32 * 1024
 JSON = "application/json"
@@ -50,13 +51,36 @@ def parse_body(request: Any) -> dict[str, Any]:
             return parse_qs(text, keep_blank_values=True, max_num_fields=200)
         except ValueError:
             raise TransportError(400, "Le formulaire envoyé contient trop de champs.") from None
+    return json_object(text)
+
+
+MAX_JSON_DEPTH = 16  # our bodies are two levels deep; deeper is a probe, not a form
+
+
+def json_object(text: str | bytes) -> dict[str, Any]:
+    """A JSON object, at most MAX_JSON_DEPTH levels deep: anything else is a French 400."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise TransportError(400, "Le contenu envoyé n'est pas un JSON valide.") from None
     if not isinstance(data, dict):
         raise TransportError(400, "Le JSON envoyé doit être un objet (des champs et leurs valeurs).")
+    if _depth(data) > MAX_JSON_DEPTH:
+        raise TransportError(400, f"Le JSON envoyé est trop imbriqué ({MAX_JSON_DEPTH} niveaux au plus).")
     return data
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth without recursion (a recursive walk would itself overflow)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_JSON_DEPTH:
+            break
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def idempotency_key(request: Any) -> str | None:
@@ -81,13 +105,18 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
     )
 
 
-def html_response(body: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+def html_response(
+    body: str, status: int = 200, headers: dict[str, Any] | None = None, *, csp: str = STRICT_CSP
+) -> Response:
+    """Every HTML answer says its Content-Security-Policy (chalicelib/pages.py: public, consultant,
+    or by default the strict one: nothing loads, nothing frames it)."""
     return Response(
         body=body,
         status_code=status,
         headers={
             "Content-Type": "text/html; charset=utf-8",
             "Cache-Control": "no-store",
+            "Content-Security-Policy": csp,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "strict-origin-when-cross-origin",
             **(headers or {}),

@@ -17,6 +17,8 @@ from chalicelib.intake.errors import InvalidSubmission, TransportError
 from chalicelib.intake.form import ContactForm
 from chalicelib.intake.http import (
     ANY_CONTENT,
+    FORM,
+    content_type,
     html_response,
     idempotency_key,
     json_response,
@@ -26,18 +28,20 @@ from chalicelib.intake.http import (
     wants_html,
 )
 from chalicelib.intake.screening import ip_hash, screen, source_ip
-from chalicelib.intake.service import accept_submission, is_repeat
+from chalicelib.intake.service import accept_submission
 from chalicelib.intake.thanks import thanks_deadline, thanks_query
-from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, referring_page
+from chalicelib.intake.tracking import PAGE_FIELD, UTM_FIELDS, malformed_url, referring_page
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store_limits import RateLimited, rate_limiter
 from chalicelib.opco import normalize_idcc, resolve_opco
-from chalicelib.pages import render_page, static_asset
+from chalicelib.pages import STRICT_CSP, public_csp, render_page, static_asset
 from chalicelib.pricing import PreviewError, preview_estimate
+from chalicelib.secret_store import form_token_secret
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
 RATE_LIMITED = "Trop de demandes envoyées depuis votre connexion : réessayez dans {minutes} minute{s}."
+BAD_REFERER = "En-tête Referer invalide : ce n'est pas une adresse web."
 
 
 def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Any:
@@ -52,12 +56,13 @@ def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | No
             values=values,
             errors=errors or {},
             consent_text=CONSENT_TEXT,
-            form_token=token if isinstance(token, str) and token else issue_token(s.form_token_secret, time.time()),
+            form_token=token if isinstance(token, str) and token else issue_token(form_token_secret(), time.time()),
             utm={k: values[k] for k in UTM_FIELDS if isinstance(values.get(k), str)},
             script_version=static_asset("form.js")[1],
             turnstile_site_key=s.turnstile_site_key,
         ),
         status,
+        csp=public_csp(s.cors_origin_list),
     )
 
 
@@ -65,6 +70,9 @@ def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | No
 def form_page() -> Any:
     # UTM parameters of the landing URL travel with the form as hidden fields.
     request = bp.current_request
+    if malformed_url(request.headers.get("referer")):
+        page = f'<!doctype html><html lang="fr"><title>Requête invalide</title><p>{BAD_REFERER}</p></html>'
+        return html_response(page, 400, csp=STRICT_CSP)
     values = {k: v for k, v in (request.query_params or {}).items() if k in UTM_FIELDS}
     referer = referring_page({}, request.headers.get("referer"))
     return _form_page({**values, PAGE_FIELD: referer} if referer else values)
@@ -73,7 +81,10 @@ def form_page() -> Any:
 @bp.route("/merci", methods=["GET"])
 def thank_you() -> Any:
     params = bp.current_request.query_params or {}
-    return html_response(render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())))
+    return html_response(
+        render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())),
+        csp=public_csp(settings().cors_origin_list),
+    )
 
 
 @bp.route("/form-token", methods=["GET"])
@@ -81,7 +92,7 @@ def thank_you() -> Any:
 def form_token() -> Any:
     s = settings()
     return json_response(
-        {TOKEN_FIELD: issue_token(s.form_token_secret, time.time()), "min_fill_seconds": s.form_min_fill_seconds}
+        {TOKEN_FIELD: issue_token(form_token_secret(), time.time()), "min_fill_seconds": s.form_min_fill_seconds}
     )
 
 
@@ -123,12 +134,15 @@ def create_lead() -> Any:
     html = wants_html(request)
     now = datetime.now(UTC)
     ip = source_ip(request)
+    from_form = content_type(request) == FORM
     data: dict[str, Any] = {}
     try:
         rate_limiter().hit(ip_hash(ip), now_s=int(now.timestamp()))
         data = parse_body(request)
+        if malformed_url(request.headers.get("referer")):
+            raise TransportError(400, BAD_REFERER)
         key = idempotency_key(request)
-        form = ContactForm.parse(data, today=now.date())
+        form = ContactForm.parse(data, today=now.date(), from_form=from_form)
     except RateLimited as exc:
         return _refused(
             html,
@@ -141,22 +155,21 @@ def create_lead() -> Any:
         return _refused(html, data, exc.status, exc.message, field=exc.field)
     except InvalidSubmission as exc:
         return _form_page(_echo(data), exc.by_field(), 422) if html else json_response(exc.as_json(), 422)
-    provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp())
-    lead = accept_submission(
+    provenance = screen(data, referer=request.headers.get("referer"), ip=ip, now_s=now.timestamp(), from_form=from_form)
+    lead, replayed = accept_submission(
         form,
         provenance,
         now=now,
         retention_days=settings().lead_retention_days,
-        idempotency_key=key and keyed_hash(settings().form_token_secret, "idem", key),
+        idempotency_key=key and keyed_hash(form_token_secret(), "idem", key),
         fingerprint=None if provenance.spam_reasons else _fingerprint(form),
     )
     if html:
         return redirect(f"{settings().public_base_url}/merci{thanks_query(lead.opco_code, lead.start_date)}")
-    repeat = is_repeat(lead, now)
     return json_response(
-        _acknowledgement(lead, repeat),
-        200 if repeat else 201,
-        headers={"Idempotent-Replayed": "true"} if key and repeat else None,
+        _acknowledgement(lead, replayed),
+        200 if replayed else 201,
+        headers={"Idempotent-Replayed": "true"} if key and replayed else None,
     )
 
 
@@ -174,9 +187,7 @@ def _refused(
 
 
 def _fingerprint(form: ContactForm) -> str:
-    return submission_fingerprint(
-        settings().form_token_secret, siret=form.siret, email=form.email, trainings=form.training
-    )
+    return submission_fingerprint(form_token_secret(), siret=form.siret, email=form.email, trainings=form.training)
 
 
 def _echo(data: dict[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.pricing import price_lead
 from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, LeadStatus, Provenance
 from chalicelib.leads.store import leads_store
 from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
+from chalicelib.pricing import price_lead
 
 
 def accept_submission(
@@ -26,8 +26,12 @@ def accept_submission(
     retention_days: int,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
-) -> Lead:
-    """Returns the stored lead: the new one, or the one this submission repeats (see is_repeat)."""
+) -> tuple[Lead, bool]:
+    """Store the submission; return what the visitor is told about (this submission as a lead,
+    with the id to answer) and whether the answer replays an earlier one (same Idempotency-Key).
+
+    A repeat of a stored submission is recorded on that lead and answered like a new lead, with an
+    id of its own: the answer never tells whether the SIRET, email and trainings were known."""
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
@@ -41,28 +45,21 @@ def accept_submission(
     estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
     stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
-    lead = stored.lead
-    logger.append_keys(lead_id=lead.id)
+    logger.append_keys(lead_id=stored.lead.id)
     logger.info(
         "lead stored",
         extra={
-            "status": lead.status.value,
-            "opco": lead.opco_code,
+            "status": stored.lead.status.value,
+            "opco": stored.lead.opco_code,
             "outcome": stored.outcome,
             "opco_confidence": match.confidence,
         },
     )
-    if stored.outcome == "created":  # a replay or a duplicate is not a new lead
-        lead_received(lead.opco_code, spam=lead.status == LeadStatus.spam)
-    # A replay or an update of a lead whose pack is still pending needs no second job.
-    if lead.needs_pack and (stored.outcome == "created" or stored.repack):
-        try:
-            dossier_jobs().send(DossierJob(lead.id, lead.pack_requested))
-        except Exception:  # the sweeper re-sends: the visitor's lead is already safe
-            logger.exception("dossier job send failed; the sweeper will retry")
-    return lead
-
-
-def is_repeat(lead: Lead, now: datetime) -> bool:
-    """True when accept_submission returned an earlier lead (same Idempotency-Key or same submission)."""
-    return lead.created_at != now
+    if stored.outcome == "created":  # a replay or a repeat is not a new lead and needs no pack
+        lead_received(stored.lead.opco_code, spam=stored.lead.status == LeadStatus.spam)
+        if stored.lead.needs_pack:
+            try:
+                dossier_jobs().send(DossierJob(stored.lead.id, stored.lead.pack_requested))
+            except Exception:  # the sweeper re-sends: the visitor's lead is already safe
+                logger.exception("dossier job send failed; the sweeper will retry")
+    return lead.model_copy(update={"id": stored.reply_id}), stored.outcome == "replayed"

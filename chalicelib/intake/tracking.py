@@ -27,9 +27,20 @@ def _scalar(value: Any) -> str | None:
     return value or None
 
 
+def malformed_url(value: str | None) -> bool:
+    """True for what no browser sends as a URL (`http://[x`: urlsplit raises, so does a bad port)."""
+    if not value:
+        return False
+    try:
+        urlsplit(value).port  # noqa: B018 (parsing the port is the check)
+    except ValueError:
+        return True
+    return False
+
+
 def referring_page(data: Mapping[str, Any], referer_header: str | None) -> str | None:
     for candidate in (_scalar(data.get(PAGE_FIELD)), _scalar(referer_header)):
-        if candidate and urlsplit(candidate).scheme in ("http", "https"):
+        if candidate and not malformed_url(candidate) and urlsplit(candidate).scheme in ("http", "https"):
             return candidate[:_MAX_URL]
     return None
 

@@ -4,6 +4,10 @@ https://developers.cloudflare.com/turnstile/get-started/server-side-validation/
 A failed challenge marks the submission as spam (stored, reviewable). When Cloudflare cannot be
 reached we fail open: the lead is kept as a person's and the outage is logged, because losing a
 real client costs more than reviewing one extra spam.
+
+A passed challenge also names the hostname of the page it was solved on: a token solved on
+another site (a farm of solved challenges for our public site key) fails when that hostname is
+not ours (the site's public URL and the website origins allowed to post the form).
 """
 
 from __future__ import annotations
@@ -16,8 +20,16 @@ from typing import Any
 RESPONSE_FIELD = "cf-turnstile-response"
 
 
-def verify_turnstile(token: Any, *, secret: str, url: str, remote_ip: str | None, timeout_s: float) -> str:
-    """`passed`, `failed` or `unavailable`."""
+def verify_turnstile(
+    token: Any,
+    *,
+    secret: str,
+    url: str,
+    remote_ip: str | None,
+    timeout_s: float,
+    hostnames: frozenset[str] = frozenset(),
+) -> str:
+    """`passed`, `failed` or `unavailable`; with `hostnames`, a pass solved elsewhere fails."""
     if isinstance(token, list):
         token = token[0] if len(token) == 1 else None
     if not isinstance(token, str) or not token or len(token) > 2048:
@@ -36,4 +48,8 @@ def verify_turnstile(token: Any, *, secret: str, url: str, remote_ip: str | None
             outcome = json.loads(resp.read())
     except (OSError, ValueError):
         return "unavailable"
-    return "passed" if isinstance(outcome, dict) and outcome.get("success") is True else "failed"
+    if not isinstance(outcome, dict) or outcome.get("success") is not True:
+        return "failed"
+    if hostnames and str(outcome.get("hostname", "")).lower() not in hostnames:
+        return "failed"
+    return "passed"

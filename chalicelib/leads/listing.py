@@ -120,7 +120,9 @@ def decode_cursor(cursor: str, plan: dict[str, Any]) -> dict[str, Any]:
         raise InvalidCursor("cursor is not ours") from None
     index = plan["IndexName"]
     pk_attr, sk_attr = INDEXES[index]
-    key = data.get("k") if isinstance(data, dict) else None
+    if not isinstance(data, dict):  # e.g. "W10" is base64 for "[]"
+        raise InvalidCursor("cursor is not an object")
+    key = data.get("k")
     if data.get("i") != index or not isinstance(key, dict) or set(key) != {"pk", "sk", pk_attr, sk_attr}:
         raise InvalidCursor("cursor for another list")
     if not all(isinstance(v, str) and len(v) < 200 for v in key.values()):

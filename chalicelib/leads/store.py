@@ -4,7 +4,7 @@ door's rate limit) and store_registry.py (the registry cache), the only code tha
 Items:
   pk=LEAD#<id>  sk=LEAD                 the lead (GSI1 by status, GSI2 by OPCO, GSI3 all leads)
   pk=LEAD#<id>  sk=EVENT#<ts>#<rand>    its audit trail (the arrival is derived from created_at)
-  pk=IDEM#<hash>  sk=IDEM               Idempotency-Key → lead id (TTL 24 h)
+  pk=IDEM#<hash>  sk=IDEM               Idempotency-Key → lead id and the id answered (TTL 24 h)
   pk=DEDUP#<hash> sk=DEDUP              SIRET+email+trainings fingerprint → lead id (TTL 24 h)
   pk=RATE#<hash>#<hour> sk=RATE         per-IP submission counter (TTL)
 Hashes are keyed HMACs computed by the caller: no personal data in any key.
@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
+from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
 
 PACK_PENDING = "PACK_PENDING"
 
@@ -39,32 +40,16 @@ class PackAlreadyBuilt(Exception):
 
 
 class Stored(NamedTuple):
-    """What LeadStore.create did: `created`, `replayed` (same Idempotency-Key) or `updated`
-    (same submission within the window); `repack` when the update asks for a new pack version."""
+    """What LeadStore.submit did: `created`, `replayed` (same Idempotency-Key) or `resubmitted`
+    (same submission within the window: an event on `lead`, which stays unchanged). `reply_id` is
+    the id the visitor is told: the lead's own only for the submission that created it, so a
+    stranger repeating someone's SIRET, email and trainings never learns the lead's id."""
 
     lead: Lead
     outcome: str
-    repack: bool = False
+    reply_id: str
 
 
-# What a visitor's repeated submission may change on the lead it duplicates.
-RESUBMITTED_FIELDS = (
-    "company_name",
-    "idcc",
-    "naf",
-    "headcount",
-    "address",
-    "first_name",
-    "last_name",
-    "phone",
-    "trainees",
-    "start_date",
-    "message",
-    "consent",
-    "provenance",
-    "opco",
-    "estimate",
-)
 DUPLICATE_WINDOW_S = 24 * 3600
 
 
@@ -102,29 +87,30 @@ class LeadStore:
         Claim first, then write: the Idempotency-Key and fingerprint pointers are conditional puts
         made before the lead's own conditional put. Two concurrent posts make one lead: the loser
         reads the winner's pointer and adopts its lead id, so whichever writes the lead first wins
-        and the other replays or updates it. A request that died between claim and write leaves a
-        pointer to a lead that does not exist yet; its retry adopts that id and finishes the job.
-        Single conditional writes, no TransactWriteItems: half the write cost, and moto copies
-        the whole table for every transaction (the local stack would slow down as leads grow).
+        and the other replays it or is recorded as a repeat on it. A request that died between
+        claim and write leaves a pointer to a lead that does not exist yet; its retry adopts that id
+        and finishes the job. Single conditional writes, no TransactWriteItems (only a repeat, the
+        rare case, is one): half the write cost, and moto copies the whole table for every
+        transaction (the local stack would slow down as leads grow).
         """
         now_s = int(lead.created_at.timestamp())
+        reply_id = lead.id
         if idempotency_key:
-            owner = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
+            owner, reply_id = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
             if owner != lead.id:
                 if (existing := self.get_or_none(owner)) is not None:
-                    return Stored(existing, "replayed")
+                    return Stored(existing, "replayed", reply_id)
                 lead = lead.model_copy(update={"id": owner})
         if fingerprint:
-            owner = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
+            owner, _ = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
             if owner != lead.id:
-                stored = self._resubmit(owner, lead)
+                stored = self._resubmit(owner, lead, reply_id)
+                if stored is None:  # the first submission's lead is not written yet: finish it
+                    lead, reply_id = lead.model_copy(update={"id": owner}), owner
+                if idempotency_key:  # the key now stands for this answer
+                    self._point(f"IDEM#{idempotency_key}", owner, reply_id, now_s, window_s)
                 if stored is not None:
-                    if idempotency_key:  # the key now stands for the lead it updated
-                        self._point(f"IDEM#{idempotency_key}", owner, now_s, window_s)
                     return stored
-                if idempotency_key:
-                    self._point(f"IDEM#{idempotency_key}", owner, now_s, window_s)
-                lead = lead.model_copy(update={"id": owner})
         item = _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
         try:
             self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
@@ -132,55 +118,57 @@ class LeadStore:
             # The SDK retries a write whose answer was lost (a timeout after the commit): finding
             # our own lead is success, not a conflict, or the visitor would get a 500 for a stored lead.
             if not self._holds(lead):
-                return self._lost_race(lead, idempotency_key, fingerprint)
+                return self._lost_race(lead, reply_id, idempotency_key, fingerprint)
         # No "lead_recu" event item: the history derives the arrival from created_at (one write fewer).
-        return Stored(lead, "created")
+        return Stored(lead, "created", reply_id)
 
-    def _lost_race(self, lead: Lead, idempotency_key: str | None, fingerprint: str | None) -> Stored:
+    def _lost_race(self, lead: Lead, reply_id: str, idempotency_key: str | None, fingerprint: str | None) -> Stored:
         """A concurrent request holding the same pointer wrote this lead id first."""
-        if fingerprint and not idempotency_key and (stored := self._resubmit(lead.id, lead)):
+        if fingerprint and not idempotency_key and (stored := self._resubmit(lead.id, lead, reply_id)):
             return stored
         if idempotency_key or fingerprint:
-            return Stored(self.get(lead.id), "replayed")
+            return Stored(self.get(lead.id), "replayed", reply_id)
         raise LeadAlreadyExists(lead.id)
 
-    def _claim(self, pk: str, lead_id: str, now_s: int, window_s: int) -> str:
-        """Point `pk` at lead_id unless a live pointer exists; return the lead id it points to."""
+    def _claim(self, pk: str, lead_id: str, now_s: int, window_s: int) -> tuple[str, str]:
+        """Point `pk` at lead_id unless a live pointer exists; return the (lead id, reply id) it holds."""
         try:
-            self._ddb.put_item(**_pointer_put(self._table, pk, lead_id, now_s, window_s)["Put"])
-            return lead_id
+            self._ddb.put_item(**_pointer_put(self._table, pk, lead_id, lead_id, now_s, window_s))
+            return lead_id, lead_id
         except self._ddb.exceptions.ConditionalCheckFailedException:
             return self._pointer(pk, now_s) or self._claim(pk, lead_id, now_s, window_s)
 
-    def _point(self, pk: str, lead_id: str, now_s: int, window_s: int) -> None:
-        put = _pointer_put(self._table, pk, lead_id, now_s, window_s)["Put"]
+    def _point(self, pk: str, lead_id: str, reply_id: str, now_s: int, window_s: int) -> None:
+        put = _pointer_put(self._table, pk, lead_id, reply_id, now_s, window_s)
         self._ddb.put_item(TableName=put["TableName"], Item=put["Item"])
 
-    def _pointer(self, pk: str, now_s: int) -> str | None:
+    def _pointer(self, pk: str, now_s: int) -> tuple[str, str] | None:
         resp = self._ddb.get_item(
             TableName=self._table, Key={"pk": {"S": pk}, "sk": {"S": pk.split("#")[0]}}, ConsistentRead=True
         )
         item = _from_ddb(resp.get("Item") or {})
-        return item.get("lead_id") if item.get("expires_at", 0) >= now_s else None
+        if item.get("expires_at", 0) < now_s:
+            return None
+        return item["lead_id"], item.get("reply_id", item["lead_id"])
 
-    def _resubmit(self, lead_id: str, fresh: Lead) -> Stored | None:
-        """Apply a duplicate submission to the lead it repeats; None if that lead is not stored."""
+    def _resubmit(self, lead_id: str, fresh: Lead, reply_id: str) -> Stored | None:
+        """Record a repeated submission on the lead it repeats, which stays as it is; None if that
+        lead is not stored. Conditional on the lead: an erasure racing it leaves no orphan event."""
         existing = self.get_or_none(lead_id)
         if existing is None:
             return None
-        repack = existing.pack is not None and existing.status != LeadStatus.spam
-        try:
-            self._ddb.update_item(**_resubmit_update(self._table, existing, fresh, repack)["Update"])
-        except self._ddb.exceptions.ConditionalCheckFailedException:
-            return None
-        self.add_event(
-            lead_id,
-            "lead_resoumis",
-            at=fresh.created_at,
-            expires_at=existing.expires_at,
-            details={"pack_requested": existing.pack_requested + int(repack)},
+        details = {"reference": reply_id, "differences": differences(existing, fresh)}
+        event = event_item(
+            lead_id, RESUBMISSION_EVENT, at=fresh.created_at, details=details, expires_at=existing.expires_at
         )
-        return Stored(self.get(lead_id), "updated", repack)
+        check = {"TableName": self._table, "Key": _lead_key(lead_id), "ConditionExpression": "attribute_exists(pk)"}
+        try:
+            self._ddb.transact_write_items(
+                TransactItems=[{"ConditionCheck": check}, {"Put": {"TableName": self._table, "Item": event}}]
+            )
+        except self._ddb.exceptions.TransactionCanceledException:
+            return None
+        return Stored(existing, "resubmitted", reply_id)
 
     def get_or_none(self, lead_id: str) -> Lead | None:
         try:
@@ -486,39 +474,14 @@ class LeadStore:
         raise RuntimeError("DynamoDB kept items unprocessed during erasure")
 
 
-def _pointer_put(table: str, pk: str, lead_id: str, now_s: int, window_s: int) -> dict[str, Any]:
+def _pointer_put(table: str, pk: str, lead_id: str, reply_id: str, now_s: int, window_s: int) -> dict[str, Any]:
     # DynamoDB deletes expired items lazily (up to days later): an expired pointer counts as absent.
+    item = {"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id, "reply_id": reply_id, "expires_at": now_s + window_s}
     return {
-        "Put": {
-            "TableName": table,
-            "Item": _to_ddb({"pk": pk, "sk": pk.split("#")[0], "lead_id": lead_id, "expires_at": now_s + window_s}),
-            "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
-            "ExpressionAttributeValues": {":now": {"N": str(now_s)}},
-        }
-    }
-
-
-def _resubmit_update(table: str, existing: Lead, fresh: Lead, repack: bool) -> dict[str, Any]:
-    data = fresh.model_dump(mode="json", include=set(RESUBMITTED_FIELDS))
-    names = {f"#{k}": k for k in data}
-    sets = [f"#{k} = :{k}" for k, v in data.items() if v is not None]
-    removes = [f"#{k}" for k, v in data.items() if v is None]
-    values = {f":{k}": v for k, v in data.items() if v is not None}
-    values.update({":now": fresh.created_at.isoformat(), ":g2": _index_attrs(fresh)["gsi2pk"]})
-    sets += ["updated_at = :now", "gsi2pk = :g2"]
-    if repack:
-        sets.append("pack_requested = :next")
-        values[":next"] = existing.pack_requested + 1
-    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    return {
-        "Update": {
-            "TableName": table,
-            "Key": _lead_key(existing.id),
-            "UpdateExpression": expression,
-            "ConditionExpression": "attribute_exists(pk)",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": _to_ddb(values),
-        }
+        "TableName": table,
+        "Item": _to_ddb(item),
+        "ConditionExpression": "attribute_not_exists(pk) OR expires_at < :now",
+        "ExpressionAttributeValues": {":now": {"N": str(now_s)}},
     }
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -60,14 +63,14 @@ class LocalStack:
         )
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    api_port, aws_port = free_port(), free_port()
-    log = tmp_path_factory.mktemp("stack") / "stack.log"
+@contextlib.contextmanager
+def start_stack(log_dir: Path, env_extra: dict[str, str], api_port: int | None = None) -> Iterator[LocalStack]:
+    """scripts/local_stack.py on free ports (or the given API port), stopped on exit."""
+    api_port, aws_port = api_port or free_port(), free_port()
+    log = log_dir / "stack.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    # Browser tests fill the form in well under the 3 s a person needs (functional tests keep the default).
-    env["FORM_MIN_FILL_SECONDS"] = "0"
-    with open(log, "w") as out:
+    env.update(env_extra)
+    with log.open("w") as out:
         proc = subprocess.Popen(
             [
                 sys.executable,
@@ -98,9 +101,18 @@ def stack(tmp_path_factory):
     else:
         proc.terminate()
         raise RuntimeError(f"local stack did not start:\n{log.read_text()}")
-    yield s
-    proc.terminate()
     try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield s
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    # Browser tests fill the form in well under the 3 s a person needs (functional tests keep the default).
+    with start_stack(tmp_path_factory.mktemp("stack"), {"FORM_MIN_FILL_SECONDS": "0"}) as s:
+        yield s

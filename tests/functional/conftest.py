@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -23,6 +24,7 @@ AWS_TEST_ENV = {
     "DEAD_LETTER_QUEUE_URL": "https://sqs.eu-west-3.amazonaws.com/123456789012/opco-dossier-jobs-dlq",
     "SENDER_EMAIL": "dossiers@formation-ia.example",
     "NOTIFY_EMAIL": "consultants@formation-ia.example",
+    "FORM_TOKEN_SECRET": "opco-dossier-local/form-token",  # created by create_resources, read at run time
 }
 
 
@@ -72,7 +74,7 @@ def table_items(aws_env):
     return items
 
 
-def post_json(client, body, headers=None):
+def post_json(client: Any, body: Any, headers: dict[str, str] | None = None) -> Any:
     return client.http.post(
         "/leads", headers={"Content-Type": "application/json", **(headers or {})}, body=json.dumps(body)
     )

@@ -40,6 +40,7 @@ args = json.loads(sys.argv[1])
 sys.path[:0] = [args["code"], args["runtime"]]
 
 import app  # noqa: F401  (the API's module, as the Lambda loads it)
+from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: F401  (secret_store's)
 from chalicelib.intake.form import ContactForm
 from chalicelib.leads.model import Lead, Provenance
 from chalicelib.opco import resolve_opco

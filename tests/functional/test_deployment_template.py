@@ -206,14 +206,19 @@ def test_every_function_gets_the_resources_and_sign_in_settings_wired(template):
         assert fn["Properties"]["Tracing"] == "Active"
 
 
-def test_log_groups_have_retention_and_name_their_functions(template):
+def _function_log_groups(template: dict) -> dict[str, dict]:
     groups = _resources(template, "AWS::Logs::LogGroup")
+    return {k: g for k, g in groups.items() if g["Properties"]["LogGroupName"]["Fn::Sub"].startswith("/aws/lambda/")}
+
+
+def test_log_groups_have_retention_and_name_their_functions(template):
+    assert all(g["Properties"]["RetentionInDays"] == 90 for g in _resources(template, "AWS::Logs::LogGroup").values())
+    groups = _function_log_groups(template)
     functions = _resources(template, "AWS::Serverless::Function")
     named = {
         g["Properties"]["LogGroupName"]["Fn::Sub"].removeprefix("/aws/lambda/${").rstrip("}") for g in groups.values()
     }
     assert named == set(functions)  # Chalice names the API's group ${ApiHandler}: overridden in infra/
-    assert all(g["Properties"]["RetentionInDays"] == 90 for g in groups.values())
 
 
 def test_alarms_cover_every_failure_mode_and_notify_the_topic(template):
@@ -252,7 +257,7 @@ def test_dashboard_body_is_json_once_substituted(template):
 
 def test_saved_queries_search_every_function_log_group(template):
     queries = _resources(template, "AWS::Logs::QueryDefinition")
-    groups = [{"Ref": name} for name in _resources(template, "AWS::Logs::LogGroup")]
+    groups = [{"Ref": name} for name in _function_log_groups(template)]
     assert len(queries) >= 4
     for query in queries.values():
         assert sorted(map(json.dumps, query["Properties"]["LogGroupNames"])) == sorted(map(json.dumps, groups))
@@ -262,6 +267,81 @@ def test_zip_carries_the_tracer_backend_but_not_a_second_botocore(packaged):
     names = zipfile.ZipFile(packaged / "deployment.zip").namelist()
     assert "aws_xray_sdk/__init__.py" in names and "wrapt/__init__.py" in names
     assert not any(n.startswith(("botocore/", "boto3/")) for n in names)
+
+
+# What an API Gateway access log line may carry: ids, the route template, status and timings.
+# Not the caller's IP ($context.identity.sourceIp: personal data, and the rate limit already
+# keeps only its HMAC), not the user agent, not the path ($context.path holds lead ids) nor the
+# query string (search terms, dates); the request id ties a line to the function's logs.
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "time": "$context.requestTimeEpoch",
+    "method": "$context.httpMethod",
+    "route": "$context.resourcePath",
+    "status": "$context.status",
+    "latencyMs": "$context.responseLatency",
+    "integrationLatencyMs": "$context.integrationLatency",
+    "responseLength": "$context.responseLength",
+    "errorType": "$context.error.responseType",
+}
+
+
+def test_api_access_logs_are_on_and_carry_no_personal_data(template):
+    res = template["Resources"]
+    setting = res["RestAPI"]["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    assert json.loads(setting["Format"]) == ACCESS_LOG_FIELDS
+    assert res["ApiAccessLogGroup"]["Properties"]["RetentionInDays"] <= 90
+    # API Gateway writes logs through the account's CloudWatch role, set before the stage exists.
+    assert res["ApiGatewayAccount"]["Properties"]["CloudWatchRoleArn"] == {"Fn::GetAtt": ["ApiGatewayLogsRole", "Arn"]}
+    assert "ApiGatewayAccount" in res["RestAPI"]["DependsOn"]
+
+
+def test_queues_and_the_alarm_topic_are_encrypted_at_rest(template):
+    queues = _resources(template, "AWS::SQS::Queue")
+    assert set(queues) == {"DossierJobsQueue", "DossierJobsDeadLetterQueue"}
+    for name, queue in queues.items():
+        props = queue["Properties"]
+        assert props.get("SqsManagedSseEnabled") is True or "KmsMasterKeyId" in props, name
+    [(topic_name, topic)] = _resources(template, "AWS::SNS::Topic").items()
+    key_ref = topic["Properties"]["KmsMasterKeyId"]
+    # The AWS-managed alias/aws/sns key would silently stop CloudWatch alarms from publishing.
+    assert key_ref == {"Ref": "AlarmTopicKey"}, topic_name
+    key = template["Resources"]["AlarmTopicKey"]
+    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    cloudwatch = [st for st in statements if st["Principal"] == {"Service": "cloudwatch.amazonaws.com"}]
+    assert [set(st["Action"]) for st in cloudwatch] == [{"kms:Decrypt", "kms:GenerateDataKey*"}]
+
+
+def test_functions_get_secret_arns_never_secret_values(template):
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["FORM_TOKEN_SECRET"] == {"Ref": "FormTokenSecret"}
+    assert env["TURNSTILE_SECRET"] == {"Fn::If": ["HasTurnstileSecret", {"Ref": "TurnstileSecretStore"}, ""]}
+    assert "resolve:secretsmanager" not in json.dumps(template["Globals"])
+    assert "CorsOrigins" in json.dumps(env["CORS_ORIGINS"])
+    assert "Default" not in template["Parameters"]["CorsOrigins"]  # required: the functions refuse to start without it
+    readers = {role for role, st in _statements(template) if "secretsmanager:GetSecretValue" in _listed(st["Action"])}
+    assert readers == {"ApiHandlerRole", "ClientRemindersRole"}  # the form key; the reminders' links
+
+
+def test_consultants_sign_in_with_mfa_through_the_hosted_ui_code_flow_only(template):
+    from chalicelib.consultants.hosted_ui import CALLBACK_PATH, SIGNED_OUT_PATH
+
+    pool = template["Resources"]["ConsultantUserPool"]["Properties"]
+    assert pool["MfaConfiguration"] == "ON" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert pool["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    client = template["Resources"]["ConsultantAppClient"]["Properties"]
+    assert client["GenerateSecret"] is False  # public client: PKCE binds the code (docs/consultants.md)
+    assert set(client["ExplicitAuthFlows"]) == {"ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"}
+    assert client["AllowedOAuthFlows"]["Fn::If"][1] == ["code"]
+    assert client["CallbackURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{CALLBACK_PATH}"}]
+    assert client["LogoutURLs"]["Fn::If"][1] == [{"Fn::Sub": f"${{PublicBaseUrl}}{SIGNED_OUT_PATH}"}]
+    env = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["COGNITO_DOMAIN"]["Fn::If"][0] == "HasCognitoDomain" and env["JWT_AUDIENCE"] == {
+        "Ref": "ConsultantAppClient"
+    }
+    assert "HostedSignInNeedsPublicBaseUrl" in template["Rules"]
 
 
 def _cloudformation(template: dict) -> dict:

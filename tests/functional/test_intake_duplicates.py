@@ -37,15 +37,20 @@ def test_same_idempotency_key_twice_gives_one_lead_and_the_same_answer(client, t
 def test_double_click_without_a_key_gives_one_lead(client, table_items, valid_submission):
     first = post_json(client, valid_submission)
     second = post_json(client, valid_submission)
-    assert (first.status_code, second.status_code) == (201, 200)
-    body = json.loads(second.body)
-    assert body["duplicate"] is True and body["lead_id"] == json.loads(first.body)["lead_id"]
+    assert (first.status_code, second.status_code) == (201, 201)
     assert len(_leads(table_items)) == 1
-    assert len(_queued()) == 1  # the pending pack job covers the update
+    assert len(_queued()) == 1  # the repeat asks for no pack
 
 
-def test_same_submission_within_a_day_updates_the_first_lead(client, table_items, valid_submission):
-    first = json.loads(post_json(client, valid_submission).body)
+def _answer_shape(body: dict) -> dict:
+    return {k: (type(v).__name__ if k == "lead_id" else v) for k, v in body.items()}
+
+
+def test_a_repeat_within_a_day_is_recorded_not_applied_and_answered_like_a_new_lead(
+    client, table_items, valid_submission
+):
+    first = post_json(client, valid_submission)
+    stored_before = _leads(table_items)
     again = {
         **valid_submission,
         "email": valid_submission["email"].upper(),
@@ -54,14 +59,36 @@ def test_same_submission_within_a_day_updates_the_first_lead(client, table_items
         "training": list(reversed(valid_submission["training"])),
     }
     second = post_json(client, again)
-    assert second.status_code == 200 and json.loads(second.body)["lead_id"] == first["lead_id"]
-    [lead] = _leads(table_items)
-    assert lead["phone"]["S"] == "+33798765432"
-    assert "message" not in lead
-    kinds = sorted(i["kind"]["S"] for i in table_items() if i["sk"]["S"].startswith("EVENT#"))
-    assert kinds == ["lead_resoumis"]  # the arrival itself is derived from created_at, not stored
+    # The answer cannot tell a repeat from a new lead, nor give away the first lead's id.
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert _answer_shape(json.loads(second.body)) == _answer_shape(json.loads(first.body))
+    first_id, reply_id = json.loads(first.body)["lead_id"], json.loads(second.body)["lead_id"]
+    assert reply_id != first_id and len(reply_id) == len(first_id)
+    assert second.headers.keys() == first.headers.keys()
+    # The stored contact data is unchanged; no new pack.
+    assert _leads(table_items) == stored_before
+    assert len(_queued()) == 1
+    [event] = [i for i in table_items() if i["sk"]["S"].startswith("EVENT#")]
+    assert event["kind"]["S"] == "nouvelle_demande"
+    details = event["details"]["M"]
+    assert details["reference"]["S"] == reply_id
+    diff = details["differences"]["M"]
+    assert sorted(diff) == ["email", "message", "phone"]  # the trainings, in another order, are the same
+    assert diff["phone"]["M"]["apres"]["S"] == "+33798765432"
     dedup = [i for i in table_items() if i["pk"]["S"].startswith("DEDUP#")]
     assert len(dedup) == 1 and valid_submission["siret"] not in json.dumps(dedup)
+
+
+def test_a_repeat_with_its_own_key_replays_its_own_answer(client, table_items, valid_submission):
+    first = json.loads(post_json(client, valid_submission).body)
+    key = {"Idempotency-Key": "7d9e0c55-0a51-4f5e-9d4e-4b7f3b0f0a11"}
+    repeat = post_json(client, {**valid_submission, "trainees": 5}, key)
+    replay = post_json(client, {**valid_submission, "trainees": 5}, key)
+    assert (repeat.status_code, replay.status_code) == (201, 200)
+    assert json.loads(replay.body)["lead_id"] == json.loads(repeat.body)["lead_id"] != first["lead_id"]
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    kinds = [i["kind"]["S"] for i in table_items() if i["sk"]["S"].startswith("EVENT#")]
+    assert kinds == ["nouvelle_demande"]  # the replay records nothing more
 
 
 def test_another_training_is_another_lead(client, table_items, valid_submission):
@@ -73,19 +100,17 @@ def test_another_training_is_another_lead(client, table_items, valid_submission)
     assert len(_leads(table_items)) == 2
 
 
-def test_a_repeat_after_the_pack_was_built_asks_for_a_new_version(client, table_items, valid_submission):
+def test_a_repeat_after_the_pack_was_built_asks_for_no_new_version(client, table_items, valid_submission):
     from chalicelib.leads.model import PackInfo
     from chalicelib.leads.store import leads_store
 
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     _queued()  # the first job, taken by the worker
-    leads_store().record_pack(
-        lead_id, PackInfo(version=1, built_at=datetime.now(UTC), keys={}), now=datetime.now(UTC)
-    )
-    assert post_json(client, {**valid_submission, "trainees": 4}).status_code == 200
+    leads_store().record_pack(lead_id, PackInfo(version=1, built_at=datetime.now(UTC), keys={}), now=datetime.now(UTC))
+    assert post_json(client, {**valid_submission, "trainees": 4}).status_code == 201
     lead = leads_store().get(lead_id)
-    assert (lead.trainees, lead.pack_requested) == (4, 2)
-    assert [json.loads(m["Body"]) for m in _queued()] == [{"lead_id": lead_id, "pack_version": 2}]
+    assert (lead.trainees, lead.pack_requested) == (valid_submission["trainees"], 1)
+    assert _queued() == []
 
 
 def test_spam_never_merges_into_a_real_lead(client, table_items, valid_submission):
@@ -148,3 +173,5 @@ def test_concurrent_identical_submissions_store_one_lead(aws_env, table_items, v
     assert len(_leads(table_items)) == 1
     assert len({lead_id for lead_id, _ in outcomes}) == 1
     assert sorted(o for _, o in outcomes).count("created") == 1
+    repeats = [i for i in table_items() if i["sk"]["S"].startswith("EVENT#")]
+    assert len(repeats) == sorted(o for _, o in outcomes).count("resubmitted")

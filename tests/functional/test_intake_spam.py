@@ -27,10 +27,10 @@ def _queued() -> list[dict]:
 
 
 def _token(age_s: float, secret: str | None = None) -> str:
-    from chalicelib.config import settings
     from chalicelib.intake.antispam import issue_token
+    from chalicelib.secret_store import form_token_secret
 
-    return issue_token(secret or settings().form_token_secret, time.time() - age_s)
+    return issue_token(secret or form_token_secret(), time.time() - age_s)
 
 
 def _only_lead(table_items) -> dict:
@@ -127,8 +127,10 @@ class _FakeTurnstile(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
         _FakeTurnstile.received.append(form)
-        ok = form.get("secret") == ["turnstile-test-secret"] and form.get("response") == ["ok-token"]
-        body = json.dumps({"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}).encode()
+        response, _, solved_on = form.get("response", [""])[0].partition("@")
+        ok = form.get("secret") == ["turnstile-test-secret"] and response == "ok-token"
+        answer = {"success": ok, "error-codes": [] if ok else ["invalid-input-response"]}
+        body = json.dumps({**answer, "hostname": solved_on or "www.example.fr"} if ok else answer).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -139,21 +141,27 @@ class _FakeTurnstile(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def turnstile(monkeypatch):
+def turnstile(aws_env, monkeypatch):
     server = http.server.HTTPServer(("127.0.0.1", 0), _FakeTurnstile)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     _FakeTurnstile.received = []
-    from chalicelib import config
+    from chalicelib import aws, config
 
-    monkeypatch.setenv("TURNSTILE_SECRET", "turnstile-test-secret")
+    # The environment holds the secret's id; its value is in (moto's) Secrets Manager.
+    aws.client("secretsmanager").create_secret(Name="turnstile-test", SecretString="turnstile-test-secret")
+    monkeypatch.setenv("TURNSTILE_SECRET", "turnstile-test")
     monkeypatch.setenv("TURNSTILE_URL", f"http://127.0.0.1:{server.server_port}/siteverify")
+    monkeypatch.setenv("CORS_ORIGINS", "https://www.example.fr")
     config.reset()
     yield server
     server.shutdown()
     server.server_close()
 
 
-@pytest.mark.parametrize("response,status", [("ok-token", "recu"), ("bot-token", "spam"), (None, "spam")])
+@pytest.mark.parametrize(
+    "response,status",
+    [("ok-token", "recu"), ("bot-token", "spam"), (None, "spam"), ("ok-token@solved-elsewhere.example", "spam")],
+)
 def test_turnstile_verdict_decides_spam(client, table_items, valid_submission, turnstile, response, status):
     body = {**valid_submission, "form_token": _token(10)}
     if response:
@@ -192,8 +200,8 @@ def test_rate_limit_answers_429_in_french_with_retry_after(client, monkeypatch, 
 def test_rate_limit_is_off_in_the_local_stage_unless_set(monkeypatch):
     from chalicelib import config
 
-    for name in ("RATE_LIMIT_PER_HOUR", "STAGE"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("RATE_LIMIT_PER_HOUR", raising=False)
+    monkeypatch.setenv("STAGE", "local")
     config.reset()
     assert (config.settings().stage, config.settings().rate_limit_per_hour) == ("local", 0)
     stages = json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]

@@ -96,7 +96,7 @@ def test_downloads_are_short_lived_and_recorded_with_the_consultant(local_consul
     resp = c.client.http.get(f"{API}/{lead_id}/dossier/dossier.zip", headers=c.bearer())
     body = json.loads(resp.body)
     query = parse_qs(urlsplit(body["url"]).query)
-    assert int(query["X-Amz-Expires"][0]) <= 900 and body["expires_in"] <= 900
+    assert int(query["X-Amz-Expires"][0]) <= 600 and body["expires_in"] <= 600
     assert f"dossiers/{lead_id}/v1/dossier.zip" in body["url"]
     assert c.client.http.get(f"{API}/{lead_id}/dossier/nope.pdf", headers=c.bearer()).status_code == 404
     history = json.loads(c.client.http.get(f"{API}/{lead_id}", headers=c.bearer()).body)["history"]

@@ -45,6 +45,30 @@ def test_an_agreeing_registry_raises_no_warning(consultants, valid_submission):
     assert "Confiance : élevée" in page and "À vérifier" not in page
 
 
+def test_a_repeated_submission_shows_its_differences_without_changing_the_lead(consultants, valid_submission):
+    from tests.functional.conftest import post_json
+
+    lead_id = _new_lead(consultants, valid_submission)
+    again = {**valid_submission, "phone": "07 98 76 54 32", "trainees": 5, "message": None}
+    reply = json.loads(post_json(consultants.client, again).body)["lead_id"]
+
+    detail = json.loads(
+        consultants.client.http.get(f"/consultants/api/leads/{lead_id}", headers=consultants.bearer()).body
+    )
+    assert (detail["lead"]["phone"], detail["lead"]["trainees"]) == ("+33612345678", valid_submission["trainees"])
+    [repeat] = [h for h in detail["history"] if h["kind"] == "nouvelle_demande"]
+    assert repeat["label"] == "Nouvelle demande du même contact"
+    assert reply in repeat["text"] and "fiche inchangée" in repeat["text"]
+    assert {c["label"]: (c["before"], c["after"]) for c in repeat["changes"]} == {
+        "Téléphone": ("+33612345678", "+33798765432"),
+        "Stagiaires": (str(valid_submission["trainees"]), "5"),
+        "Message": (valid_submission["message"], "(vide)"),
+    }
+    page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
+    assert "Nouvelle demande du même contact" in page
+    assert "Téléphone : +33612345678 → +33798765432" in page
+
+
 def test_the_lead_page_prices_like_the_devis_and_lists_the_opcos_requirements(consultants, valid_submission):
     submission = valid_submission | {"idcc": "1979", "training": ["ia-marketing-commercial"], "trainees": 2}
     submission["headcount"] = 5

@@ -113,3 +113,20 @@ def test_a_jwk_round_trips_to_the_same_key(keys):
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(keys["a"].public_key()))
     assert RS256Verifier.from_jwk(jwk) == public(keys["a"])
     assert RS256Verifier.from_jwk(RS256Verifier.to_jwk(public(keys["a"]))) == public(keys["a"])
+
+
+def test_the_installed_pyjwt_is_in_the_pinned_range_and_the_decoder_builds(keys):
+    from pathlib import Path
+
+    from packaging.requirements import Requirement
+
+    line = next(
+        ln for ln in (Path(__file__).parents[3] / "requirements.txt").read_text().splitlines() if ln.startswith("PyJWT")
+    )
+    spec = Requirement(line).specifier
+    assert spec and not any(s.operator == "==" for s in spec)  # a range, bounded above
+    assert any(s.operator == "<" for s in spec) and jwt.__version__ in spec
+    d = decoder()
+    assert d._jws.get_algorithms() == ["RS256"]  # RS256Verifier only, whatever the global registry holds
+    token = jwt.encode(claims(), keys["a"], algorithm="RS256")
+    assert d.decode(token, public(keys["a"]), algorithms=["RS256"], audience="app", issuer="pool")["sub"] == "s"

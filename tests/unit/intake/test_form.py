@@ -46,7 +46,26 @@ def test_phone_is_stored_in_international_format(valid_submission):
 
 
 def test_checkbox_on_counts_as_consent(valid_submission):
-    assert parse({**valid_submission, "consent": ["on"], "start_date": None}).consent is True
+    form = ContactForm.parse({**valid_submission, "consent": ["on"], "start_date": None}, today=TODAY, from_form=True)
+    assert form.consent is True
+
+
+def test_a_json_list_where_one_value_is_expected_is_an_error_naming_the_field(valid_submission):
+    with pytest.raises(InvalidSubmission) as exc:
+        ContactForm.parse({**valid_submission, "siret": [valid_submission["siret"]], "start_date": None}, today=TODAY)
+    assert [e.field for e in exc.value.errors] == ["siret"]
+    assert "pas une liste" in exc.value.errors[0].message
+
+
+def test_a_urlencoded_form_keeps_repeated_trainings_and_refuses_a_repeated_siret(valid_submission):
+    as_form = {k: v if isinstance(v, list) else [str(v)] for k, v in valid_submission.items() if k != "start_date"}
+    as_form["training"] = ["ia-generative-essentiels", "analyse-donnees-ia"]
+    as_form["consent"] = ["on"]
+    form = ContactForm.parse(as_form, today=TODAY, from_form=True)
+    assert form.training == ("ia-generative-essentiels", "analyse-donnees-ia")
+    with pytest.raises(InvalidSubmission) as exc:
+        ContactForm.parse({**as_form, "siret": [form.siret, form.siret]}, today=TODAY, from_form=True)
+    assert [e.field for e in exc.value.errors] == ["siret"]
 
 
 def test_start_date_in_the_past_is_refused(valid_submission):

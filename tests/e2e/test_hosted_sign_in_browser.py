@@ -1,0 +1,105 @@
+"""Consultant sign-in in Chromium through a fake Cognito hosted UI on loopback (code flow + PKCE).
+
+The real local stack runs with COGNITO_DOMAIN pointing at the fake: no dev sign-in, tokens are
+verified against the fake's JWKS over HTTP, exactly as in AWS.
+"""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import jwt
+import pytest
+
+from tests.e2e.conftest import LocalStack, free_port, start_stack
+from tests.fake_cognito import PASSWORD, TOTP, FakeCognito, serve_cognito
+
+ISSUER = "https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_LOCALFAKE"
+CLIENT_ID = "opco-dossier-local-client"
+EMAIL = "claire@formation-ia.example"
+
+
+@pytest.fixture(scope="module")
+def hosted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalStack, FakeCognito]]:
+    api_port = free_port()
+    base = f"http://127.0.0.1:{api_port}"
+    idp = FakeCognito(
+        client_id=CLIENT_ID,
+        callback_url=f"{base}/consultants/callback",
+        logout_url=f"{base}/consultants/connexion",
+        issuer=ISSUER,
+    )
+    with serve_cognito(idp, host_name="localhost"):  # another site than the app, as in AWS
+        env = {
+            "COGNITO_DOMAIN": idp.base_url,
+            "JWT_ISSUER": ISSUER,
+            "JWT_AUDIENCE": CLIENT_ID,
+            "JWKS_URL": idp.jwks_url,
+        }
+        with start_stack(tmp_path_factory.mktemp("hosted"), env, api_port=api_port) as stack:
+            yield stack, idp
+
+
+def _sign_in_at_idp(page: Any) -> None:
+    page.fill("#username", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.fill("#totp", TOTP)
+    page.click("button[type=submit]")
+
+
+def test_a_consultant_signs_in_with_mfa_comes_back_after_expiry_and_signs_out(
+    hosted: tuple[LocalStack, FakeCognito], browser: Any
+) -> None:
+    stack, idp = hosted
+    context = browser.new_context()
+    page = context.new_page()
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+    # Not signed in: the workspace sends the consultant to the sign-in page, then to Cognito.
+    page.goto(f"{stack.api}/consultants")
+    assert page.url == f"{stack.api}/consultants/connexion"
+    page.click("text=Se connecter")
+    assert page.url.startswith(f"{idp.base_url}/oauth2/authorize?")
+    _sign_in_at_idp(page)
+    page.wait_for_url(f"{stack.api}/consultants", timeout=10_000)
+    assert page.locator("header .who").inner_text().startswith(EMAIL)
+    session = next(c for c in context.cookies() if c["name"] == "consultant_session")
+    assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/consultants"
+    assert not any(c["name"] == "consultant_signin" for c in context.cookies())  # the flow cookie is spent
+    assert len(idp.token_calls) == 1 and idp.token_calls[0]["code_verifier"]
+
+    # Expired session: back through sign-in; Cognito's own session still holds, so no password.
+    past = int(time.time()) - 3600
+    claims = {"sub": "s", "email": EMAIL, "iss": ISSUER, "aud": CLIENT_ID, "token_use": "id", "iat": past, "exp": past}
+    expired = jwt.encode(claims, idp.key, algorithm="RS256", headers={"kid": idp.kid})
+    context.add_cookies([{**session, "value": expired}])
+    page.goto(f"{stack.api}/consultants")
+    assert page.url == f"{stack.api}/consultants/connexion"
+    assert "Votre session a expiré" in page.content()
+    page.click("text=Se connecter")
+    page.wait_for_url(f"{stack.api}/consultants", timeout=10_000)
+    assert len(idp.token_calls) == 2
+
+    # Sign-out ends both sessions: ours (cookie) and Cognito's (/logout), then the sign-in page.
+    page.click("text=Se déconnecter")
+    page.wait_for_url(f"{stack.api}/consultants/connexion", timeout=10_000)
+    assert idp.logouts == 1
+    assert not any(c["name"] == "consultant_session" for c in context.cookies())
+    page.goto(f"{stack.api}/consultants")
+    assert page.url == f"{stack.api}/consultants/connexion"
+    page.click("text=Se connecter")
+    assert page.locator("#password").is_visible()  # Cognito asks for the password and TOTP again
+    assert violations == []
+    context.close()
+
+
+def test_the_dev_sign_in_does_not_exist_when_a_hosted_ui_is_configured(hosted: tuple[LocalStack, FakeCognito]) -> None:
+    stack, _ = hosted
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{stack.api}/consultants/dev/connexion", timeout=5)
+    assert refused.value.code == 404
