@@ -15,9 +15,11 @@ Nothing is written, sent or logged as a lead; no metric is recorded.
 After a restore (`refresh`): many environments are restored from one snapshot, so what must not
 be shared between them is made again: the `random` module is reseeded from the OS, and the
 session's credentials are checked and renewed if the snapshot's have expired (under SnapStart
-botocore gets refreshable credentials from Lambda's container endpoint). No connection to a service
-is shared: priming makes no AWS call, so each copy opens its own on its first request. Lead ids (ULID)
-and form-token nonces draw from os.urandom, which no snapshot holds.
+botocore gets refreshable credentials from Lambda's container endpoint). Priming makes no AWS call;
+the only one before the snapshot is the startup check's read of the form token's key (Secrets
+Manager), whose cached value expires after 5 minutes (secret_store.py) and is read again by the
+first request of a copy restored later. Lead ids (ULID) and form-token nonces draw from
+os.urandom, which no snapshot holds.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from chalicelib.leads.model import Lead, Provenance
 from chalicelib.observability import logger
 from chalicelib.opco import resolve_opco
 from chalicelib.pricing import price_lead
+from chalicelib.secret_store import form_token_secret
 
 # The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
 OPERATIONS = {"dynamodb": ("PutItem", "GetItem", "UpdateItem"), "sqs": ("SendMessage",)}
@@ -70,14 +73,15 @@ def prime() -> None:
     started = time.perf_counter()
     now = datetime.now(UTC)
     s = settings()
-    token_state = check_token(issue_token(s.form_token_secret, now.timestamp() - 60), token_policy(), now.timestamp())
+    key = form_token_secret()  # read at init by app.py's startup check already (chalicelib/startup.py)
+    token_state = check_token(issue_token(key, now.timestamp() - 60), token_policy(), now.timestamp())
     provenance = Provenance(
         form_token=token_state,
         ip_hash=ip_hash("192.0.2.1"),
         spam_reasons=spam_reasons(honeypot=None, token_state=token_state, turnstile=None),
     )
     form = ContactForm.parse(sample_submission(now.date()), today=now.date())
-    submission_fingerprint(s.form_token_secret, siret=form.siret, email=form.email, trainings=form.training)
+    submission_fingerprint(key, siret=form.siret, email=form.email, trainings=form.training)
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,

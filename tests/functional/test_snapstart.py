@@ -80,7 +80,8 @@ def test_a_restored_copy_serves_its_first_lead_with_everything_primed_and_its_ow
 ) -> None:
     result = _restore(valid_submission)
     assert result["registered"] == ["prime", "refresh"]
-    assert result["primed"] == {"clients": 2, "pdf_stack": []}  # DynamoDB and SQS; never the PDF stack
+    # DynamoDB, SQS and Secrets Manager (the form token's key); never the PDF stack.
+    assert result["primed"] == {"clients": 3, "pdf_stack": []}
     copies = result["copies"]
     assert [c["status"] for c in copies] == [201, 201, 201, 201]
     # Priming imported everything the first POST /leads needs (moto, the simulated AWS, aside).
