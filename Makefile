@@ -16,23 +16,43 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
 
-.PHONY: run test unit functional e2e venv clean package lint-infra redrive
+.PHONY: run test unit functional e2e venv clean package lint-infra redrive lint typecheck lock lock-check
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements-dev.txt  # the dev lock holds the runtime lock's packages too
 	@test -n "$(PYTHON)" && "$(PYTHON)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || \
 	  { echo "Python 3.13 is needed (none found on PATH or under pyenv): pyenv install 3.13, or make PYTHON=/path/to/python3.13" >&2; exit 1; }
 	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null || { rm -rf $(VENV) && "$(PYTHON)" -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade "pip<26.3"  # chalice 1.34 requires pip<26.3
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $(STAMP)
 
 run: $(STAMP)
 	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py
 
-test: $(STAMP) lint-infra
-	$(PY) -m pytest -n 2 --dist loadfile tests
+# The fast gates first (seconds), then packaging, the functional (moto) and e2e tiers.
+test: lint typecheck lock-check
+	$(PY) -m pytest -q tests/unit
+	$(MAKE) lint-infra
+	$(PY) -m pytest -n 2 --dist loadfile tests/functional tests/e2e
+
+# ruff's rules and format (pyproject.toml); `ruff check --fix . && ruff format .` mends most findings.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Recompile the hash-locked requirements*.txt from the requirements*.in you edit (scripts/lock.py).
+lock: $(STAMP)
+	$(PY) scripts/lock.py
+
+# Fails when an .in changed but its lock was not recompiled (offline, no venv needed).
+lock-check:
+	python3 scripts/lock.py --check
+
+# mypy --strict on chalicelib/ and app.py (pyproject.toml).
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
 
 unit: $(STAMP)
 	$(PY) -m pytest tests/unit
@@ -52,7 +72,7 @@ DARES_EDITION ?=
 TABLE2019 ?=
 
 .PHONY: refresh-opco
-refresh-opco:
+refresh-opco: $(STAMP)
 	$(PY) scripts/refresh_opco.py --siro $(SIRO) --siro-date "$(SIRO_DATE)" --dares $(DARES) \
 		--dares-edition "$(DARES_EDITION)" $(if $(TABLE2019),--table2019 $(TABLE2019)) \
 		--out chalicelib/opco/data/idcc_opco.csv
@@ -97,3 +117,37 @@ LOAD_AWS ?=
 .PHONY: load
 load: $(STAMP)
 	$(PY) scripts/load.py --n $(N) $(if $(LOAD_API),--api $(LOAD_API) --aws $(LOAD_AWS))
+
+# Pictures of the form and the consultant pages for the docs (docs/screenshots/*.png).
+.PHONY: screenshots
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py --out docs/screenshots
+
+# `make` alone lists the targets; tests/unit/test_makefile.py keeps this list complete.
+.DEFAULT_GOAL := help
+.PHONY: help
+help:
+	@echo "opco-dossier: make <target>   (docs/architecture.md, \"Development\")"
+	@printf '  %-13s %s\n' \
+		run "the whole pipeline on this machine: moto, chalice local, the worker pump" \
+		test "lint, typecheck, lock-check, unit tier, then package + cfn-lint, functional and e2e" \
+		unit "the unit tier (pure code, seconds)" \
+		functional "the functional tier (moto + Chalice's test client)" \
+		e2e "the e2e tier (real local stack over HTTP, Chromium, pdftotext)" \
+		lint "ruff check + ruff format --check" \
+		typecheck "mypy --strict on chalicelib/ and app.py" \
+		lock "recompile the hash-locked requirements*.txt from requirements*.in" \
+		lock-check "fail when an .in changed and its lock was not recompiled" \
+		venv "create .venv from requirements-dev.txt (hashes checked)" \
+		package "out/\$$STAGE/sam.json + deployment.zip (STAGE=prod by default)" \
+		lint-infra "package, then cfn-lint the SAM template" \
+		redrive "move dead-lettered dossier jobs back to the jobs queue (QUEUE=...)" \
+		load "a burst of N submissions on a local stack, with progress (N=1000)" \
+		bench "the benchmarks against a floor app -> bench/results.json" \
+		bench-quick "the same, smaller" \
+		bench-pack "time the build of one pack" \
+		samples "render the pack's sample pages -> docs/samples/*.png" \
+		screenshots "render the form and the consultant pages -> docs/screenshots/*.png" \
+		refresh-opco "rebuild the IDCC -> OPCO table from the official downloads (SIRO=... DARES=...)" \
+		clean "remove .venv, build/, out/ and caches" \
+		help "this list"

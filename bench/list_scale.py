@@ -44,9 +44,12 @@ with mock_aws():
         lead_id = f"01k{{n:023d}}"
         order = {{"S": f"{{created}}#{{lead_id}}"}}
         status = ["dossier_pret", "envoye_client", "accord"][n % 3]
-        backend.put_item(settings().table_name, {{**template, "pk": {{"S": f"LEAD#{{lead_id}}"}}, "id": {{"S": lead_id}},
-            "created_at": {{"S": created}}, "status": {{"S": status}}, "gsi1pk": {{"S": f"STATUS#{{status}}"}},
+        backend.put_item(settings().table_name, {{**template,
+            "pk": {{"S": f"LEAD#{{lead_id}}"}}, "id": {{"S": lead_id}}, "created_at": {{"S": created}},
+            "status": {{"S": status}}, "gsi1pk": {{"S": f"STATUS#{{status}}"}},
             "gsi2pk": {{"S": f"OPCO#{{opcos[n % 4]}}"}}, "gsi1sk": order, "gsi2sk": order, "gsi3sk": order}})
+        if (n + 1) % 5000 == 0:  # 50,000 leads take a minute or two: say where we are
+            print(f"list_scale: {{n + 1:,}}/{size:,} leads stored", file=sys.stderr, flush=True)
     store = leads_store()
     out = {{}}
     for name, f in [("all", LeadFilter()), ("by_opco", LeadFilter(opco="atlas")),
@@ -64,9 +67,10 @@ with mock_aws():
 
 
 def run(size: int) -> dict:
+    print(f"list_scale: {size:,} leads in moto, then three list pages", file=sys.stderr, flush=True)
     out = subprocess.run(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), size=size)],
-        capture_output=True,
+        stdout=subprocess.PIPE,  # the JSON result; the child's progress lines pass through on stderr
         text=True,
         cwd=ROOT,
         check=True,

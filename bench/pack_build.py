@@ -56,8 +56,8 @@ for i in range({n} + 3):
 save_profile(profiler)
 times.sort()
 cpu.sort()
-print(json.dumps({{"median_ms": times[len(times) // 2], "median_cpu_ms": cpu[len(cpu) // 2], "max_ms": times[-1], "files": sorted(files),
-                  "pack_bytes": sizes, "peak_rss_mb": peak_rss_mb()}}))
+print(json.dumps({{"median_ms": times[len(times) // 2], "median_cpu_ms": cpu[len(cpu) // 2], "max_ms": times[-1],
+                  "files": sorted(files), "pack_bytes": sizes, "peak_rss_mb": peak_rss_mb()}}))
 """
 
 

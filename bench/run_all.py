@@ -51,7 +51,8 @@ def main() -> int:
     }
     results: dict[str, Any] = {"at": time.strftime("%Y-%m-%d %H:%M:%S"), "quick": quick}
     results["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
-    for name, step in steps.items():
+    for number, (name, step) in enumerate(steps.items(), start=1):
+        print(f"bench: {name} ({number}/{len(steps)})...", file=sys.stderr, flush=True)
         started = time.monotonic()
         results[name] = step()
         results[name]["bench_seconds"] = round(time.monotonic() - started, 1)

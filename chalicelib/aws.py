@@ -1,8 +1,9 @@
 """The only place that creates boto3 clients: lazy, cached, resettable.
 
 boto3 is imported inside the getters so pure modules importing this file
-stay free of it, and clients are never created at import time (tests swap
-the environment before the first call; see DESIGN.md section 6).
+stay free of it, and clients are never created at import time: tests swap
+the environment (moto, AWS_ENDPOINT_URL) before the first call, then reset().
+The typed getters name boto3-stubs' client classes for the type checker only.
 """
 
 from __future__ import annotations
@@ -10,28 +11,38 @@ from __future__ import annotations
 import contextlib
 import functools
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from chalicelib.config import settings
 
+if TYPE_CHECKING:  # boto3-stubs is a dev dependency: nothing here runs in the Lambda
+    import boto3
+    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_ses import SESClient
+    from mypy_boto3_sqs import SQSClient
+
 
 @functools.cache
-def _session() -> Any:
+def _session() -> boto3.session.Session:
     import boto3
 
     return boto3.session.Session(region_name=settings().aws_region)
 
 
+# The services the app talks to (a new one is added here and to boto3-stubs' extras).
+Service = Literal["dynamodb", "s3", "sqs", "ses", "secretsmanager"]
+
 # Clients that replace the cached ones (tests hand in a client that fails: see override()).
 _overrides: dict[str, Any] = {}
 
 
-def client(service: str) -> Any:
+def client(service: Service) -> Any:
     return _overrides.get(service) or _client(service)
 
 
 @functools.cache
-def _client(service: str) -> Any:
+def _client(service: Service) -> Any:
     from botocore.config import Config
 
     # AWS_ENDPOINT_URL (the local moto server) is honoured by botocore itself.
@@ -43,24 +54,24 @@ def _client(service: str) -> Any:
     return _session().client(service, config=config)
 
 
-def dynamodb() -> Any:
-    return client("dynamodb")
+def dynamodb() -> DynamoDBClient:
+    return cast("DynamoDBClient", client("dynamodb"))
 
 
-def s3() -> Any:
-    return client("s3")
+def s3() -> S3Client:
+    return cast("S3Client", client("s3"))
 
 
-def sqs() -> Any:
-    return client("sqs")
+def sqs() -> SQSClient:
+    return cast("SQSClient", client("sqs"))
 
 
-def ses() -> Any:
-    return client("ses")
+def ses() -> SESClient:
+    return cast("SESClient", client("ses"))
 
 
 @contextlib.contextmanager
-def override(service: str, replacement: Any) -> Iterator[Any]:
+def override(service: Service, replacement: Any) -> Iterator[Any]:
     """Within the block, every adapter gets `replacement` for `service` (fault injection in tests)."""
     previous = _overrides.get(service)
     _overrides[service] = replacement

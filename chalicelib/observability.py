@@ -77,7 +77,8 @@ def _traced(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     """One X-Ray segment per handler where tracing is on (responses never recorded)."""
     if not tracing_enabled():
         return handler
-    return tracer().capture_lambda_handler(handler, capture_response=False)
+    traced: Callable[[Any, Any], Any] = tracer().capture_lambda_handler(handler, capture_response=False)
+    return traced
 
 
 def observe(event: Any, get_response: Callable[[Any], Any]) -> Any:

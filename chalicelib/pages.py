@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.catalogue import TEMPLATES_DIR
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 
 @functools.cache
-def _env() -> Any:
+def _env() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from chalicelib.formats import fr_date, fr_money

@@ -27,15 +27,17 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "opco-dossier-local"
 REGION = "eu-west-3"
+PARIS = ZoneInfo("Europe/Paris")  # the form's dates are French dates
 
 
 @dataclass(frozen=True)
@@ -101,9 +103,9 @@ class Report:
 
 
 def make_submissions(n: int, duplicate_share: float, *, run: str, seed: int = 8) -> list[Submission]:
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (repeatable test data, not a secret)
     distinct = max(1, n - round(n * duplicate_share))
-    start = (date.today() + timedelta(days=60)).isoformat()
+    start = (datetime.now(PARIS).date() + timedelta(days=60)).isoformat()
     originals = [
         Submission(
             str(uuid.uuid4()),
@@ -164,7 +166,11 @@ def _client(aws: str, service: str) -> Any:
     import boto3
 
     return boto3.client(
-        service, endpoint_url=aws, region_name=REGION, aws_access_key_id="local", aws_secret_access_key="local"
+        service,
+        endpoint_url=aws,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 (moto)
     )
 
 
@@ -180,13 +186,13 @@ def jobs_in_queue(aws: str) -> int:
 def stored_leads(aws: str, run: str) -> dict[str, dict[str, Any]]:
     """This run's lead records (a Scan: fine for a harness on the local stack, never in the product)."""
     ddb = _client(aws, "dynamodb")
-    kwargs: dict[str, Any] = dict(
-        TableName=TABLE,
-        FilterExpression="sk = :lead AND begins_with(company_name, :run)",
-        ExpressionAttributeValues={":lead": {"S": "LEAD"}, ":run": {"S": f"Charge {run} "}},
-        ProjectionExpression="id, #s, pack.version",
-        ExpressionAttributeNames={"#s": "status"},
-    )
+    kwargs: dict[str, Any] = {
+        "TableName": TABLE,
+        "FilterExpression": "sk = :lead AND begins_with(company_name, :run)",
+        "ExpressionAttributeValues": {":lead": {"S": "LEAD"}, ":run": {"S": f"Charge {run} "}},
+        "ProjectionExpression": "id, #s, pack.version",
+        "ExpressionAttributeNames": {"#s": "status"},
+    }
     leads = {}
     while True:
         page = ddb.scan(**kwargs)
@@ -208,6 +214,10 @@ def packs_built(aws: str, lead_id: str) -> int:
     return sum(1 for i in items if i["kind"]["S"] == "dossier_genere")
 
 
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def run_load(
     api: str, aws: str, *, n: int, duplicate_share: float = 0.1, workers: int = 32, timeout_s: float = 900
 ) -> Report:
@@ -215,8 +225,13 @@ def run_load(
     subs = make_submissions(n, duplicate_share, run=run)
     report = Report(n=n, distinct=sum(s.original for s in subs))
     started = time.monotonic()
+    answers = []
+    step = max(1, n // 10)
     with ThreadPoolExecutor(workers) as pool:
-        answers = list(pool.map(lambda s: post(api, s), subs))
+        for done, answer in enumerate(as_completed(pool.submit(post, api, s) for s in subs), start=1):
+            answers.append(answer.result())
+            if done % step == 0 or done == n:
+                progress(f"load: {done}/{n} sent ({time.monotonic() - started:.1f} s)")
     report.submit_s = time.monotonic() - started
     for key, status, lead_id in answers:
         report.statuses[status] += 1
@@ -224,6 +239,7 @@ def run_load(
             report.answered_ids.setdefault(key, set()).add(lead_id)
 
     deadline = started + timeout_s
+    said = 0.0
     while time.monotonic() < deadline:
         # The Scan walks the whole table under the local AWS's lock, which the workers need too
         # (1,000 leads: ~4,000 items): scan only once the queue is empty.
@@ -231,12 +247,18 @@ def run_load(
             time.sleep(1)
             continue
         report.leads = stored_leads(aws, run)
-        if report.leads and all(lead["pack"] for lead in report.leads.values()):
+        packed = sum(1 for lead in report.leads.values() if lead["pack"])
+        if report.leads and packed == len(report.leads):
             report.all_packs_s = time.monotonic() - started
             break
+        if time.monotonic() - said >= 5:  # one line every 5 s while the worker builds the packs
+            said = time.monotonic()
+            progress(f"load: {packed}/{len(report.leads)} leads have their pack ({said - started:.0f} s)")
         time.sleep(3)
+    progress("load: counting each lead's pack events")
     with ThreadPoolExecutor(8) as pool:
-        for lead_id, events in zip(report.leads, pool.map(lambda i: packs_built(aws, i), list(report.leads))):
+        ids = list(report.leads)
+        for lead_id, events in zip(ids, pool.map(lambda i: packs_built(aws, i), ids), strict=True):
             report.leads[lead_id]["events"] = events
     return report
 
@@ -315,6 +337,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.api and not args.aws:
         parser.error("--aws is required with --api")
+    if not args.api:
+        progress("load: starting a local stack on free ports")
     with contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack(args.pump_workers) as (api, aws):
         report = run_load(
             api, aws, n=args.n, duplicate_share=args.duplicates, workers=args.workers, timeout_s=args.timeout

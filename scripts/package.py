@@ -3,9 +3,12 @@
 1. infra/resources.json (the data resources, also read by scripts/local_stack.py) and
    infra/platform.json (Cognito, alarms, queries, wiring, overrides of Chalice's own
    resources) become one merge template; infra/dashboard.json becomes the dashboard body.
-2. requirements-vendor.txt is unpacked into vendor/ without dependencies (Linux wheels).
-3. `chalice package --merge-template` writes the SAM template and the zip; API Gateway's
-   integrations are then pointed at the API function's SnapStart alias (invoke_through_alias).
+2. requirements-vendor.txt is unpacked into vendor/ without dependencies (Linux wheels, each
+   checked against the lock's hashes).
+3. `chalice package --merge-template` writes the SAM template and the zip; it installs
+   requirements.txt, the hash-locked runtime packages (scripts/lock.py), so pip checks every file.
+   API Gateway's integrations are then pointed at the API function's SnapStart alias
+   (invoke_through_alias).
 4. The zip is rewritten without what the deployed code cannot use (TRIM_RULES, each with its
    reason) and with debug symbols stripped from native modules: 23.4 MB -> under 10 MB
    (docs/benchmarks.md, "Package"). tests/functional/test_deployed_zip.py runs the app from it.
@@ -123,6 +126,7 @@ def vendor_wheels(build: Path) -> list[str]:
             "--quiet",
             "--disable-pip-version-check",
             "--no-deps",
+            "--require-hashes",
             "--only-binary=:all:",
             "--platform",
             "manylinux2014_x86_64",

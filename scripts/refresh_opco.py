@@ -2,11 +2,13 @@
 
 Inputs (file paths, nothing is fetched):
   --siro       France compétences "Table SIRET-OPCO" CSV (data.gouv, ~3.6 M rows; streamed)
-  --siro-json  or an already aggregated IDCC -> OPCO JSON (the shared ia-entrepreneur file)
+  --siro-json  or an already aggregated IDCC -> OPCO JSON ({"idcc": {idcc: {"opco", "part", "candidats"}}})
   --dares      DARES "Suivi historique des conventions collectives" xlsx
   --table2019  optional: the Ministry's 2019 IDCC -> OPCO table as JSON (mapping {idcc: slug})
 
-Resolution order (shared data SOURCES.md section 5):
+Progress goes to stderr (the SIRO CSV takes minutes); the summary to stdout.
+
+Resolution order (chalicelib/opco/data/SOURCES.md):
   1. SIRO clear majority (>= 90 % of establishments)        method "siro"
   2. DARES NouvIDCC chain to an IDCC with a clear SIRO result method "successor:<idcc>"
   3. the 2019 Ministry table                                 method "table2019"
@@ -28,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from xlsx_reader import read_sheet
 
 NAMES_CSV = Path(__file__).resolve().parents[1] / "chalicelib" / "opco" / "data" / "opco_names.csv"
-# Same threshold as the shared assembled table and the ia-entrepreneur grouping script.
+# Same threshold as the independently assembled table (SOURCES.md) and the ia-entrepreneur grouping script.
 CLEAR_SHARE = 0.9
 # DSN escape codes: 9999 = no collective agreement, 9998 = agreement not yet in force (net-entreprises).
 NO_AGREEMENT = {"9999": "Sans convention collective", "9998": "Convention non encore en vigueur"}
@@ -86,6 +88,13 @@ def clean_idcc(raw: str) -> str | None:
     return digits.zfill(4) if len(digits) <= 4 else None
 
 
+PROGRESS_EVERY = 500_000  # SIRO rows between two progress lines
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def siro_from_csv(path: str, aliases: dict[str, str]) -> dict[str, SiroStat]:
     """Stream the official SIRO CSV and count establishments per IDCC and OPCO."""
     counts: dict[str, Counter[str]] = {}
@@ -94,7 +103,9 @@ def siro_from_csv(path: str, aliases: dict[str, str]) -> dict[str, SiroStat]:
         delimiter = ";" if first.count(";") >= first.count(",") else ","
         header = [h.strip().upper() for h in next(csv.reader([first], delimiter=delimiter))]
         idcc_at, opco_at = header.index("IDCC"), header.index("OPCO_PROPRIETAIRE")
-        for row in csv.reader(handle, delimiter=delimiter):
+        for n, row in enumerate(csv.reader(handle, delimiter=delimiter), start=1):
+            if n % PROGRESS_EVERY == 0:
+                progress(f"SIRO: {n:,} rows read, {len(counts):,} IDCC so far")
             if len(row) <= max(idcc_at, opco_at):
                 continue
             idcc, code = clean_idcc(row[idcc_at]), to_code(row[opco_at], aliases)
@@ -249,9 +260,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dares-edition", default="", help="e.g. 2026-06")
     args = parser.parse_args(argv)
     aliases = alias_map()
+    progress(f"SIRO: reading {args.siro or args.siro_json}")
     siro = siro_from_csv(args.siro, aliases) if args.siro else siro_from_json(args.siro_json, aliases)
+    progress(f"SIRO: {len(siro):,} IDCC; reading the DARES workbook {args.dares}")
     t2019 = table2019_from_json(args.table2019, aliases) if args.table2019 else {}
-    rows = assemble(dares_from_xlsx(args.dares), siro, t2019)
+    dares = dares_from_xlsx(args.dares)
+    progress(f"DARES: {len(dares):,} agreements; assembling the table")
+    rows = assemble(dares, siro, t2019)
     write_table(rows, args.out)
     write_meta(args, rows)
     methods = Counter(row["method"].split(":")[0] for row in rows)

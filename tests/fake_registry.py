@@ -6,6 +6,7 @@ every request so tests can count what reached the registry.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -185,10 +186,8 @@ def _handler(fake: FakeRegistry) -> type[BaseHTTPRequestHandler]:
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout test)
                 self.wfile.write(data)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (timeout test)
 
     return Handler
 

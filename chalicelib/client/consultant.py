@@ -12,8 +12,8 @@ from typing import Any
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import client_mailer, link_message
-from chalicelib.client.model import CONSENT_TEXT, OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signer, mask_email
-from chalicelib.client.service import Invalid, now, parse_signer, queue_job
+from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, mask_email
+from chalicelib.client.service import Invalid, new_signer, now, queue_job
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
@@ -83,18 +83,8 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     if sig.organisme:
         raise Invalid("countersign", "Ce document est déjà contresigné.")
-    name, role = parse_signer(data)
-    at = now()
-    signer = Signer(
-        party="organisme",
-        name=name,
-        role=role,
-        consent=CONSENT_TEXT,
-        signed_at=at,
-        ip_hash=ip_hash,
-        user_agent=user_agent[:300],
-        pdf_sha256=sig.client_signed_sha256,
-    )
+    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=sig.client_signed_sha256)
+    at = signer.signed_at
     client_store().save(space.with_signature(sig.model_copy(update={"organisme": signer})))
     leads_store().record_event(
         lead_id, "contresignature", actor=who.label, now=at, details={"document": document, "version": version}

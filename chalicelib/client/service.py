@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
@@ -137,6 +137,28 @@ def parse_signer(data: dict[str, Any]) -> tuple[str, str]:
     return name, role
 
 
+def new_signer(
+    party: Literal["client", "organisme"],
+    data: dict[str, Any],
+    *,
+    ip_hash: str | None,
+    user_agent: str,
+    pdf_sha256: str,
+) -> Signer:
+    """The audit trail of one signature from its form: who, as what, with which consent, when."""
+    name, role = parse_signer(data)
+    return Signer(
+        party=party,
+        name=name,
+        role=role,
+        consent=CONSENT_TEXT,
+        signed_at=now(),
+        ip_hash=ip_hash,
+        user_agent=user_agent[:300],
+        pdf_sha256=pdf_sha256,
+    )
+
+
 def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: str) -> Signature:
     """Record the client's signature of one document of the current pack; the worker stamps it."""
     lead, space = o.lead, o.space
@@ -154,18 +176,8 @@ def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: st
         raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
     if (existing := space.signature(version, document)) and existing.client:
         raise Invalid("document", "Vous avez déjà signé ce document.")
-    name, role = parse_signer(data)
-    at = now()
-    signer = Signer(
-        party="client",
-        name=name,
-        role=role,
-        consent=CONSENT_TEXT,
-        signed_at=at,
-        ip_hash=ip_hash,
-        user_agent=user_agent[:300],
-        pdf_sha256=expected,
-    )
+    signer = new_signer("client", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=expected)
+    at = signer.signed_at
     sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
     store = client_store()
     store.save(space.with_signature(sig))

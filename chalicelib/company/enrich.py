@@ -149,5 +149,5 @@ def _check_message(declared: dict[str, Any], registry: dict[str, Any], agrees: b
     return text
 
 
-def _record(store: Any, lead: Lead, outcome: dict[str, Any], now: datetime) -> Lead:
+def _record(store: RegistryStore, lead: Lead, outcome: dict[str, Any], now: datetime) -> Lead:
     return store.record_on_lead(lead.model_copy(update={"registry": outcome}), now=now)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -61,7 +61,7 @@ def _who() -> Any:
 @bp.route(f"{API}/leads", methods=["GET"], authorizer=consultant_api_auth)
 @answers
 def list_leads() -> Response:
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     f = service.parse_filter(params)
     page = service.list_page(f, params.get("cursor"))
     today = service.now().date()

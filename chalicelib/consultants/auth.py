@@ -32,6 +32,8 @@ from chalicelib.config import settings
 from chalicelib.consultants.jwks import JwksKeys, NotAuthenticated
 
 if TYPE_CHECKING:  # PyJWT is imported on first use: every Lambda imports app.py (docs/benchmarks.md)
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     from chalicelib.consultants.rs256 import RSAPublicKey
 
 bp = Blueprint(__name__)
@@ -83,12 +85,20 @@ def _jwks_client(url: str) -> JwksKeys:
 
 @functools.cache
 def _local_public_key(path: str, mtime: float) -> RSAPublicKey:
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key  # local stage: a dev dependency
-
     from chalicelib.consultants.rs256 import RSAPublicKey
 
-    numbers = load_pem_private_key(Path(path).read_bytes(), password=None).public_key().public_numbers()
+    numbers = _local_private_key(path).public_key().public_numbers()
     return RSAPublicKey(numbers.n, numbers.e)
+
+
+def _local_private_key(path: str) -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives.asymmetric import rsa  # local stage: a dev dependency
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    key = load_pem_private_key(Path(path).read_bytes(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise NotAuthenticated("the local signing key is not an RSA key")
+    return key
 
 
 def local_signing_enabled() -> bool:
@@ -265,10 +275,9 @@ def issue_local_token(email: str, *, lifetime_s: int) -> str:
     if not local_signing_enabled():
         raise NotAuthenticated("local signing is disabled outside the local stage")
     import jwt
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     s = settings()
-    key = load_pem_private_key(Path(s.local_jwt_private_key_file).read_bytes(), password=None)
+    key = _local_private_key(s.local_jwt_private_key_file)
     now = int(time.time())
     claims = {
         "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"consultant:{email}")),

@@ -137,7 +137,7 @@ def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
 
 def keep_defaults(before: DossierFields, after: DossierFields, shown: dict[str, Any]) -> DossierFields:
     """A page form posts every field: a value equal to the one shown by default stays a default."""
-    same = {}
+    same: dict[str, Any] = {}
     for name in EDITABLE:
         default = shown.get(name)
         if name == "trainings" and default is not None:

@@ -7,7 +7,7 @@ lead) and no contact details: names, e-mail addresses and phones stay behind the
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Cron
 
@@ -19,6 +19,9 @@ from chalicelib.leads.model import Lead
 from chalicelib.leads.store import LeadStore, leads_store
 from chalicelib.observability import logger
 
+if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
+
 bp = Blueprint(__name__)
 
 DIGEST_DAYS = 7
@@ -27,7 +30,7 @@ DIGEST_DAYS = 7
 class Notifier:
     """SES adapter: one plain-text message to the consultants' address."""
 
-    def __init__(self, client: Any, sender: str, recipient: str):
+    def __init__(self, client: SESClient, sender: str, recipient: str):
         self._ses = client
         self._sender = sender
         self._recipient = recipient
@@ -103,7 +106,7 @@ def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Le
             cursor = page.cursor
             if not cursor:
                 break
-    return sorted(due, key=lambda lead: presenter.deadline(lead, today).deposit_before)
+    return sorted(due, key=lambda lead: presenter.deadline(lead, today).deposit_before or date.max)  # all dated
 
 
 def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:

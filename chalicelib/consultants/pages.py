@@ -9,7 +9,7 @@ this site, so no form token is needed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -55,7 +55,8 @@ def _who_or_none() -> Any:
 
 
 def form_fields() -> dict[str, Any]:
-    raw = (bp.current_request.raw_body or b"").decode("utf-8", "replace")
+    body = bp.current_request.raw_body or b""
+    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return parse_qs(raw, keep_blank_values=True, max_num_fields=100)
 
 
@@ -69,7 +70,7 @@ def first(data: dict[str, Any], name: str) -> str:
 
 @bp.route(BASE, methods=["GET"])
 def lead_list() -> Response:
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     try:
         f = service.parse_filter(params)
         page = service.list_page(f, params.get("cursor"))
@@ -114,7 +115,8 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     except LeadNotFound:
         return consultant_page("missing.html", 404)
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
-    ok = (bp.current_request.query_params or {}).get("ok")
+    params: Mapping[str, str] = bp.current_request.query_params or {}
+    ok = params.get("ok")
     from chalicelib.client.consultant import panel
 
     extra.setdefault("client", panel(lead))

@@ -5,7 +5,7 @@ Handlers parse and answer; this module calls the domain (pure) and the adapters 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -40,12 +40,12 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def _param(params: dict[str, Any], name: str) -> str | None:
+def _param(params: Mapping[str, Any], name: str) -> str | None:
     value = (params.get(name) or "").strip()
     return value or None
 
 
-def parse_filter(params: dict[str, Any] | None) -> LeadFilter:
+def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
     params = params or {}
     status = _param(params, "status")
     if status and status not in LeadStatus.__members__:
@@ -53,14 +53,14 @@ def parse_filter(params: dict[str, Any] | None) -> LeadFilter:
     opco = _param(params, "opco")
     if opco and (len(opco) > 40 or not opco.replace("-", "").replace("_", "").isalnum()):
         raise BadRequest("opco", "OPCO inconnu.")
-    dates = {}
+    dates: dict[str, date | None] = {}
     for name in ("from", "to"):
         value = _param(params, name)
         try:
-            dates[name] = date.fromisoformat(value) if value else None
+            day = dates[name] = date.fromisoformat(value) if value else None
         except ValueError:
             raise BadRequest(name, "Date invalide (format attendu : AAAA-MM-JJ).") from None
-        if dates[name] and not FIRST_DAY <= dates[name] <= LAST_DAY:
+        if day and not FIRST_DAY <= day <= LAST_DAY:
             raise BadRequest(name, "Date hors limites : choisissez une date entre 2000 et 2999.")
     query = _param(params, "q")
     if query and len(query) > 100:

@@ -96,10 +96,9 @@ def apply_change(current: LeadStatus, tracking: Tracking, change: StatusChange, 
     if on > today:
         raise TransitionRefused("La date ne peut pas être dans le futur.", field="on")
     target = change.status
-    if target in (S.accord, S.accord_partiel):
-        if change.amount_granted is None or change.amount_granted <= 0:
-            raise TransitionRefused("Indiquez le montant accordé par l'OPCO (en euros HT).", field="amount_granted")
-    updates: dict[str, Any] = {
+    if target in (S.accord, S.accord_partiel) and (change.amount_granted is None or change.amount_granted <= 0):
+        raise TransitionRefused("Indiquez le montant accordé par l'OPCO (en euros HT).", field="amount_granted")
+    by_status: dict[LeadStatus, dict[str, Any]] = {
         S.envoye_client: {"sent_on": on},
         S.demande_deposee: {"filed_on": on},
         S.accord: {"decided_on": on, "amount_granted": change.amount_granted},
@@ -107,7 +106,8 @@ def apply_change(current: LeadStatus, tracking: Tracking, change: StatusChange, 
         S.refus: {"decided_on": on, "amount_granted": Decimal("0.00"), "reason": change.reason},
         S.formation_realisee: {"completed_on": on},
         S.abandonne: {"closed_on": on, "reason": change.reason},
-    }[target]
+    }
+    updates = by_status[target]
     if change.opco_file_number:
         updates["opco_file_number"] = change.opco_file_number
     return tracking.model_copy(update=updates)

@@ -7,7 +7,12 @@ Keys: signed/<lead-id>/v<N>/<document>-<party>.pdf and uploads/<lead-id>/<random
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.dossier.storage import presigned_download
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -17,7 +22,7 @@ def signed_key(lead_id: str, version: int, document: str, party: str) -> str:
 
 
 class ClientFiles:
-    def __init__(self, client: Any, bucket: str, retention_days: int):
+    def __init__(self, client: S3Client, bucket: str, retention_days: int):
         self._s3 = client
         self._bucket = bucket
         self._retention = timedelta(days=retention_days)
@@ -90,17 +95,7 @@ class ClientFiles:
         return deleted
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
-        return str(
-            self._s3.generate_presigned_url(
-                "get_object",
-                ExpiresIn=expires_s,
-                Params={
-                    "Bucket": self._bucket,
-                    "Key": key,
-                    "ResponseContentDisposition": f'attachment; filename="{filename}"',
-                },
-            )
-        )
+        return presigned_download(self._s3, self._bucket, key, expires_s=expires_s, filename=filename)
 
 
 def client_files() -> ClientFiles:

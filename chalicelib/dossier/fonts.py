@@ -21,6 +21,7 @@ from typing import Any
 
 import fpdf
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from chalicelib.dossier.typeset import Measure
 
@@ -50,7 +51,8 @@ def _font_files() -> dict[str, Path]:
     from fontTools import subset, ttLib
 
     source = Path(font_source_sans_pro.font_directory)
-    key = hashlib.sha1(repr((KEPT, FONT_RECIPE, source.stat().st_mtime_ns)).encode()).hexdigest()[:12]
+    recipe = repr((KEPT, FONT_RECIPE, source.stat().st_mtime_ns)).encode()
+    key = hashlib.sha1(recipe, usedforsecurity=False).hexdigest()[:12]
     target = Path(tempfile.gettempdir()) / f"opco-dossier-fonts-{key}"
     target.mkdir(exist_ok=True)
     files = {}
@@ -69,7 +71,7 @@ def _font_files() -> dict[str, Path]:
             subsetter.subset(font)
             partial = path.with_suffix(f".{os.getpid()}.tmp")
             font.save(partial)
-            os.replace(partial, path)  # atomic: parallel workers never read half a file
+            partial.replace(path)  # atomic: parallel workers never read half a file
         files[style] = path
     return files
 
@@ -122,8 +124,10 @@ def font_prototypes() -> dict[str, tuple[Any, bytes]]:
         prototype.add_font(FAMILY, style, path)
     fonts = {}
     for key, font in prototype.fonts.items():
+        if not isinstance(font, TTFFont):  # only our TTF files were added
+            continue
         ttfont = font.ttfont
-        for tag in ttfont.keys():
+        for tag in ttfont.keys():  # noqa: SIM118 (a TTFont is no dict: iterating it indexes by number)
             ttfont[tag]  # load every table now: the copies must not need the file
         ttfont.close()
         ttfont.recalcBBoxes = False

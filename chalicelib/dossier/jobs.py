@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs import SQSClient
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class Job(Protocol):
 
 
 class DossierJobs:
-    def __init__(self, client: Any, queue_url: str):
+    def __init__(self, client: SQSClient, queue_url: str):
         self._sqs = client
         self._url = queue_url
 

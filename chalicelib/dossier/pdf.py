@@ -13,7 +13,7 @@ import pickle
 from fpdf import FPDF
 
 from chalicelib.dossier.fonts import FAMILY, FPDF_CHECKED, font_files, font_prototypes, measure, sanitise
-from chalicelib.dossier.layout import Block, Table, parse
+from chalicelib.dossier.layout import Block, Cell, Table, parse
 from chalicelib.dossier.typeset import PT_PER_MM, Line, line_width, wrap
 
 __all__ = ["PackDocument", "html_to_pdf", "sanitise"]
@@ -31,8 +31,9 @@ class PackDocument(FPDF):
         super().__init__(format="A4")
         if FPDF_CHECKED:
             for key, (font, ttfont) in font_prototypes().items():
-                self.fonts[key] = copy.deepcopy(font)  # TTFFont's own deepcopy: fresh subset map...
-                self.fonts[key].ttfont = pickle.loads(ttfont)  # ...and its own fontTools font
+                own = copy.deepcopy(font)  # TTFFont's own deepcopy: fresh subset map...
+                own.ttfont = pickle.loads(ttfont)  # noqa: S301 (our own bytes) ...and its own fontTools font
+                self.fonts[key] = own
         else:
             for style, path in font_files().items():
                 self.add_font(FAMILY, style, path)
@@ -145,7 +146,7 @@ class PackDocument(FPDF):
         self.set_text_color(*INK)
         if self.will_page_break(4.75):
             self.add_page()
-        self._draw([(block.bullet, False)], self.l_margin + indent + self.c_margin, self.y, 3, 4.75, 9.5)
+        self._draw(((block.bullet, False),), self.l_margin + indent + self.c_margin, self.y, 3, 4.75, 9.5)
         self._write(block.text, size=9.5, h=4.75, indent=indent + 5, align="J")
         self.ln(0.6)
 
@@ -158,6 +159,10 @@ class PackDocument(FPDF):
         self.ln(0.5)
         TableLayout(self, table).draw()
         self.ln(1.5)
+
+
+# A laid-out table row: its height, each cell's (x, width, lines, align), whether it is a heading.
+Row = tuple[float, list[tuple[float, float, tuple[Line, ...], str]], bool]
 
 
 class TableLayout:
@@ -174,21 +179,22 @@ class TableLayout:
         self.widths = [doc.epw * p / sum(percents) for p in percents]
         self.rows = [self._layout(cells, heading=i < table.head_rows) for i, cells in enumerate(table.rows)]
 
-    def _layout(self, cells: list, heading: bool) -> tuple[float, list, bool]:
-        laid, col = [], 0
+    def _layout(self, cells: list[Cell], heading: bool) -> Row:
+        laid: list[tuple[float, float, tuple[Line, ...], str]] = []
+        col = 0
         for cell in cells:
             x = sum(self.widths[:col])
             width = sum(self.widths[col : col + cell.colspan])
             col += cell.colspan
             inner = width - 2 * self.PAD_H
-            lines = wrap(cell.text, inner, self.SIZE, self.doc._measure, heading) if cell.text else []
+            lines = wrap(cell.text, inner, self.SIZE, self.doc._measure, heading) if cell.text else ()
             laid.append((x, width, lines, (cell.align or "left")[0].upper()))
         height = max((len(lines) * self.LINE for *_, lines, _ in laid), default=0.0) + 2 * self.PAD_V
         return height, laid, heading
 
     def draw(self) -> None:
         doc = self.doc
-        for n, row in enumerate(self.rows):
+        for row in self.rows:
             if doc.will_page_break(row[0]):
                 doc.add_page()
                 if not row[2]:
@@ -197,7 +203,7 @@ class TableLayout:
             self._draw_row(row)
         doc.x = doc.l_margin
 
-    def _draw_row(self, row: tuple[float, list, bool]) -> None:
+    def _draw_row(self, row: Row) -> None:
         doc = self.doc
         height, cells, heading = row
         if heading:

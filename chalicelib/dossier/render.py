@@ -11,11 +11,14 @@ import functools
 import io
 import json
 import zipfile
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.catalogue import TEMPLATES_DIR
 from chalicelib.dossier.content import DossierContent
 from chalicelib.dossier.pdf import html_to_pdf
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 from chalicelib.formats import fr_date, fr_hours, fr_money, fr_number
 from chalicelib.opco.wording import de
 
@@ -34,7 +37,7 @@ def _or_dash(value: Any, empty: str = "non communiqué") -> Any:
 
 
 @functools.cache
-def _env() -> Any:
+def _env() -> Environment:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(

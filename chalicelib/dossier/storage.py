@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 # Presigned download URLs live this long at most: policy-api.json refuses older signatures
 # (s3:signatureAge, in ms), so a longer URL would fail before it expires (tests/functional/test_policies.py).
@@ -18,7 +22,7 @@ CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip":
 @dataclass
 class WrittenPack:
     keys: dict[str, str] = field(default_factory=dict)  # file name -> key
-    versions: list[dict[str, str]] = field(default_factory=list)  # {"Key", "VersionId"} of each write
+    versions: list[ObjectIdentifierTypeDef] = field(default_factory=list)  # {"Key", "VersionId"} of each write
 
 
 def pack_prefix(lead_id: str, version: int) -> str:
@@ -26,7 +30,7 @@ def pack_prefix(lead_id: str, version: int) -> str:
 
 
 class DossierStorage:
-    def __init__(self, client: Any, bucket: str):
+    def __init__(self, client: S3Client, bucket: str):
         self._s3 = client
         self._bucket = bucket
 
@@ -54,14 +58,15 @@ class DossierStorage:
         self._delete_versions(written.versions)
 
     def read(self, key: str) -> bytes:
-        return self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        body: bytes = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
+        return body
 
     def erase_lead(self, lead_id: str) -> int:
         """Delete every version and delete marker under dossiers/<id>/ (GDPR erasure); return the count."""
         paginator = self._s3.get_paginator("list_object_versions")
         deleted = 0
         for page in paginator.paginate(Bucket=self._bucket, Prefix=f"dossiers/{lead_id}/"):
-            batch = [
+            batch: list[ObjectIdentifierTypeDef] = [
                 {"Key": v["Key"], "VersionId": v["VersionId"]}
                 for v in page.get("Versions", []) + page.get("DeleteMarkers", [])
             ]
@@ -69,7 +74,7 @@ class DossierStorage:
             deleted += len(batch)
         return deleted
 
-    def _delete_versions(self, versions: list[dict[str, str]]) -> None:
+    def _delete_versions(self, versions: list[ObjectIdentifierTypeDef]) -> None:
         for start in range(0, len(versions), 1000):  # DeleteObjects takes 1000 keys at most
             batch = versions[start : start + 1000]
             resp = self._s3.delete_objects(Bucket=self._bucket, Delete={"Objects": batch, "Quiet": True})
@@ -77,15 +82,16 @@ class DossierStorage:
                 raise RuntimeError(f"S3 refused to delete {len(resp['Errors'])} object versions")
 
     def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
-        return self._s3.generate_presigned_url(
-            "get_object",
-            ExpiresIn=expires_s,
-            Params={
-                "Bucket": self._bucket,
-                "Key": key,
-                "ResponseContentDisposition": f'attachment; filename="{filename}"',
-            },
-        )
+        return presigned_download(self._s3, self._bucket, key, expires_s=expires_s, filename=filename)
+
+
+def presigned_download(s3: S3Client, bucket: str, key: str, *, expires_s: int, filename: str) -> str:
+    """A GET URL for one object that the browser saves as `filename` (signed with our credentials)."""
+    return s3.generate_presigned_url(
+        "get_object",
+        ExpiresIn=expires_s,
+        Params={"Bucket": bucket, "Key": key, "ResponseContentDisposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def dossier_storage() -> DossierStorage:

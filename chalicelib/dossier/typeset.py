@@ -118,7 +118,8 @@ def _wrap_paragraph(chars: list[tuple[str, bool]], width: float, size: float, me
 
     lines: list[list[tuple[str, bool]]] = []
     line: list[tuple[str, bool]] = []
-    used, space, space_w = 0.0, [], 0.0
+    space: list[tuple[str, bool]] = []
+    used, space_w = 0.0, 0.0
     for token in _words(chars):
         if token[0][0] == " ":
             space, space_w = (token, w(token)) if line else ([], 0.0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice import Blueprint, Rate
 
@@ -16,6 +16,9 @@ from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
 from chalicelib.observability import leads_waiting_for_pack, logger, measured_pack_build
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
 bp = Blueprint(__name__)
 
@@ -25,7 +28,7 @@ LATE_AFTER = timedelta(minutes=15)  # LeadsWaitingForPack counts these: an alarm
 
 
 @bp.on_sqs_message(queue=JOBS_QUEUE, batch_size=5)
-def build_dossier(event: Any) -> dict[str, Any]:
+def build_dossier(event: Any) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     # A batch whose every record fails is answered like any other (all ids listed), not with

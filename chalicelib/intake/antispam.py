@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-TOKEN_FIELD = "form_token"
+TOKEN_FIELD = "form_token"  # noqa: S105 (a field name)
 HONEYPOT_FIELD = "website"
-TOKEN_VERSION = "v1"
+TOKEN_VERSION = "v1"  # noqa: S105 (a format version)
 # A clock a little ahead on one Lambda must not make a person's token invalid.
 _CLOCK_SKEW_S = 60
 
@@ -76,7 +76,7 @@ def spam_reasons(
         honeypot = "".join(str(v) for v in honeypot)
     if honeypot:
         reasons.append("honeypot")
-    if token_state in SPAM_TOKEN_STATES or (token_state == "absent" and token_expected):
+    if token_state in SPAM_TOKEN_STATES or (token_state == "absent" and token_expected):  # noqa: S105 (an outcome)
         reasons.append(f"form_token_{token_state}")
     if turnstile == "failed":
         reasons.append("turnstile")

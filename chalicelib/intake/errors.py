@@ -18,7 +18,7 @@ class InvalidSubmission(Exception):
         super().__init__(", ".join(e.field for e in errors))
         self.errors = errors
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, list[dict[str, str]]]:
         return {"errors": [{"field": e.field, "message": e.message} for e in self.errors]}
 
     def by_field(self) -> dict[str, str]:

@@ -147,7 +147,8 @@ class ContactForm(BaseModel):
         except StdnumError:
             raise PydanticCustomError(
                 "siret",
-                "Ce numéro SIRET n'existe pas (clé de contrôle invalide) : vérifiez-le sur un bulletin de paie ou un extrait Kbis.",
+                "Ce numéro SIRET n'existe pas (clé de contrôle invalide) : "
+                "vérifiez-le sur un bulletin de paie ou un extrait Kbis.",
             ) from None
 
     @field_validator("idcc")

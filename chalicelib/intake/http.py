@@ -14,7 +14,6 @@ from chalicelib.pages import STRICT_CSP
 MAX_BODY = 32 * 1024
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
-FORM_AND_JSON = [JSON, FORM]
 # Chalice would answer other types itself with an English 415; we take all and answer in French.
 ANY_CONTENT = ["*/*"]
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -85,7 +84,7 @@ def _depth(value: Any) -> int:
 
 def idempotency_key(request: Any) -> str | None:
     """The Idempotency-Key header: 1 to 200 characters among letters, digits and - _ . :"""
-    key = request.headers.get(IDEMPOTENCY_HEADER)
+    key: str | None = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return None
     if not 0 < len(key) <= 200 or not set(key) <= _KEY_CHARS:

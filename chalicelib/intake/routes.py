@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,7 +45,9 @@ RATE_LIMITED = "Trop de demandes envoyées depuis votre connexion : réessayez d
 BAD_REFERER = "En-tête Referer invalide : ce n'est pas une adresse web."
 
 
-def _form_page(values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200) -> Any:
+def _form_page(
+    values: dict[str, Any] | None = None, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
     values = values or {}
     s = settings()
     # A re-rendered form keeps its first token: the fill time counts from the first display.
@@ -80,7 +83,7 @@ def form_page() -> Any:
 
 @bp.route("/merci", methods=["GET"])
 def thank_you() -> Any:
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     return html_response(
         render_page("thanks.html", deadline=thanks_deadline(params, datetime.now(UTC).date())),
         csp=public_csp(settings().cors_origin_list),
@@ -124,7 +127,7 @@ def _preflight(methods: str) -> Response:
         return json_response(
             {"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403, headers={"Vary": "Origin"}
         )
-    return Response(body="", status_code=204, headers=headers)
+    return Response(body="", status_code=204, headers={**headers})
 
 
 @bp.route("/leads", methods=["POST"], content_types=ANY_CONTENT)
@@ -214,7 +217,7 @@ def _acknowledgement(lead: Lead, duplicate: bool) -> dict[str, Any]:
 @bp.route("/opco", methods=["GET"])
 @cors
 def opco_lookup() -> Any:
-    params = bp.current_request.query_params or {}
+    params: Mapping[str, str] = bp.current_request.query_params or {}
     try:
         idcc = normalize_idcc(params.get("idcc"))
     except ValueError:

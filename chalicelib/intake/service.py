@@ -1,12 +1,13 @@
 """Accept a valid submission: resolve the OPCO, store the lead, queue its pack.
 
 The lead is durably stored before the visitor hears "reçu"; a failed queue send
-is logged and left to the sweeper (DESIGN.md section 1 invariants).
+is logged and left to the sweeper (docs/architecture.md, "Invariants").
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.intake.consent import CONSENT_VERSION
@@ -17,6 +18,9 @@ from chalicelib.observability import lead_received, logger
 from chalicelib.opco import resolve_opco
 from chalicelib.pricing import price_lead
 
+if TYPE_CHECKING:
+    from chalicelib.ports import JobQueue, LeadSubmissions
+
 
 def accept_submission(
     form: ContactForm,
@@ -26,12 +30,15 @@ def accept_submission(
     retention_days: int,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
+    store: LeadSubmissions | None = None,
+    jobs: JobQueue | None = None,
 ) -> tuple[Lead, bool]:
     """Store the submission; return what the visitor is told about (this submission as a lead,
     with the id to answer) and whether the answer replays an earlier one (same Idempotency-Key).
 
     A repeat of a stored submission is recorded on that lead and answered like a new lead, with an
-    id of its own: the answer never tells whether the SIRET, email and trainings were known."""
+    id of its own: the answer never tells whether the SIRET, email and trainings were known.
+    `store` and `jobs` default to the DynamoDB and SQS adapters (tests hand in tests/fakes.py's)."""
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
@@ -44,7 +51,7 @@ def accept_submission(
     )
     estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
     lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
-    stored = leads_store().submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     logger.append_keys(lead_id=stored.lead.id)
     logger.info(
         "lead stored",
@@ -59,7 +66,7 @@ def accept_submission(
         lead_received(stored.lead.opco_code, spam=stored.lead.status == LeadStatus.spam)
         if stored.lead.needs_pack:
             try:
-                dossier_jobs().send(DossierJob(stored.lead.id, stored.lead.pack_requested))
+                (jobs or dossier_jobs()).send(DossierJob(stored.lead.id, stored.lead.pack_requested))
             except Exception:  # the sweeper re-sends: the visitor's lead is already safe
                 logger.exception("dossier job send failed; the sweeper will retry")
     return lead.model_copy(update={"id": stored.reply_id}), stored.outcome == "replayed"

@@ -55,7 +55,7 @@ class Provenance(BaseModel):
     model_config = ConfigDict(frozen=True)
     referrer: str | None = None
     utm: dict[str, str] = Field(default_factory=dict)
-    form_token: str = "absent"  # valid | absent | invalid | expired
+    form_token: str = "absent"  # noqa: S105 (an outcome, not a token) valid | absent | invalid | expired
     ip_hash: str | None = None
     spam_reasons: tuple[str, ...] = ()
 

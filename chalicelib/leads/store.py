@@ -1,4 +1,4 @@
-"""The leads table's store (single-table design, DESIGN.md section 3). With store_limits.py (the
+"""The leads table's store (single-table design, docs/architecture.md "Data"). With store_limits.py (the
 door's rate limit) and store_registry.py (the registry cache), the only code that speaks to it.
 
 Items:
@@ -14,15 +14,19 @@ Hashes are keyed HMACs computed by the caller: no personal data in any key.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACK_PENDING = "PACK_PENDING"
 
@@ -66,13 +70,9 @@ class LeadPage:
 
 
 class LeadStore:
-    def __init__(self, client: Any, table_name: str):
+    def __init__(self, client: DynamoDBClient, table_name: str):
         self._ddb = client
         self._table = table_name
-
-    def create(self, lead: Lead) -> Lead:
-        """Store a new lead; never overwrite."""
-        return self.submit(lead).lead
 
     def submit(
         self,
@@ -162,10 +162,10 @@ class LeadStore:
             lead_id, RESUBMISSION_EVENT, at=fresh.created_at, details=details, expires_at=existing.expires_at
         )
         check = {"TableName": self._table, "Key": _lead_key(lead_id), "ConditionExpression": "attribute_exists(pk)"}
+        # Item shapes are plain dicts built in ddb.py (and checked against moto by the tests).
+        items: list[Any] = [{"ConditionCheck": check}, {"Put": {"TableName": self._table, "Item": event}}]
         try:
-            self._ddb.transact_write_items(
-                TransactItems=[{"ConditionCheck": check}, {"Put": {"TableName": self._table, "Item": event}}]
-            )
+            self._ddb.transact_write_items(TransactItems=items)
         except self._ddb.exceptions.TransactionCanceledException:
             return None
         return Stored(existing, "resubmitted", reply_id)
@@ -249,16 +249,16 @@ class LeadStore:
 
     def waiting_for_pack(self, *, created_before: datetime, limit: int = 100) -> Iterator[Lead]:
         """Leads still `recu` created before a moment (the sweeper's view): a GSI Query, never a Scan."""
-        kwargs: dict[str, Any] = dict(
-            TableName=self._table,
-            IndexName="by_status",
-            KeyConditionExpression="gsi1pk = :s AND gsi1sk < :t",
-            ExpressionAttributeValues={
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": "by_status",
+            "KeyConditionExpression": "gsi1pk = :s AND gsi1sk < :t",
+            "ExpressionAttributeValues": {
                 ":s": {"S": f"STATUS#{LeadStatus.recu.value}"},
                 ":t": {"S": created_before.astimezone(UTC).isoformat()},
             },
-            Limit=limit,
-        )
+            "Limit": limit,
+        }
         while True:
             resp = self._ddb.query(**kwargs)
             for item in resp["Items"]:  # the index projects every attribute
@@ -396,7 +396,9 @@ class LeadStore:
         if names:
             update["ExpressionAttributeNames"] = names
         try:
-            self._ddb.transact_write_items(TransactItems=[{"Update": update}, *extra])
+            # Item shapes are plain dicts built in ddb.py (and checked against moto by the tests).
+            items: list[Any] = [{"Update": update}, *extra]
+            self._ddb.transact_write_items(TransactItems=items)
         except self._ddb.exceptions.TransactionCanceledException as exc:
             self.get(lead_id)  # raises LeadNotFound if it went away
             raise EditConflict(lead_id) from exc
@@ -413,15 +415,14 @@ class LeadStore:
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None:
         """Forget the pending marker once its version (or a newer one) is built."""
-        try:
+        # A newer version asked for meanwhile fails the condition: the marker stays.
+        with contextlib.suppress(self._ddb.exceptions.ConditionalCheckFailedException):
             self._ddb.delete_item(
                 TableName=self._table,
                 Key={"pk": {"S": PACK_PENDING}, "sk": {"S": f"LEAD#{lead_id}"}},
                 ConditionExpression="attribute_not_exists(pk) OR version <= :v",
                 ExpressionAttributeValues={":v": {"N": str(built_version)}},
             )
-        except self._ddb.exceptions.ConditionalCheckFailedException:
-            pass  # a newer version was asked for meanwhile: keep the marker
 
     def erase(
         self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int, fingerprint: str | None = None
@@ -465,7 +466,7 @@ class LeadStore:
         return len(keys) - 1 - bool(fingerprint)
 
     def _batch_delete(self, keys: list[dict[str, Any]]) -> None:
-        request = {self._table: [{"DeleteRequest": {"Key": k}} for k in keys]}
+        request: dict[str, Any] = {self._table: [{"DeleteRequest": {"Key": k}} for k in keys]}
         for _ in range(8):
             resp = self._ddb.batch_write_item(RequestItems=request)
             request = resp.get("UnprocessedItems") or {}

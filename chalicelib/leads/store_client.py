@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.client.model import ClientSpace
 from chalicelib.leads.ddb import _from_ddb, _to_ddb, event_item
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 DAY_TTL_S = 30 * 86400
 
@@ -29,7 +32,7 @@ class LinkRecord(NamedTuple):
 
 
 class ClientStore:
-    def __init__(self, client: Any, table_name: str):
+    def __init__(self, client: DynamoDBClient, table_name: str):
         self._ddb = client
         self._table = table_name
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 
 class RateLimited(Exception):
@@ -17,7 +20,7 @@ class SubmissionRateLimiter:
     The conditional ADD is atomic, so concurrent posts cannot slip past the limit.
     """
 
-    def __init__(self, client: Any, table_name: str, limit_per_hour: int, scope: str = ""):
+    def __init__(self, client: DynamoDBClient, table_name: str, limit_per_hour: int, scope: str = ""):
         self._ddb = client
         self._table = table_name
         self._limit = limit_per_hour

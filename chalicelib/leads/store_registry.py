@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.leads.ddb import _from_ddb, _index_attrs, _lead_key, _to_ddb, event_item
 from chalicelib.leads.model import Lead
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 COMPANY_CACHE_DAYS = 30
 
@@ -15,7 +18,7 @@ class RegistryStore:
     """Registry cache items and the lead's registry fields. A SIREN identifies a company, not a
     person; the cached legal name may be a sole trader's own name: it is stored, never logged."""
 
-    def __init__(self, client: Any, table_name: str):
+    def __init__(self, client: DynamoDBClient, table_name: str):
         self._ddb = client
         self._table = table_name
 
@@ -25,7 +28,8 @@ class RegistryStore:
         item = _from_ddb(resp["Item"]) if "Item" in resp else None
         if not item or item.get("expires_at", 0) <= now.timestamp():
             return None
-        return item["record"]
+        record: dict[str, Any] = item["record"]
+        return record
 
     def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None:
         expires = int(now.timestamp()) + COMPANY_CACHE_DAYS * 86400

@@ -22,7 +22,7 @@ _MEDIUM_SHARE = 0.5
 _CHECK = "Quel est mon OPCO (France compétences, par SIRET) : https://quel-est-mon-opco.francecompetences.fr"
 
 
-def normalize_idcc(raw: str | int | None) -> str | None:
+def normalize_idcc(raw: object) -> str | None:
     """' 16', '0016', '01486', 'IDCC 1486', 'idcc: 1486' -> '0016' / '1486'; None or '' -> None."""
     if raw is None or isinstance(raw, bool):
         return None if raw is None else _invalid(raw)
@@ -65,7 +65,7 @@ def resolve_opco(
 
 def _quiet_normalize(raw: object) -> str | None:
     try:
-        return normalize_idcc(raw)  # type: ignore[arg-type]
+        return normalize_idcc(raw)
     except ValueError:
         return None
 

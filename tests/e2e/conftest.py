@@ -23,24 +23,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-# Debian's Chromium driven by Playwright (`playwright install` cannot download here); the
-# background-networking flags keep it from calling Google's hosts on this closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
+    from scripts.screenshots import launch_chromium  # Debian's Chromium, its flags and why
+
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS, headless=True)
+        b = launch_chromium(p)
         yield b
         b.close()
 

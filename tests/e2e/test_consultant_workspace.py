@@ -122,7 +122,7 @@ def test_consultant_reviews_edits_downloads_and_records_the_opco_decision(stack,
     assert "Champs : trainees — version 2 demandée" in history
     assert "dossier.zip (version 2)" in history
     for step in ("Dossier modifié", "Document téléchargé", "Envoyé au client", "Demande déposée", "Accord de l'OPCO"):
-        line = next(l for l in lines if step in l)
+        line = next(text for text in lines if step in text)
         assert f"par {CONSULTANT}" in line, line
     assert "Dossier généré : Version 2" in history and "montant accordé 1\u202f500,00\u202f€" in history
     page.screenshot(path=str(SCREENSHOTS / "consultants-detail.png"), full_page=True)

@@ -30,7 +30,7 @@ def test_a_lead_stored_without_its_job_gets_its_pack_from_the_sweeper(stack, val
         retention_days=30,
     )
     store = LeadStore(stack.client("dynamodb"), "opco-dossier-local")
-    store.create(lead)  # stored, and no job sent
+    store.submit(lead)  # stored, and no job sent
 
     deadline = time.monotonic() + 40  # the test stack sweeps every 5 s
     while time.monotonic() < deadline and store.get(lead.id).pack is None:

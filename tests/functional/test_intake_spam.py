@@ -7,6 +7,7 @@ import json
 import re
 import threading
 import time
+from typing import ClassVar
 from urllib.parse import parse_qs, urlencode
 
 import pytest
@@ -122,7 +123,7 @@ def test_form_token_endpoint_issues_a_token_the_door_accepts_after_the_minimum(
 
 
 class _FakeTurnstile(http.server.BaseHTTPRequestHandler):
-    received: list[dict] = []
+    received: ClassVar[list[dict]] = []
 
     def do_POST(self):
         form = parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())

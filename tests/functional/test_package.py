@@ -53,11 +53,11 @@ def _keep_dependency_cache(project: Path) -> None:
     if not (cache / built[-1].name).exists():  # atomic: a parallel packaging may be reading the cache
         partial = cache / f".{built[-1].name}.{os.getpid()}.partial"
         shutil.copy2(built[-1], partial)
-        os.replace(partial, cache / built[-1].name)
+        partial.replace(cache / built[-1].name)
 
 
 def test_the_packaged_zip_holds_the_templates_and_the_font(tmp_path):
-    assert os.readlink(ROOT / "vendor" / "templates") == "../templates"
+    assert (ROOT / "vendor" / "templates").readlink() == Path("../templates")
     project = _project_copy(tmp_path)
     env = {**os.environ, "AWS_DEFAULT_REGION": "eu-west-3"}
     env.pop("AWS_ENDPOINT_URL", None)

@@ -128,7 +128,8 @@ def test_the_request_path_modules_do_not_import_the_pdf_stack():
     import sys
 
     code = (
-        "import sys; import chalicelib.pricing, chalicelib.dossier.content, chalicelib.consultants.presenter, chalicelib.intake.service; "
+        "import sys; import chalicelib.pricing, chalicelib.dossier.content, chalicelib.consultants.presenter, "
+        "chalicelib.intake.service; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('fpdf', 'jinja2', 'fontTools')))"
     )
     out = subprocess.run(

@@ -6,7 +6,7 @@ from tests.fake_registry import fake_registry  # noqa: F401 (pytest fixture)
 
 
 @pytest.fixture
-def registry_on(aws_env, fake_registry, monkeypatch: pytest.MonkeyPatch):
+def registry_on(aws_env, fake_registry, monkeypatch: pytest.MonkeyPatch):  # noqa: F811 (the fixture imported above)
     """The worker's registry lookup switched on and pointed at the local fake."""
     from chalicelib import config
 

@@ -100,7 +100,7 @@ def test_one_page_reads_at_most_page_size_plus_one_items(stored, aws_env, fast_m
         assert not {lead.id for lead in page.leads} & {lead.id for lead in following.leads}
     newest = store.list_leads(LeadFilter(), limit=PAGE)
     not_spam = [i for n, i in enumerate(ids) if n % 3 != 2]
-    assert [lead.id for lead in newest.leads] == [i for i in reversed(not_spam)][: len(newest.leads)]
+    assert [lead.id for lead in newest.leads] == list(reversed(not_spam))[: len(newest.leads)]
     assert len(newest.leads) >= PAGE * 2 // 3
     assert time.monotonic() - started < 40
 

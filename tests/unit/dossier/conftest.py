@@ -17,26 +17,26 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 def make_lead(**overrides: Any) -> Lead:
     idcc = overrides.pop("idcc", "1486")
-    values: dict[str, Any] = dict(
-        id="01jdossiertest0000000abcde",
-        created_at=NOW,
-        updated_at=NOW,
-        status="recu",
-        company_name="Atelier Numérique Dupont",
-        siret="73282932000074",
-        idcc=idcc,
-        naf="62.01Z",
-        headcount=8,
-        first_name="Camille",
-        last_name="Martin",
-        email="camille.martin@atelier-dupont.fr",
-        phone="06 12 34 56 78",
-        trainings=("ia-generative-essentiels",),
-        trainees=3,
-        start_date=date(2027, 1, 18),
-        consent=Consent(given_at=NOW, text_version="v1"),
-        opco=resolve_opco(idcc=idcc, naf="62.01Z").model_dump(mode="json"),
-    )
+    values: dict[str, Any] = {
+        "id": "01jdossiertest0000000abcde",
+        "created_at": NOW,
+        "updated_at": NOW,
+        "status": "recu",
+        "company_name": "Atelier Numérique Dupont",
+        "siret": "73282932000074",
+        "idcc": idcc,
+        "naf": "62.01Z",
+        "headcount": 8,
+        "first_name": "Camille",
+        "last_name": "Martin",
+        "email": "camille.martin@atelier-dupont.fr",
+        "phone": "06 12 34 56 78",
+        "trainings": ("ia-generative-essentiels",),
+        "trainees": 3,
+        "start_date": date(2027, 1, 18),
+        "consent": Consent(given_at=NOW, text_version="v1"),
+        "opco": resolve_opco(idcc=idcc, naf="62.01Z").model_dump(mode="json"),
+    }
     values.update(overrides)
     return Lead(**values)
 

@@ -15,6 +15,11 @@ def _measure() -> Measure:
     return fonts.measure()
 
 
+def _glyph_counts() -> dict[str, int]:
+    prototypes = fonts.font_prototypes().items()
+    return {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in prototypes}  # noqa: S301 (our own bytes)
+
+
 def test_the_fpdf2_internals_we_rely_on_are_those_of_the_checked_version():
     # Upgrading fpdf2 switches the font copies off (FPDF_CHECKED) until pdf.py is re-checked.
     assert (fpdf.__version__ == "2.8.9") == fonts.FPDF_CHECKED
@@ -22,7 +27,7 @@ def test_the_fpdf2_internals_we_rely_on_are_those_of_the_checked_version():
 
 
 def test_documents_get_their_own_font_copies_and_leave_the_prototypes_whole():
-    before = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in fonts.font_prototypes().items()}
+    before = _glyph_counts()
     first = pdf.PackDocument(title="t", letterhead=("a", "b"), footer="f")
     second = pdf.PackDocument(title="t", letterhead=("a", "b"), footer="f")
     assert all(first.fonts[k].ttfont is not second.fonts[k].ttfont for k in before)
@@ -31,7 +36,7 @@ def test_documents_get_their_own_font_copies_and_leave_the_prototypes_whole():
     second.html("<p>Ébène wxyz</p>")  # glyphs the first document's subset does not hold
     bodies = [bytes(first.output()), bytes(second.output())]
     assert [pdf_text(b) for b in bodies] == ["a b Zoé f · page 1/1", "a b Ébène wxyz f · page 1/1"]
-    after = {key: len(pickle.loads(blob).getGlyphOrder()) for key, (_, blob) in fonts.font_prototypes().items()}
+    after = _glyph_counts()
     assert after == before
     assert all(not font.ttfont.recalcBBoxes for font in first.fonts.values())
 

@@ -125,3 +125,15 @@ def test_no_agreement_codes_are_marked(table):
 def test_meta_file_records_the_data_date(table, tmp_path):
     meta = json.loads((tmp_path / "idcc_opco_meta.json").read_text())
     assert meta["siro_date"] == "2026-08-11"
+
+
+def test_the_siro_stream_reports_its_progress_on_stderr(monkeypatch, capsys):
+    monkeypatch.setattr(refresh, "PROGRESS_EVERY", 4)  # the fixture has 9 rows; the real file 3.6 M
+    refresh.siro_from_csv(str(FIXTURES / "siro_tiny.csv"), refresh.alias_map())
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(" rows")[0] for line in err] == ["SIRO: 4", "SIRO: 8"]
+
+
+def test_a_refresh_says_what_it_reads_before_it_writes(capsys, table):
+    err = capsys.readouterr().err
+    assert "SIRO: reading" in err and "DARES:" in err and "assembling" in err

@@ -1,0 +1,121 @@
+"""In-memory adapters for the ports of chalicelib/ports.py: services tested without moto.
+
+tests/functional/test_lead_store_contract.py runs the same cases against InMemoryLeadStore and
+the DynamoDB store under moto, so what these fakes do is what the real adapters do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from chalicelib.dossier.jobs import DossierJob
+from chalicelib.leads.model import Lead, LeadStatus, PackInfo
+from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
+from chalicelib.leads.store import DUPLICATE_WINDOW_S, LeadNotFound, PackAlreadyBuilt, Stored
+
+
+@dataclass
+class InMemoryLeadStore:
+    """LeadStore's submission and pack bookkeeping, in dicts."""
+
+    leads: dict[str, Lead] = field(default_factory=dict)
+    _events: list[dict[str, Any]] = field(default_factory=list)
+    # key -> (lead id, reply id, expires at): what an Idempotency-Key or a fingerprint points at
+    _pointers: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+
+    def submit(
+        self,
+        lead: Lead,
+        *,
+        idempotency_key: str | None = None,
+        fingerprint: str | None = None,
+        window_s: int = DUPLICATE_WINDOW_S,
+    ) -> Stored:
+        now_s = int(lead.created_at.timestamp())
+        reply_id = lead.id
+        if idempotency_key:
+            owner, reply_id = self._claim(f"IDEM#{idempotency_key}", lead.id, now_s, window_s)
+            if owner != lead.id:
+                if owner in self.leads:
+                    return Stored(self.leads[owner], "replayed", reply_id)
+                lead = lead.model_copy(update={"id": owner})
+        if fingerprint:
+            owner, _ = self._claim(f"DEDUP#{fingerprint}", lead.id, now_s, window_s)
+            if owner != lead.id:
+                if owner not in self.leads:  # the first submission's lead is not written yet: finish it
+                    lead, reply_id = lead.model_copy(update={"id": owner}), owner
+                if idempotency_key:  # the key now stands for this answer
+                    self._pointers[f"IDEM#{idempotency_key}"] = (owner, reply_id, now_s + window_s)
+                if owner in self.leads:
+                    return self._resubmit(self.leads[owner], lead, reply_id)
+        self.leads[lead.id] = lead
+        return Stored(lead, "created", reply_id)
+
+    def _claim(self, key: str, lead_id: str, now_s: int, window_s: int) -> tuple[str, str]:
+        owner, reply_id, expires = self._pointers.get(key, (lead_id, lead_id, 0))
+        if expires >= now_s:  # a live pointer; DynamoDB's TTL deletes lazily, so expiry is checked
+            return owner, reply_id
+        self._pointers[key] = (lead_id, lead_id, now_s + window_s)
+        return lead_id, lead_id
+
+    def _resubmit(self, existing: Lead, fresh: Lead, reply_id: str) -> Stored:
+        details = {"reference": reply_id, "differences": differences(existing, fresh)}
+        self._event(existing.id, RESUBMISSION_EVENT, details)  # the lead itself stays as it is
+        return Stored(existing, "resubmitted", reply_id)
+
+    def _event(self, lead_id: str, kind: str, details: dict[str, Any]) -> None:
+        self._events.append({"lead_id": lead_id, "kind": kind, "details": details})
+
+    def events(self, lead_id: str) -> list[dict[str, Any]]:
+        return [e for e in self._events if e["lead_id"] == lead_id]
+
+    def get(self, lead_id: str) -> Lead:
+        if lead_id not in self.leads:
+            raise LeadNotFound(lead_id)
+        return self.leads[lead_id]
+
+    def get_or_none(self, lead_id: str) -> Lead | None:
+        return self.leads.get(lead_id)
+
+    def record_pack(self, lead_id: str, pack: PackInfo, *, now: datetime) -> Lead:
+        lead = self.get(lead_id)
+        if lead.pack is not None and lead.pack.version >= pack.version:
+            raise PackAlreadyBuilt(f"{lead_id} v{pack.version}")
+        status = LeadStatus.dossier_pret if lead.status == LeadStatus.recu else lead.status
+        updated = self.leads[lead_id] = lead.model_copy(update={"pack": pack, "status": status, "updated_at": now})
+        self._event(lead_id, "dossier_genere", {"version": pack.version, "status": status.value})
+        return updated
+
+
+@dataclass
+class InMemoryJobQueue:
+    """The dossier jobs queue; `failure` makes every send raise it (a lost SQS send)."""
+
+    sent: list[DossierJob] = field(default_factory=list)
+    failure: Exception | None = None
+
+    def send(self, job: DossierJob) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.sent.append(job)
+
+
+def submitted_lead(submission: dict, now: datetime, **changes: object) -> Lead:
+    """The Lead the intake builds from a submission (without storing it)."""
+    from chalicelib.intake.form import ContactForm
+    from chalicelib.leads.model import Provenance
+    from chalicelib.opco import resolve_opco
+
+    form = ContactForm.parse(submission, today=now.date())
+    lead = Lead.from_form(
+        form,
+        opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"),
+        now=now,
+        consent_version="v1",
+        provenance=Provenance(),
+        spam=False,
+        retention_days=30,
+    )
+    return lead.model_copy(update=changes)
