@@ -29,7 +29,8 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from snapshot_restore_py import register_after_restore, register_before_snapshot
+# snapshot_restore_py ships no type information.
+from snapshot_restore_py import register_after_restore, register_before_snapshot  # type: ignore[import-untyped]
 
 from chalicelib import aws
 from chalicelib.config import settings
@@ -47,7 +48,8 @@ from chalicelib.pricing import price_lead
 from chalicelib.secret_store import form_token_secret
 
 # The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
-OPERATIONS = {"dynamodb": ("PutItem", "GetItem", "UpdateItem"), "sqs": ("SendMessage",)}
+DYNAMODB_OPERATIONS = ("PutItem", "GetItem", "UpdateItem")
+SQS_OPERATIONS = ("SendMessage",)
 
 
 def sample_submission(today: date) -> dict[str, Any]:
@@ -98,8 +100,10 @@ def prime() -> None:
     # The table item, built as LeadStore.submit builds it (boto3's TypeSerializer: its first run
     # fills the ABC isinstance caches, ~20 ms of a restored copy's first request otherwise).
     _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
-    for service, operations in OPERATIONS.items():
-        model = aws.client(service).meta.service_model
+    for model, operations in (
+        (aws.dynamodb().meta.service_model, DYNAMODB_OPERATIONS),
+        (aws.sqs().meta.service_model, SQS_OPERATIONS),
+    ):
         for operation in operations:
             model.operation_model(operation).input_shape  # noqa: B018  (loads the shapes)
     logger.info("snapstart: primed", extra={"prime_ms": round((time.perf_counter() - started) * 1000)})
