@@ -1,5 +1,7 @@
 """opco-dossier: the Chalice app. It only creates the app and registers the Blueprints."""
 
+import os
+
 from chalice import Chalice
 
 from chalicelib.client.consultant_routes import bp as client_consultant
@@ -31,3 +33,8 @@ app.register_blueprint(client_pages)
 app.register_blueprint(client_consultant)
 app.register_blueprint(client_reminders)
 app.register_blueprint(openapi)
+
+# A SnapStart version's initialisation (the API function in AWS): register the priming and restore
+# hooks. Nowhere else: the other functions, chalice local and the tests never import them.
+if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+    import chalicelib.snapstart  # noqa: F401
