@@ -91,7 +91,7 @@ QUEUE ?=
 redrive: $(STAMP)
 	$(PY) scripts/redrive.py $(if $(QUEUE),--dead-letter-queue-url $(QUEUE))
 
-# Benchmarks of issue 9 (ratios against a floor app run side by side); figures in docs/benchmarks.md.
+# Benchmarks (ratios against a floor app run side by side; profiles of missed targets in bench/profiles/); figures in docs/benchmarks.md.
 .PHONY: bench bench-quick
 bench: $(STAMP)
 	cd bench && ../$(PY) run_all.py

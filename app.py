@@ -3,6 +3,8 @@ here (the HTTP routes through their Blueprints, the consultant gate, the SQS wor
 while the handlers stay in their rooms. The Lambda function names are the handlers' names
 (.chalice/config.json and infra/ refer to them)."""
 
+import os
+
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.client import reminders
@@ -43,3 +45,8 @@ build_dossier = app.on_sqs_message(queue=worker.JOBS_QUEUE, batch_size=5)(worker
 sweep_stuck_leads = app.schedule(Rate(5, unit=Rate.MINUTES))(worker.sweep_stuck_leads)  # lost jobs re-sent
 deadline_digest = app.schedule(Cron(0, 6, "*", "*", "?", "*"))(notify.deadline_digest)  # consultants, 06:00 UTC
 client_reminders = app.schedule(Cron(0, 7, "*", "*", "?", "*"))(reminders.client_reminders)  # clients, 07:00 UTC
+
+# A SnapStart version's initialisation (the API function in AWS): register the priming and restore
+# hooks. Nowhere else: the other functions, chalice local and the tests never import them.
+if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+    import chalicelib.snapstart  # noqa: F401

@@ -84,6 +84,16 @@ def override(service: Service, replacement: Any) -> Iterator[Any]:
             _overrides[service] = previous
 
 
+def refresh_credentials() -> None:
+    """Have botocore renew the session's credentials now if they expired or are about to (SnapStart
+    restore: the snapshot may be days old). Under SnapStart they come from Lambda's container
+    credentials endpoint, so they are refreshable; static credentials are left as they are."""
+    if _session.cache_info().currsize:
+        credentials = _session().get_credentials()
+        if credentials is not None:
+            credentials.get_frozen_credentials()
+
+
 def reset() -> None:
     """Drop cached clients and overrides (tests start moto, then call this)."""
     _overrides.clear()

@@ -174,6 +174,15 @@ def _client(aws: str, service: str) -> Any:
     )
 
 
+def jobs_in_queue(aws: str) -> int:
+    """Jobs waiting or being built: a cheap question (SQS), unlike the Scan of stored_leads."""
+    attrs = _client(aws, "sqs").get_queue_attributes(
+        QueueUrl=f"{aws}/123456789012/opco-dossier-jobs",
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+
 def stored_leads(aws: str, run: str) -> dict[str, dict[str, Any]]:
     """This run's lead records (a Scan: fine for a harness on the local stack, never in the product)."""
     ddb = _client(aws, "dynamodb")
@@ -232,6 +241,11 @@ def run_load(
     deadline = started + timeout_s
     said = 0.0
     while time.monotonic() < deadline:
+        # The Scan walks the whole table under the local AWS's lock, which the workers need too
+        # (1,000 leads: ~4,000 items): scan only once the queue is empty.
+        if jobs_in_queue(aws):
+            time.sleep(1)
+            continue
         report.leads = stored_leads(aws, run)
         packed = sum(1 for lead in report.leads.values() if lead["pack"])
         if report.leads and packed == len(report.leads):
@@ -240,7 +254,7 @@ def run_load(
         if time.monotonic() - said >= 5:  # one line every 5 s while the worker builds the packs
             said = time.monotonic()
             progress(f"load: {packed}/{len(report.leads)} leads have their pack ({said - started:.0f} s)")
-        time.sleep(0.5)
+        time.sleep(3)
     progress("load: counting each lead's pack events")
     with ThreadPoolExecutor(8) as pool:
         ids = list(report.leads)
@@ -256,7 +270,7 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def local_stack() -> Iterator[tuple[str, str]]:
+def local_stack(pump_workers: int = 0) -> Iterator[tuple[str, str]]:
     """Start scripts/local_stack.py on free ports; yield (api URL, AWS URL)."""
     api_port, aws_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -269,9 +283,13 @@ def local_stack() -> Iterator[tuple[str, str]]:
                 str(api_port),
                 "--aws-port",
                 str(aws_port),
+                # The deployed schedule (every 5 minutes). Sweeping every few seconds re-sent a job
+                # for every lead of a backlog older than SWEEP_AFTER, on each sweep: 3,300 jobs
+                # queued for 900 leads after 10 minutes of `make load N=1000`.
                 "--sweep-every",
-                "10",
+                "300",
                 "--no-autoreload",
+                *(["--workers", str(pump_workers)] if pump_workers else []),
             ],
             cwd=ROOT,
             env=env,
@@ -313,12 +331,15 @@ def main() -> int:
     parser.add_argument("--aws", help="its local AWS endpoint (required with --api)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for all packs")
     parser.add_argument("--strict-dedup", action="store_true", help="fail when duplicates make extra leads")
+    parser.add_argument(
+        "--pump-workers", type=int, default=0, help="worker processes of the stack it starts (default: its own)"
+    )
     args = parser.parse_args()
     if args.api and not args.aws:
         parser.error("--aws is required with --api")
     if not args.api:
         progress("load: starting a local stack on free ports")
-    with contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack() as (api, aws):
+    with contextlib.nullcontext((args.api, args.aws)) if args.api else local_stack(args.pump_workers) as (api, aws):
         report = run_load(
             api, aws, n=args.n, duplicate_share=args.duplicates, workers=args.workers, timeout_s=args.timeout
         )

@@ -272,11 +272,19 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
     return {"received": len(messages), "failed": len(failed)}
 
 
-def pump(stop: Any, sweep_every_s: float = 60.0) -> None:
+def worker_concurrency(platform: dict[str, Any]) -> int:
+    """The jobs queue's event source MaximumConcurrency (infra/platform.json): at most that many
+    worker invocations at once, in AWS as here."""
+    source = platform["Resources"]["BuildDossier"]["Properties"]["Events"]["BuildDossierSqsEventSource"]
+    return int(source["Properties"]["ScalingConfig"]["MaximumConcurrency"])
+
+
+def pump(stop: Any, sweep_every_s: float = 60.0, sweeper: bool = True) -> None:
     """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does.
 
-    Runs in its own process: rendering packs is CPU-bound Python, and sharing the GIL with the
-    moto server's threads made every API call wait for it (read timeouts under a burst)."""
+    Runs in its own process, one per concurrent worker (main() starts them): rendering packs is
+    CPU-bound Python, so threads would share one GIL, and sharing it with the moto server's threads
+    made every API call wait (read timeouts under a burst). Only one pump runs the sweeper."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it through `stop`
     import app  # the handlers as app.py wires them
     from chalicelib import aws
@@ -289,7 +297,7 @@ def pump(stop: Any, sweep_every_s: float = 60.0) -> None:
     while not stop.is_set():
         try:
             deliver_once(sqs, url, arn)
-            if time.monotonic() - last_sweep > sweep_every_s:
+            if sweeper and time.monotonic() - last_sweep > sweep_every_s:
                 app.sweep_stuck_leads(scheduled_event(), LambdaContext())
                 last_sweep = time.monotonic()
         except Exception as exc:  # keep pumping: a local stack that dies is useless
@@ -345,6 +353,12 @@ def main() -> int:
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
     parser.add_argument("--sweep-every", type=float, default=60.0)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="concurrent worker processes (default: the queue's MaximumConcurrency, at most one per CPU)",
+    )
     # Test and load stacks must not restart when a file of the worktree changes.
     parser.add_argument(
         "--no-autoreload", action="store_true", help="accepted for compatibility: the API never reloads (see below)"
@@ -390,10 +404,17 @@ def main() -> int:
         env=os.environ.copy(),
         start_new_session=True,
     )
+    # As many workers as Lambda would run (the event source's MaximumConcurrency), but no more
+    # processes than CPUs by default: beyond that they only take turns on the cores.
+    limit = worker_concurrency(json.loads((ROOT / "infra" / "platform.json").read_text()))
+    workers = min(args.workers or os.cpu_count() or 1, limit)
     spawn = multiprocessing.get_context("spawn")
     pump_stop = spawn.Event()
-    pumper = spawn.Process(target=pump, args=(pump_stop, args.sweep_every), daemon=True)
-    pumper.start()
+    pumpers = [
+        spawn.Process(target=pump, args=(pump_stop, args.sweep_every, i == 0), daemon=True) for i in range(workers)
+    ]
+    for pumper in pumpers:
+        pumper.start()
     # The signal handler only sets this thread Event: setting the process Event there can
     # deadlock on its lock, held by the main thread's own wait.
     stop = threading.Event()
@@ -413,6 +434,7 @@ def main() -> int:
             f"  form:           http://127.0.0.1:{args.api_port}/\n"
             f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
             f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
+            f"  pack workers:   {workers} (the jobs queue's maximum concurrency: {limit})\n"
             f"  consultants:    http://127.0.0.1:{args.api_port}{sign_in}\n"
             f"  stop with Ctrl+C\n",
             flush=True,
@@ -423,9 +445,10 @@ def main() -> int:
         stop.set()
         pump_stop.set()
         _stop_group(chalice)
-        pumper.join(5)
-        if pumper.is_alive():
-            pumper.terminate()
+        for pumper in pumpers:
+            pumper.join(5)
+            if pumper.is_alive():
+                pumper.terminate()
         server.stop()
         if not hosted:
             Path(os.environ["LOCAL_JWT_PRIVATE_KEY_FILE"]).unlink(missing_ok=True)

@@ -109,6 +109,16 @@ def test_failed_jobs_go_to_the_dead_letter_queue_and_the_worker_reports_partial_
     assert res["DossierJobsQueue"]["Properties"]["VisibilityTimeout"] >= res["BuildDossier"]["Properties"]["Timeout"]
 
 
+def test_the_worker_runs_at_most_as_many_copies_as_the_local_pump(template):
+    from scripts.local_stack import worker_concurrency
+
+    source = template["Resources"]["BuildDossier"]["Properties"]["Events"]["BuildDossierSqsEventSource"]
+    # A cap on concurrent packs (and registry lookups in flight); SQS event sources accept 2 to 1,000.
+    cap = source["Properties"]["ScalingConfig"]["MaximumConcurrency"]
+    assert 2 <= cap <= 5
+    assert worker_concurrency(json.loads((ROOT / "infra" / "platform.json").read_text())) == cap
+
+
 def test_no_policy_allows_a_wildcard_action_and_only_xray_gets_any_resource(template):
     checked = 0
     for role, st in _statements(template):
@@ -332,3 +342,33 @@ def test_consultants_sign_in_with_mfa_through_the_hosted_ui_code_flow_only(templ
         "Ref": "ConsultantAppClient"
     }
     assert "HostedSignInNeedsPublicBaseUrl" in template["Rules"]
+
+
+def _cloudformation(template: dict) -> dict:
+    """The template as CloudFormation deploys it: code uploaded (`aws cloudformation package`), then
+    the SAM transform (samtranslator, the transform's own code) applied."""
+    import boto3
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
+
+    uploaded = json.loads(json.dumps(template).replace('"./deployment.zip"', '"s3://artefacts/deployment.zip"'))
+    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name="eu-west-3"))
+    return translator.translate(uploaded, parameter_values={}, get_managed_policy_map=dict)
+
+
+def test_api_gateway_invokes_the_snapstart_alias_of_the_api_function(template):
+    api = template["Resources"]["APIHandler"]["Properties"]
+    assert api["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert api["AutoPublishAlias"] == "live"
+    resources = _cloudformation(template)["Resources"]
+    alias = resources["APIHandlerAliaslive"]
+    assert alias["Type"] == "AWS::Lambda::Alias" and alias["Properties"]["FunctionName"] == {"Ref": "APIHandler"}
+    version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    assert resources[version]["Type"] == "AWS::Lambda::Version"
+    assert resources["APIHandlerInvokePermission"]["Properties"]["FunctionName"] == {"Ref": "APIHandlerAliaslive"}
+    targets = re.findall(r"/functions/\$\{([^}]+)\}/invocations", json.dumps(resources["RestAPI"]))
+    assert len(targets) > 20  # every route of the API...
+    assert set(targets) == {"APIHandlerAliaslive", "ConsultantApiAuth.Arn"}  # ...through the alias; the authorizer
+    # The other functions are not snapshotted: nobody waits on their cold starts.
+    for name in ("BuildDossier", "SweepStuckLeads", "DeadlineDigest", "ConsultantApiAuth"):
+        assert "SnapStart" not in resources[name]["Properties"], name
