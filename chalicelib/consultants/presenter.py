@@ -39,9 +39,9 @@ EVENT_LABELS = {
     "rappels_actives": "Rappels réactivés",
     "rappel_envoye": "Rappel de la date limite envoyé",
 }
-# The fields a repeated submission is compared on (leads/resubmission.py), as the form names them.
 # Who acted, as the history reads ("par le client"); a consultant reads as their own label.
 ACTOR_LABELS = {"client": "le client", "systeme": "le système"}
+# The fields a repeated submission is compared on (leads/resubmission.py), as the form names them.
 FIELD_LABELS = {
     "company_name": "Raison sociale",
     "idcc": "IDCC",
