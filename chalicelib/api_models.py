@@ -163,7 +163,8 @@ class HistoryEntry(Closed):
     at: str
     kind: str
     label: str
-    actor: str
+    actor: str = Field(description="client, systeme or the consultant's label.")
+    by: str = Field(description="Who acted, in French: « le client », « le système » or the consultant's label.")
     text: str
     changes: list[FieldChange] = Field(description="A repeated submission's differences; empty for other events.")
 

@@ -7,6 +7,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 NNBSP = "\u202f"  # narrow no-break space: French thousands separator and before « : ; ! ? »
 CENT = Decimal("0.01")
+# Regions of the French numbering plan: dialled from France with the 10-digit national number
+# (06 12 34 56 78, 0692 12 34 56); any other number reads in international format.
+FRENCH_PLAN_REGIONS = frozenset({"FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF"})
 
 
 def to_cents(amount: Decimal) -> Decimal:
@@ -48,3 +51,19 @@ def fr_percent(share: float) -> str:
     """0.859 -> '85,9 %' (narrow no-break space)."""
     text = f"{share * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{text}{NNBSP}%"
+
+
+def fr_phone(value: str | None, empty: str = "—") -> str:
+    """A stored E.164 number as a French reader dials it: '+33612345678' -> '06 12 34 56 78',
+    '+3222345678' -> '+32 2 234 56 78'; anything unparseable is shown as stored."""
+    import phonenumbers
+
+    if not value:
+        return empty
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    french = phonenumbers.region_code_for_number(number) in FRENCH_PLAN_REGIONS
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if french else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return str(phonenumbers.format_number(number, style))

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def _env() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from chalicelib.formats import fr_date, fr_money
+    from chalicelib.formats import fr_date, fr_money, fr_phone
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
@@ -25,6 +25,7 @@ def _env() -> Environment:
     )
     env.filters["fr_date"] = fr_date
     env.filters["fr_money"] = fr_money
+    env.filters["fr_phone"] = fr_phone
     return env
 
 

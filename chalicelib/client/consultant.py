@@ -12,7 +12,7 @@ from typing import Any
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import client_mailer, link_message
-from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, mask_email
+from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signature, mask_email
 from chalicelib.client.service import Invalid, new_signer, now, queue_job
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
@@ -47,7 +47,9 @@ def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> Cli
         sent_by=who.label,
     )
     store.put_link(link.token_hash, lead.id, expires_at=link.expires_at)
-    space = store.save(space.model_copy(update={"link": link, "expires_at": lead.expires_at}))
+    space = store.update(
+        lead.id, lambda s: s.model_copy(update={"link": link, "expires_at": lead.expires_at}), read=space
+    )
     subject, body = link_message(
         lead, token, consultant=who.label, deposit_before=deadline(lead, at.date()).deposit_before
     )
@@ -69,7 +71,11 @@ def revoke_link(lead_id: str, who: Consultant) -> None:
     if space.link is None or space.link.revoked_at:
         return
     at = now()
-    store.save(space.model_copy(update={"link": space.link.model_copy(update={"revoked_at": at})}))
+
+    def revoked(s: ClientSpace) -> ClientSpace | None:
+        return s.model_copy(update={"link": s.link.model_copy(update={"revoked_at": at})}) if s.link else None
+
+    store.update(lead_id, revoked, read=space)
     leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
 
 
@@ -78,18 +84,30 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash:
     space = client_store().space(lead_id)
     document = str((data.get("document") or [""])[0])
     version = lead.pack.version if lead.pack else 0
-    sig = space.signature(version, document)
-    if document not in SIGNABLE or sig is None or not sig.client_signed_key or not sig.client_signed_sha256:
+    if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
-    if sig.organisme:
-        raise Invalid("countersign", "Ce document est déjà contresigné.")
-    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=sig.client_signed_sha256)
+    _, signed_sha256 = _countersignable(space, version, document)
+    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=signed_sha256)
     at = signer.signed_at
-    client_store().save(space.with_signature(sig.model_copy(update={"organisme": signer})))
+
+    def countersigned(s: ClientSpace) -> ClientSpace:
+        fresh, _ = _countersignable(s, version, document)
+        return s.with_signature(fresh.model_copy(update={"organisme": signer}))
+
+    client_store().update(lead_id, countersigned, read=space)
     leads_store().record_event(
         lead_id, "contresignature", actor=who.label, now=at, details={"document": document, "version": version}
     )
     queue_job(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
+
+
+def _countersignable(space: ClientSpace, version: int, document: str) -> tuple[Signature, str]:
+    sig = space.signature(version, document)
+    if sig is None or not sig.client_signed_key or not sig.client_signed_sha256:
+        raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
+    if sig.organisme:
+        raise Invalid("countersign", "Ce document est déjà contresigné.")
+    return sig, sig.client_signed_sha256
 
 
 def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> Lead:
@@ -106,15 +124,22 @@ def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> L
             change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
             change["opco_file_number"] = f.opco_file_number
             lead = service.change_status(lead_id, {**change, "rev": rev}, who)
-        store.save(space.model_copy(update={"filing": f.model_copy(update={"confirmed_at": now()})}))
+        store.update(lead_id, lambda s: _confirmed(s, "filing"), read=space)
         return lead
     if what == "decision" and space.decision and not space.decision.confirmed_at:
         d = space.decision
         change = {"status": d.outcome, "on": d.decided_on.isoformat(), "amount_granted": str(d.amount or "")}
         lead = service.change_status(lead_id, {**change, "rev": rev}, who)
-        store.save(space.model_copy(update={"decision": d.model_copy(update={"confirmed_at": now()})}))
+        store.update(lead_id, lambda s: _confirmed(s, "decision"), read=space)
         return lead
     raise Invalid("confirm", "Rien à confirmer : la proposition du client a déjà été traitée.")
+
+
+def _confirmed(space: ClientSpace, what: str) -> ClientSpace | None:
+    proposal = space.filing if what == "filing" else space.decision
+    if proposal is None:
+        return None
+    return space.model_copy(update={what: proposal.model_copy(update={"confirmed_at": now()})})
 
 
 def panel(lead: Lead) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def _remind(lead: Lead, today: date, now: datetime) -> bool:
     token = tokens.token_for(form_token_secret(), space.link.nonce)
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
-    store.save(space.model_copy(update={"reminders_sent": (*space.reminders_sent, mark)}))
+    store.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": (*s.reminders_sent, mark)}), read=space)
     client_mailer().send(lead.email, *reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left))
     leads_store().add_event(
         lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at

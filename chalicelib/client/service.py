@@ -81,8 +81,15 @@ def open_link(token: str, *, at: datetime | None = None) -> Opened:
     if lead.status in CLOSED:
         raise LinkRefused("revoque", 410)
     if link.opened_at is None:
-        space = store.save(space.model_copy(update={"link": link.model_copy(update={"opened_at": at})}))
-        _record(store, lead, "lien_ouvert", at, {})
+
+        def first_opening(s: ClientSpace) -> ClientSpace | None:
+            if s.link is None or s.link.opened_at is not None:
+                return None
+            return s.model_copy(update={"link": s.link.model_copy(update={"opened_at": at})})
+
+        space = store.update(lead.id, first_opening, read=space)
+        if space.link and space.link.opened_at == at:
+            _record(store, lead, "lien_ouvert", at, {})
     return Opened(lead, space, token)
 
 
@@ -170,17 +177,23 @@ def sign(o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: st
         raise Invalid("document", "Ce document doit d'abord être régénéré par votre conseiller : contactez-le.")
     if _text(data, "sha256", 64) != expected:
         raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
-    if (existing := space.signature(version, document)) and existing.client:
-        raise Invalid("document", "Vous avez déjà signé ce document.")
+    _unsigned(space, version, document)
     signer = new_signer("client", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=expected)
     at = signer.signed_at
     sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
     store = client_store()
-    store.save(space.with_signature(sig))
+    # Re-applied to a fresh read if the worker (stamping the previous signature) wrote in between.
+    store.update(lead.id, lambda s: _unsigned(s, version, document).with_signature(sig), read=space)
     _record(store, lead, "signature_client", at, {"document": document, "version": version, "sha256": expected})
     queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"))
     notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})")
     return sig
+
+
+def _unsigned(space: ClientSpace, version: int, document: str) -> ClientSpace:
+    if (existing := space.signature(version, document)) and existing.client:
+        raise Invalid("document", "Vous avez déjà signé ce document.")
+    return space
 
 
 def queue_job(job: ClientJob) -> None:
@@ -210,7 +223,7 @@ def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
         raise Invalid("opco_file_number", "Indiquez le numéro de dossier donné par l'OPCO.")
     filing = Filing(filed_on=filed_on, opco_file_number=number, declared_at=at)
     store = client_store()
-    store.save(o.space.model_copy(update={"filing": filing}))
+    store.update(o.lead.id, lambda s: s.model_copy(update={"filing": filing}), read=o.space)
     _record(store, o.lead, "depot_declare", at, {"le": filed_on.isoformat(), "numero_dossier_opco": number})
     notify_consultants(o.lead, f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer")
     return filing
@@ -219,8 +232,7 @@ def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
 def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
     from chalicelib.consultants.workflow import TransitionRefused, parse_amount
 
-    if o.space.filing is None:
-        raise Invalid("outcome", "Indiquez d'abord que la demande a été déposée.")
+    _filed(o.space)
     at = now()
     outcome = _text(data, "outcome", 20)
     if outcome not in OUTCOME_LABELS:
@@ -236,11 +248,17 @@ def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
             raise Invalid("amount", "Indiquez le montant accordé par l'OPCO (en euros HT).")
     decision = Decision(outcome=outcome, decided_on=decided_on, amount=amount, declared_at=at)  # type: ignore[arg-type]
     store = client_store()
-    store.save(o.space.model_copy(update={"decision": decision}))
+    store.update(o.lead.id, lambda s: _filed(s).model_copy(update={"decision": decision}), read=o.space)
     details = {"decision": outcome, "le": decided_on.isoformat(), "montant": str(amount) if amount else None}
     _record(store, o.lead, "decision_declaree", at, {k: v for k, v in details.items() if v})
     notify_consultants(o.lead, f"le client signale la décision de l'OPCO ({OUTCOME_LABELS[outcome]}), à confirmer")
     return decision
+
+
+def _filed(space: ClientSpace) -> ClientSpace:
+    if space.filing is None:
+        raise Invalid("outcome", "Indiquez d'abord que la demande a été déposée.")
+    return space
 
 
 def upload_form(o: Opened, content_type: str) -> dict[str, Any]:
@@ -248,22 +266,31 @@ def upload_form(o: Opened, content_type: str) -> dict[str, Any]:
     from chalicelib.config import settings
     from chalicelib.dossier.client_files import client_files
 
-    decision = o.space.decision
-    if decision is None:
-        raise Invalid("file", "Indiquez d'abord la décision de l'OPCO.")
     key = f"uploads/{o.lead.id}/{secrets.token_hex(12)}"
-    client_store().save(o.space.model_copy(update={"decision": decision.model_copy(update={"upload_key": key})}))
+
+    def with_key(s: ClientSpace) -> ClientSpace:
+        if s.decision is None:
+            raise Invalid("file", "Indiquez d'abord la décision de l'OPCO.")
+        return s.model_copy(update={"decision": s.decision.model_copy(update={"upload_key": key})})
+
+    client_store().update(o.lead.id, with_key, read=o.space)
     redirect = f"{settings().public_base_url}/client/{o.token}/decision/recue"
     return client_files().upload_form(key, content_type=content_type, expires_s=600, redirect=redirect)
 
 
 def upload_received(o: Opened) -> None:
     """S3 sent the browser back: the worker checks the file's real type and size."""
-    decision = o.space.decision
-    if decision is None or decision.upload_key is None or decision.upload_state == "accepte":
-        return
+
+    def to_check(s: ClientSpace) -> ClientSpace | None:
+        d = s.decision
+        if d is None or d.upload_key is None or d.upload_state == "accepte":
+            return None
+        return s.model_copy(update={"decision": d.model_copy(update={"upload_state": "verification"})})
+
     store = client_store()
-    store.save(o.space.model_copy(update={"decision": decision.model_copy(update={"upload_state": "verification"})}))
+    decision = store.update(o.lead.id, to_check, read=o.space).decision
+    if decision is None or decision.upload_state != "verification":
+        return
     _record(store, o.lead, "decision_televersee", now(), {})
     queue_job(ClientJob("upload", o.lead.id))
 
@@ -272,5 +299,5 @@ def set_reminders(o: Opened, *, on: bool) -> None:
     if o.space.reminders_off == (not on):
         return
     store = client_store()
-    store.save(o.space.model_copy(update={"reminders_off": not on}))
+    store.update(o.lead.id, lambda s: s.model_copy(update={"reminders_off": not on}), read=o.space)
     _record(store, o.lead, "rappels_actives" if on else "rappels_arretes", now(), {})

@@ -13,7 +13,7 @@ from chalicelib.client.model import SIGNABLE, ClientSpace, Signer
 from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, ClientFiles, client_files, signed_key
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store import leads_store
-from chalicelib.leads.store_client import SpaceConflict, client_store
+from chalicelib.leads.store_client import client_store
 from chalicelib.observability import logger
 
 # File signatures ("magic numbers") of the types a decision may have: the declared type is not trusted.
@@ -102,18 +102,13 @@ def _put_once(files: ClientFiles, key: str, body: bytes, now: datetime) -> str:
 
 
 def _save_signature(lead_id: str, version: int, document: str, done: dict[str, str]) -> None:
-    store = client_store()
-    for _ in range(5):  # the client or a consultant may act meanwhile: apply our change to a fresh read
-        space = store.space(lead_id)
+    def stamped(space: ClientSpace) -> ClientSpace:
         sig = space.signature(version, document)
         if sig is None:
             raise ValueError("signature vanished")
-        try:
-            store.save(space.with_signature(sig.model_copy(update=done)))
-            return
-        except SpaceConflict:
-            continue
-    raise RuntimeError("client space kept changing")
+        return space.with_signature(sig.model_copy(update=done))
+
+    client_store().update(lead_id, stamped)  # the client or a consultant may act meanwhile
 
 
 def _check_upload(lead: Lead, space: ClientSpace, now: datetime) -> bool:
@@ -134,7 +129,13 @@ def _check_upload(lead: Lead, space: ClientSpace, now: datetime) -> bool:
     if note and head is not None:
         files.delete_upload(decision.upload_key)
     update = {"upload_state": "refuse" if note else "accepte", "upload_note": note, "upload_type": kind}
-    client_store().save(space.model_copy(update={"decision": decision.model_copy(update=update)}))
+
+    def checked(s: ClientSpace) -> ClientSpace | None:
+        if s.decision is None or s.decision.upload_key != decision.upload_key:
+            return None  # the client started another upload meanwhile: its own job checks that one
+        return s.model_copy(update={"decision": s.decision.model_copy(update=update)})
+
+    client_store().update(lead.id, checked, read=space)
     if not note:
         notify_consultants(lead, "le client a joint le courrier de décision de l'OPCO")
     logger.info("decision upload checked", extra={"accepted": not note})

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.consultants.workflow import allowed_next, label
-from chalicelib.formats import fr_date, fr_money
+from chalicelib.formats import fr_date, fr_money, fr_phone
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.opco import FilingDeadline, FundingEstimate, filing_deadline
 from chalicelib.opco.rules import known_profile
@@ -39,6 +39,8 @@ EVENT_LABELS = {
     "rappels_actives": "Rappels réactivés",
     "rappel_envoye": "Rappel de la date limite envoyé",
 }
+# Who acted, as the history reads ("par le client"); a consultant reads as their own label.
+ACTOR_LABELS = {"client": "le client", "systeme": "le système"}
 # The fields a repeated submission is compared on (leads/resubmission.py), as the form names them.
 FIELD_LABELS = {
     "company_name": "Raison sociale",
@@ -143,11 +145,16 @@ def history(lead: Lead, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "kind": e["kind"],
             "label": EVENT_LABELS.get(e["kind"], e["kind"]),
             "actor": e.get("actor", "systeme"),
+            "by": actor_label(e.get("actor", "systeme")),
             "text": describe(e),
             "changes": changes(e),
         }
         for e in rows
     ]
+
+
+def actor_label(actor: str) -> str:
+    return ACTOR_LABELS.get(actor, actor)
 
 
 def changes(event: dict[str, Any]) -> list[dict[str, str]]:
@@ -171,6 +178,8 @@ def _shown(name: str, value: Any) -> str:
         return " + ".join((t.title if (t := catalogue().get(i)) else i) for i in value)
     if name == "start_date":
         return fr_date(value)
+    if name == "phone":
+        return fr_phone(value)
     return str(value)
 
 
@@ -282,7 +291,7 @@ def csv_row(lead: Lead, today: date) -> list[str]:
         lead.siret,
         f"{lead.first_name} {lead.last_name}",
         lead.email,
-        lead.phone,
+        fr_phone(lead.phone, ""),
         " + ".join(x.title for x in e["trainings"]),
         e["trainees"],
         fr_date(e["start_date"], ""),

@@ -10,6 +10,7 @@ No token in clear and no personal data in any key.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 DAY_TTL_S = 30 * 86400
+UPDATE_ATTEMPTS = 5
 
 
 class SpaceConflict(Exception):
@@ -60,6 +62,30 @@ class ClientStore:
         except self._ddb.exceptions.ConditionalCheckFailedException:
             raise SpaceConflict(space.lead_id) from None
         return saved
+
+    def update(
+        self,
+        lead_id: str,
+        change: Callable[[ClientSpace], ClientSpace | None],
+        *,
+        read: ClientSpace | None = None,
+    ) -> ClientSpace:
+        """Apply `change` to the space and write it; when someone wrote in between (the worker
+        stamping the previous signature, another tab, a consultant), read again and re-apply it, so
+        `change` re-runs its checks on what is stored now. `change` returns None when there is
+        nothing to write. `read`: the space the caller already has. SpaceConflict if it keeps changing.
+        """
+        space = read if read is not None else self.space(lead_id)
+        for _ in range(UPDATE_ATTEMPTS - 1):
+            try:
+                return self._apply(space, change)
+            except SpaceConflict:
+                space = self.space(lead_id)
+        return self._apply(space, change)
+
+    def _apply(self, space: ClientSpace, change: Callable[[ClientSpace], ClientSpace | None]) -> ClientSpace:
+        changed = change(space)
+        return space if changed is None else self.save(changed)
 
     def put_link(self, token_hash: str, lead_id: str, *, expires_at: datetime) -> None:
         self._ddb.put_item(

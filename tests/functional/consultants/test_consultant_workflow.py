@@ -141,6 +141,7 @@ def test_csv_export_neutralises_formulas_for_french_excel(local_consultants, val
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     assert rows[0][0] == "Référence" and len(rows) == 2
     assert rows[1][4].startswith("'=HYPERLINK")
+    assert rows[1][rows[0].index("Téléphone")] == "06 12 34 56 78"  # as dialled, not a quoted '+33…
 
 
 def test_erasure_removes_the_lead_its_history_and_every_s3_version(local_consultants, valid_submission):

@@ -64,13 +64,24 @@ def test_a_repeated_submission_shows_its_differences_without_changing_the_lead(c
     assert repeat["label"] == "Nouvelle demande du même contact"
     assert reply in repeat["text"] and "fiche inchangée" in repeat["text"]
     assert {c["label"]: (c["before"], c["after"]) for c in repeat["changes"]} == {
-        "Téléphone": ("+33612345678", "+33798765432"),
+        "Téléphone": ("06 12 34 56 78", "07 98 76 54 32"),
         "Stagiaires": (str(valid_submission["trainees"]), "5"),
         "Message": (valid_submission["message"], "(vide)"),
     }
     page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
     assert "Nouvelle demande du même contact" in page
-    assert "Téléphone : +33612345678 → +33798765432" in page
+    assert "Téléphone : 06 12 34 56 78 → 07 98 76 54 32" in page
+
+
+def test_the_lead_page_shows_the_phone_in_french_format_and_who_acted_in_french(consultants, valid_submission):
+    lead_id = _new_lead(consultants, valid_submission)
+    page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
+    assert "<dt>Téléphone</dt><dd>06 12 34 56 78</dd>" in page and "+33612345678" not in page
+    arrival = next(line for line in page.splitlines() if "Demande reçue" in line and 'class="when"' in line)
+    assert "par le système" in arrival and "systeme" not in page
+    abroad = _new_lead(consultants, {**valid_submission, "email": "b@exemple.be", "phone": "+32 2 234 56 78"})
+    page = consultants.client.http.get(f"/consultants/leads/{abroad}", headers=consultants.cookie()).body.decode()
+    assert "<dd>+32 2 234 56 78</dd>" in page
 
 
 def test_the_lead_page_prices_like_the_devis_and_lists_the_opcos_requirements(consultants, valid_submission):

@@ -30,7 +30,7 @@ def make_lead(**overrides: Any) -> Lead:
         "first_name": "Camille",
         "last_name": "Martin",
         "email": "camille.martin@atelier-dupont.fr",
-        "phone": "06 12 34 56 78",
+        "phone": "+33612345678",  # stored E.164, as the form parses it
         "trainings": ("ia-generative-essentiels",),
         "trainees": 3,
         "start_date": date(2027, 1, 18),

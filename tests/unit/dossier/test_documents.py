@@ -51,6 +51,7 @@ MANDATORY = {
         "Devis n° DEV-2026-0ABCDE-V1",
         "Établi le 26/11/2026",
         "valable jusqu'au 26/12/2026",
+        "06 12 34 56 78",  # the client's phone as dialled in France, not its stored E.164
         NDA_WORDING,
         *PARTIES,
         *D6353_1,
