@@ -1,18 +1,20 @@
-"""opco-dossier: the Chalice app. It only creates the app and registers the Blueprints."""
+"""opco-dossier: the Chalice app. It only wires: every entry point the platform calls is registered
+here (the HTTP routes through their Blueprints, the consultant gate, the SQS worker, the schedules),
+while the handlers stay in their rooms. The Lambda function names are the handlers' names
+(.chalice/config.json and infra/ refer to them)."""
 
 import os
 
-from chalice import Chalice
+from chalice import Chalice, Cron, Rate
 
+from chalicelib.client import reminders
 from chalicelib.client.consultant_routes import bp as client_consultant
-from chalicelib.client.reminders import bp as client_reminders
 from chalicelib.client.routes import bp as client_pages
+from chalicelib.consultants import auth, notify
 from chalicelib.consultants.api import bp as consultants_api
-from chalicelib.consultants.auth import bp as consultants_auth
-from chalicelib.consultants.notify import bp as consultants_notify
 from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.consultants.signin import bp as consultants_signin
-from chalicelib.dossier.worker import bp as worker
+from chalicelib.dossier import events, worker
 from chalicelib.intake.routes import bp as intake
 from chalicelib.observability import observe
 from chalicelib.openapi import bp as openapi
@@ -21,18 +23,28 @@ from chalicelib.startup import check as refuse_to_start_if_misconfigured
 refuse_to_start_if_misconfigured()  # before any route exists: a misconfigured deployment serves nothing
 
 app = Chalice(app_name="opco-dossier", configure_logs=False)  # Powertools owns the "opco-dossier" logger
-app.register_middleware(observe, "all")  # logs, metrics, traces for every handler
+app.register_middleware(observe, "all")  # logs, metrics, traces for every handler (registered first: outermost)
+app.register_middleware(auth.consultant_gate, "http")  # every /consultants path denied without a valid token
+
+# HTTP routes. The /consultants/api routes also carry the API Gateway authorizer
+# (auth.consultant_api_auth, its own Lambda), declared beside the routes that name it.
 app.register_blueprint(intake)
-app.register_blueprint(worker)
-app.register_blueprint(consultants_auth)
+app.register_blueprint(auth.bp)
 app.register_blueprint(consultants_api)
 app.register_blueprint(consultants_pages)
 app.register_blueprint(consultants_signin)
-app.register_blueprint(consultants_notify)
 app.register_blueprint(client_pages)
 app.register_blueprint(client_consultant)
-app.register_blueprint(client_reminders)
 app.register_blueprint(openapi)
+
+# Hooks: the worker publishes, the rooms above it listen (the dossier room imports none of them).
+events.subscribe(notify.on_pack_built)  # a lead's first pack: the consultants get an email
+
+# Queue and schedules: Lambda calls app.<name>, so each wrapped handler is a module attribute here.
+build_dossier = app.on_sqs_message(queue=worker.JOBS_QUEUE, batch_size=5)(worker.build_dossier)
+sweep_stuck_leads = app.schedule(Rate(5, unit=Rate.MINUTES))(worker.sweep_stuck_leads)  # lost jobs re-sent
+deadline_digest = app.schedule(Cron(0, 6, "*", "*", "?", "*"))(notify.deadline_digest)  # consultants, 06:00 UTC
+client_reminders = app.schedule(Cron(0, 7, "*", "*", "?", "*"))(reminders.client_reminders)  # clients, 07:00 UTC
 
 # A SnapStart version's initialisation (the API function in AWS): register the priming and restore
 # hooks. Nowhere else: the other functions, chalice local and the tests never import them.

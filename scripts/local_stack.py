@@ -248,7 +248,7 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
     """One poll, as Lambda's event source mapping does it: receive a batch, invoke the real
     handler, delete what succeeded, let the failures come back after `retry_after_s` (SQS then
     counts the receives and moves a message to the DLQ after the queue's maxReceiveCount)."""
-    from chalicelib.dossier import worker
+    import app  # the handler as app.py wires it (Lambda calls app.build_dossier)
 
     resp = sqs.receive_message(
         QueueUrl=url, MaxNumberOfMessages=5, WaitTimeSeconds=wait_s, AttributeNames=["All"], VisibilityTimeout=30
@@ -257,7 +257,7 @@ def deliver_once(sqs: Any, url: str, arn: str, *, wait_s: int = 1, retry_after_s
     if not messages:
         return {"received": 0, "failed": 0}
     try:
-        result = worker.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
+        result = app.build_dossier(sqs_event(messages, arn), LambdaContext()) or {}
         failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
     except Exception as exc:  # a crashed invocation: Lambda retries the whole batch
         print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
@@ -286,10 +286,9 @@ def pump(stop: Any, sweep_every_s: float = 60.0, sweeper: bool = True) -> None:
     CPU-bound Python, so threads would share one GIL, and sharing it with the moto server's threads
     made every API call wait (read timeouts under a burst). Only one pump runs the sweeper."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it through `stop`
-    from app import app  # noqa: F401  (registers the blueprints)
+    import app  # the handlers as app.py wires them
     from chalicelib import aws
     from chalicelib.config import settings
-    from chalicelib.dossier import worker
 
     sqs = aws.sqs()
     url = settings().jobs_queue_url
@@ -299,7 +298,7 @@ def pump(stop: Any, sweep_every_s: float = 60.0, sweeper: bool = True) -> None:
         try:
             deliver_once(sqs, url, arn)
             if sweeper and time.monotonic() - last_sweep > sweep_every_s:
-                worker.sweep_stuck_leads(scheduled_event(), LambdaContext())
+                app.sweep_stuck_leads(scheduled_event(), LambdaContext())
                 last_sweep = time.monotonic()
         except Exception as exc:  # keep pumping: a local stack that dies is useless
             print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from chalice import Blueprint, Cron
-
 from chalicelib.client import tokens
 from chalicelib.client.mail import client_mailer, reminder_message
 from chalicelib.client.model import ClientSpace
@@ -23,7 +21,6 @@ from chalicelib.leads.store_client import client_store
 from chalicelib.observability import logger
 from chalicelib.secret_store import form_token_secret
 
-bp = Blueprint(__name__)
 REMINDER_DAYS = (7, 2)
 
 ACTION_LABELS = {
@@ -73,7 +70,6 @@ def _remind(lead: Lead, today: date, now: datetime) -> bool:
     return True
 
 
-@bp.schedule(Cron(0, 7, "*", "*", "?", "*"))
 def client_reminders(event: Any) -> dict[str, int]:
     return send_reminders(now=datetime.now(UTC))
 

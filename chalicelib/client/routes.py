@@ -136,7 +136,7 @@ def _action(o: Opened, act: Callable[[], Any], ok: str) -> Response:
     try:
         act()
     except Invalid as exc:
-        return _show(o, 422, errors={exc.field: exc.message})
+        return _show(o, 422, errors=exc.by_field())
     return redirect(f"/client/{o.token}?ok={ok}#{ok}")
 
 
@@ -169,7 +169,7 @@ def upload_form(o: Opened) -> Response:
     try:
         post = service.upload_form(o, service.UPLOAD_TYPES[kind])
     except Invalid as exc:
-        return _show(o, 422, errors={exc.field: exc.message})
+        return _show(o, 422, errors=exc.by_field())
     s3 = urlsplit(post["url"])
     return _page(
         "upload.html",

@@ -29,6 +29,7 @@ from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound, leads_store
 from chalicelib.leads.store_client import ClientStore, client_store
+from chalicelib.web import UserError
 
 UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 CLOSED = (LeadStatus.abandonne, LeadStatus.spam)
@@ -43,13 +44,8 @@ class LinkRefused(Exception):
         self.status = status
 
 
-class Invalid(Exception):
+class Invalid(UserError):
     """A client's form with a mistake: French message for one field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 class Opened(NamedTuple):

@@ -13,16 +13,16 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from chalicelib.company.record import CompanyRecord
 from chalicelib.company.registry import (
     CompanyNotFound,
-    CompanyRecord,
     RegistryClient,
     RegistryUnavailable,
     registry_client,
 )
 from chalicelib.config import settings
 from chalicelib.formats import fr_date
-from chalicelib.leads.model import Lead
+from chalicelib.leads.model import IdccOpco, Lead, OpcoCheck, RegistryFinding, RegistryIdccs, RegistryStatus
 from chalicelib.leads.store_registry import RegistryStore, registry_store
 from chalicelib.observability import logger, metrics
 from chalicelib.opco import resolve_opco
@@ -49,7 +49,7 @@ def enrich_from_registry(
     Looked up once per lead: an answer (ok, not_found) is kept for later pack versions; an
     unavailable registry, or one switched on since, is asked again at the next build.
     """
-    prior = (lead.registry or {}).get("status")
+    prior = lead.registry.status if lead.registry else None
     if prior in ("ok", "not_found") or (prior and not settings().registry_enabled):
         return lead
     store = store or registry_store()
@@ -62,7 +62,7 @@ def enrich_from_registry(
         extra={
             "registry_status": status,
             "source": enriched.opco.get("source"),
-            "idcc_agrees": (enriched.opco_check or {}).get("agrees"),
+            "idcc_agrees": enriched.opco_check.agrees if enriched.opco_check else None,
         },
     )
     return _record(store, enriched, _outcome(status, now, record), now)
@@ -70,7 +70,7 @@ def enrich_from_registry(
 
 def _lookup(
     siret: str, now: datetime, client: RegistryClient, store: RegistryStore
-) -> tuple[str, CompanyRecord | None]:
+) -> tuple[RegistryStatus, CompanyRecord | None]:
     siren = siret[:9]
     cached = store.cached_company(siren, now=now)
     # Cached per SIREN; another establishment of the same company is looked up afresh.
@@ -88,16 +88,11 @@ def _lookup(
     return "ok", record
 
 
-def _outcome(status: str, now: datetime, record: CompanyRecord | None) -> dict[str, Any]:
+def _outcome(status: RegistryStatus, now: datetime, record: CompanyRecord | None) -> RegistryFinding:
     note = NOTES[status].format(date=fr_date(now))
     if record and not record.active:
         note += " Attention : l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client."
-    return {
-        "status": status,
-        "checked_at": now.isoformat(),
-        "note": note,
-        "record": record.model_dump(mode="json") if record else None,
-    }
+    return RegistryFinding(status=status, checked_at=now.isoformat(), note=note, record=record)
 
 
 def _apply(lead: Lead, record: CompanyRecord) -> Lead:
@@ -108,46 +103,45 @@ def _apply(lead: Lead, record: CompanyRecord) -> Lead:
     return lead.model_copy(update={"opco_check": opco_check(lead, record)})
 
 
-def opco_check(lead: Lead, record: CompanyRecord) -> dict[str, Any] | None:
+def opco_check(lead: Lead, record: CompanyRecord) -> OpcoCheck | None:
     """Declared IDCC vs the registry's, side by side; None when the registry lists no convention."""
     if not record.liste_idcc:
         return None
     registry_match = resolve_opco(registry_idccs=record.liste_idcc)
-    declared = {"idcc": lead.idcc, "opco": lead.opco_code}
+    declared = IdccOpco(idcc=lead.idcc, opco=lead.opco_code)
     # A replaced IDCC and its successor are the same convention for this purpose.
     seen = {lead.idcc, *(lead.opco.get("successor_chain") or [])}
     agrees = bool(seen & {*_normalized(record.liste_idcc), *registry_match.successor_chain})
-    registry = {
-        "idcc": list(_normalized(record.liste_idcc)),
-        "opco": registry_match.opco.code if registry_match.opco else None,
-    }
-    return {
-        "declared": declared,
-        "registry": registry,
-        "agrees": agrees,
-        "message": _check_message(declared, registry, agrees, registry_match),
-    }
+    registry = RegistryIdccs(
+        idcc=list(_normalized(record.liste_idcc)), opco=registry_match.opco.code if registry_match.opco else None
+    )
+    return OpcoCheck(
+        declared=declared,
+        registry=registry,
+        agrees=agrees,
+        message=_check_message(declared, registry, agrees, registry_match),
+    )
 
 
 def _normalized(codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().zfill(4) for c in codes if c.strip().isdigit())
 
 
-def _check_message(declared: dict[str, Any], registry: dict[str, Any], agrees: bool, match: Any) -> str:
-    listed = ", ".join(registry["idcc"])
+def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, match: Any) -> str:
+    listed = ", ".join(registry.idcc)
     if agrees:
-        return f"L'IDCC déclaré ({declared['idcc']}) figure dans l'annuaire des entreprises ({listed})."
+        return f"L'IDCC déclaré ({declared.idcc}) figure dans l'annuaire des entreprises ({listed})."
     text = (
-        f"L'IDCC déclaré ({declared['idcc']}) diffère de celui de l'annuaire des entreprises ({listed}). "
+        f"L'IDCC déclaré ({declared.idcc}) diffère de celui de l'annuaire des entreprises ({listed}). "
         "Le dossier suit l'IDCC déclaré ; vérifiez-le sur le bulletin de paie."
     )
-    if registry["opco"] and registry["opco"] != declared["opco"]:
-        name = match.opco.name if match.opco else registry["opco"]
+    if registry.opco and registry.opco != declared.opco:
+        name = match.opco.name if match.opco else registry.opco
         text += f" D'après l'annuaire, l'OPCO serait {name}."
-    elif registry["opco"]:
+    elif registry.opco:
         text += " L'OPCO reste le même."
     return text
 
 
-def _record(store: RegistryStore, lead: Lead, outcome: dict[str, Any], now: datetime) -> Lead:
+def _record(store: RegistryStore, lead: Lead, outcome: RegistryFinding, now: datetime) -> Lead:
     return store.record_on_lead(lead.model_copy(update={"registry": outcome}), now=now)

@@ -15,13 +15,14 @@ from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.errors import TransportError
 from chalicelib.intake.http import json_object, json_response
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.web import error_body
 
 bp = Blueprint(__name__)
 API = "/consultants/api"
 
 
 def _error(field: str, message: str, status: int) -> Response:
-    return json_response({"errors": [{"field": field, "message": message}]}, status)
+    return json_response(error_body(field, message), status)
 
 
 def answers(view: Callable[..., Response]) -> Callable[..., Response]:
@@ -38,9 +39,9 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
         except InvalidEdit as exc:
             return json_response(exc.as_json(), 422)
         except TransitionRefused as exc:
-            return _error(exc.field, exc.message, 422)
+            return json_response(exc.as_json(), 422)
         except service.BadRequest as exc:
-            return _error(exc.field, exc.message, 400)
+            return json_response(exc.as_json(), 400)
         except EditConflict:
             return _error("rev", "La fiche a été modifiée entre-temps : rechargez-la puis recommencez.", 409)
 

@@ -179,7 +179,6 @@ def consultant_api_auth(auth_request: Any) -> AuthResponse:
     return AuthResponse(routes=["*"], principal_id=who.sub, context=who.as_context())
 
 
-@bp.middleware("http")
 def consultant_gate(event: Any, get_response: Any) -> Any:
     path = getattr(event, "path", "") or ""
     if not path.startswith(PREFIX) or path in PUBLIC_PATHS:

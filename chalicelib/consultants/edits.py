@@ -9,18 +9,19 @@ from typing import Any
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
 from chalicelib.consultants.workflow import TransitionRefused, parse_amount
 from chalicelib.leads.model import DossierFields
+from chalicelib.web import FieldError, UserError
 
 EDITABLE = tuple(DossierFields.model_fields)
 MAX_TRAINEES = 200
 
 
-class InvalidEdit(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("invalid dossier edit")
-        self.errors = errors
+class InvalidEdit(UserError):
+    """One French message per refused field (never empty)."""
 
-    def as_json(self) -> dict[str, Any]:
-        return {"errors": [{"field": f, "message": m} for f, m in self.errors.items()]}
+    def __init__(self, errors: dict[str, str]):
+        (field, message), *more = errors.items()
+        super().__init__(field, message, *(FieldError(f, m) for f, m in more))
+        self.errors = errors
 
 
 def _one(value: Any) -> Any:

@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Cron
-
 from chalicelib.consultants import presenter
 from chalicelib.consultants.workflow import label
+from chalicelib.dossier.events import PackBuilt
 from chalicelib.formats import fr_date
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead
@@ -22,7 +21,6 @@ from chalicelib.observability import logger
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
 
-bp = Blueprint(__name__)
 
 DIGEST_DAYS = 7
 
@@ -92,6 +90,12 @@ def notify_new_lead(lead: Lead, *, today: date) -> None:
         logger.exception("new lead notification failed")
 
 
+def on_pack_built(event: PackBuilt) -> None:
+    """A lead's first pack makes it a new lead for the consultants: one email per lead."""
+    if event.version == 1:
+        notify_new_lead(leads_store().get(event.lead_id), today=event.today)
+
+
 def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Lead]:
     """Leads not yet filed whose filing deadline falls within `days` days (today included)."""
     due = []
@@ -121,7 +125,6 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-@bp.schedule(Cron(0, 6, "*", "*", "?", "*"))
 def deadline_digest(event: Any) -> dict[str, int]:
     now = datetime.now(UTC)
     return send_digest(today=now.date(), now=now)

@@ -144,7 +144,7 @@ def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
         except LeadNotFound:
             return consultant_page("missing.html", 404)
         except InvalidEdit as exc:
-            return _detail(lead_id, 422, errors=exc.errors)
+            return _detail(lead_id, 422, errors=exc.by_field())
         except (TransitionRefused, service.BadRequest) as exc:
             return _detail(lead_id, 422, errors={exc.field: exc.message}, status_error=exc.message)
         except EditConflict:

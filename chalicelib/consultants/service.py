@@ -17,6 +17,7 @@ from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
 from chalicelib.observability import logger
+from chalicelib.web import UserError
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -25,11 +26,8 @@ FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
 MAX_REV = 2**53  # a JSON number any client reads exactly; DynamoDB numbers stop at 38 digits
 
 
-class BadRequest(Exception):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+class BadRequest(UserError):
+    """A parameter the consultant's request got wrong (400)."""
 
 
 class DocumentNotFound(Exception):

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from chalicelib.leads.model import STATUS_LABELS, LeadStatus, Tracking
+from chalicelib.web import UserError
 
 S = LeadStatus
 AUTOMATIC = frozenset({S.recu, S.dossier_pret})
@@ -31,13 +32,11 @@ NEXT: dict[LeadStatus, frozenset[LeadStatus]] = {
 }
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(UserError):
     """An illegal or incomplete status change; `message` is French, for the consultant."""
 
     def __init__(self, message: str, field: str = "status"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(field, message)
 
 
 class StatusChange(BaseModel):

@@ -10,8 +10,8 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalice import Blueprint, Rate
-
+from chalicelib.dossier import events
+from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt, leads_store
@@ -20,14 +20,11 @@ from chalicelib.observability import leads_waiting_for_pack, logger, measured_pa
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
-bp = Blueprint(__name__)
-
-JOBS_QUEUE = "opco-dossier-jobs"  # the deployed ARN is set in infra/ (merge template)
+JOBS_QUEUE = "opco-dossier-jobs"  # app.py subscribes build_dossier; the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
 LATE_AFTER = timedelta(minutes=15)  # LeadsWaitingForPack counts these: an alarm in infra/
 
 
-@bp.on_sqs_message(queue=JOBS_QUEUE, batch_size=5)
 def build_dossier(event: Any) -> PartialItemFailureResponse:
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
@@ -112,14 +109,10 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         return False
     logger.info("dossier built", extra={"pack_version": content.version, "files": len(written.keys)})
     store.clear_pending(lead.id, built_version=content.version)
-    if content.version == 1:  # tied to the conditional record of v1: one email per lead
-        from chalicelib.consultants.notify import notify_new_lead
-
-        notify_new_lead(store.get(lead.id), today=now.date())
+    events.publish(PackBuilt(lead.id, content.version, now.date()))  # after the conditional record: once per version
     return True
 
 
-@bp.schedule(Rate(5, unit=Rate.MINUTES))
 def sweep_stuck_leads(event: Any) -> dict[str, int]:
     """Re-send jobs for leads still waiting for their pack (a lost send, a dead worker)."""
     return sweep(now=datetime.now(UTC))

@@ -38,6 +38,7 @@ from chalicelib.opco import normalize_idcc, resolve_opco
 from chalicelib.pages import STRICT_CSP, public_csp, render_page, static_asset
 from chalicelib.pricing import PreviewError, preview_estimate
 from chalicelib.secret_store import form_token_secret
+from chalicelib.web import error_body
 
 bp = Blueprint(__name__)
 cors = with_cors(lambda: bp.current_request)
@@ -124,9 +125,7 @@ def _preflight(methods: str) -> Response:
     s = settings()
     headers = preflight_headers(bp.current_request.headers.get("origin"), methods, s.cors_origin_list, stage=s.stage)
     if headers is None:
-        return json_response(
-            {"errors": [{"field": "_requete", "message": "Origine non autorisée."}]}, 403, headers={"Vary": "Origin"}
-        )
+        return json_response(error_body("_requete", "Origine non autorisée."), 403, headers={"Vary": "Origin"})
     return Response(body="", status_code=204, headers={**headers})
 
 
@@ -186,7 +185,7 @@ def _refused(
 ) -> Response:
     if html:
         return _form_page(_echo(data), {field or "_requete": message}, status)
-    return json_response({"errors": [{"field": field or "_requete", "message": message}]}, status, headers)
+    return json_response(error_body(field or "_requete", message), status, headers)
 
 
 def _fingerprint(form: ContactForm) -> str:
@@ -222,15 +221,7 @@ def opco_lookup() -> Any:
         idcc = normalize_idcc(params.get("idcc"))
     except ValueError:
         return json_response(
-            {
-                "errors": [
-                    {
-                        "field": "idcc",
-                        "message": "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie.",
-                    }
-                ]
-            },
-            422,
+            error_body("idcc", "L'IDCC est un code de 4 chiffres (ex. 1486), indiqué sur le bulletin de paie."), 422
         )
     match = resolve_opco(idcc=idcc, naf=(params.get("naf") or None))
     body = match.model_dump(mode="json")
@@ -251,5 +242,5 @@ def opco_lookup() -> Any:
                 today=datetime.now(UTC).date(),
             )
         except PreviewError as exc:
-            return json_response({"errors": [{"field": exc.field, "message": str(exc)}]}, 422)
+            return json_response(exc.as_json(), 422)
     return json_response(answer, headers={"Cache-Control": "public, max-age=3600"})

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from ulid import ULID
+
+from chalicelib.company.record import CompanyRecord
 
 
 class LeadStatus(StrEnum):
@@ -101,6 +103,45 @@ class Tracking(BaseModel):
     reason: str | None = None  # why refused or abandoned (no personal data)
 
 
+RegistryStatus = Literal["ok", "not_found", "unavailable", "disabled"]
+
+
+class RegistryFinding(BaseModel):
+    """The registry lookup's outcome on a lead. Stored as is (DynamoDB map of the same keys)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    status: RegistryStatus
+    checked_at: str  # ISO 8601 as written since the first lead: kept a string so the stored shape stays
+    note: str  # French, shown on the consultant's page
+    record: CompanyRecord | None = None
+
+
+class IdccOpco(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    idcc: str | None
+    opco: str | None
+
+
+class RegistryIdccs(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    idcc: list[str]
+    opco: str | None
+
+
+class OpcoCheck(BaseModel):
+    """The declared IDCC and the registry's side by side, for the consultant."""
+
+    model_config = ConfigDict(frozen=True)
+
+    declared: IdccOpco
+    registry: RegistryIdccs
+    agrees: bool
+    message: str  # French
+
+
 class Lead(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -129,11 +170,9 @@ class Lead(BaseModel):
     opco: dict[str, Any] = Field(default_factory=dict)
     estimate: dict[str, Any] | None = None  # FundingEstimate dump (opco room), recomputed on edit
     dossier: DossierFields = DossierFields()
-    # What the company registry said (worker only): {"status": ok|not_found|unavailable|disabled,
-    # "checked_at", "note" (French), "record": CompanyRecord dump or None}; and, when the declared
-    # IDCC and the registry's disagree, both side by side for the consultant.
-    registry: dict[str, Any] | None = None
-    opco_check: dict[str, Any] | None = None
+    # What the company registry said (worker only); and the declared IDCC beside the registry's.
+    registry: RegistryFinding | None = None
+    opco_check: OpcoCheck | None = None
     # Packs: the version asked for and the last one built.
     pack_requested: int = 1
     pack: PackInfo | None = None

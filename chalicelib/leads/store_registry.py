@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from chalicelib.leads.ddb import _from_ddb, _index_attrs, _lead_key, _to_ddb, event_item
 from chalicelib.leads.model import Lead
 
@@ -50,9 +52,14 @@ class RegistryStore:
         """Persist the lead's registry fields and its OPCO (re-resolved from the registry or not)."""
         updated = lead.model_copy(update={"updated_at": now})
         values = _to_ddb(
-            {":r": lead.registry, ":o": lead.opco, ":now": now.isoformat(), ":g2": _index_attrs(updated)["gsi2pk"]}
+            {
+                ":r": _dumped(lead.registry),
+                ":o": lead.opco,
+                ":now": now.isoformat(),
+                ":g2": _index_attrs(updated)["gsi2pk"],
+            }
         )
-        values[":c"] = _to_ddb({"c": lead.opco_check})["c"] if lead.opco_check else {"NULL": True}
+        values[":c"] = _to_ddb({"c": _dumped(lead.opco_check)})["c"] if lead.opco_check else {"NULL": True}
         self._ddb.update_item(
             TableName=self._table,
             Key=_lead_key(lead.id),
@@ -66,11 +73,16 @@ class RegistryStore:
                 lead.id,
                 "registre_consulte",
                 at=now,
-                details={"status": (lead.registry or {}).get("status")},
+                details={"status": lead.registry.status if lead.registry else None},
                 expires_at=lead.expires_at,
             ),
         )
         return updated
+
+
+def _dumped(model: BaseModel | None) -> dict[str, Any] | None:
+    """The stored shape: the same keys the sub-document always had."""
+    return model.model_dump(mode="json") if model else None
 
 
 def registry_store() -> RegistryStore:

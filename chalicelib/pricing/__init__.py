@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from chalicelib.catalogue import catalogue
 from chalicelib.leads.model import Lead
 from chalicelib.opco import FundingEstimate, estimate_funding
+from chalicelib.web import UserError
 
 from .action import TrainingAction, action_for_lead, branch_idcc, make_action
 from .quote import Quote, QuoteLine, build_quote, training_line
@@ -38,10 +39,8 @@ __all__ = [
 ]
 
 
-class PreviewError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
+class PreviewError(UserError, ValueError):
+    """A figure of the estimate preview the visitor got wrong."""
 
 
 class Priced(BaseModel):

@@ -62,8 +62,8 @@ def branch_idcc(lead: Lead) -> str | None:
 
 def client_address(lead: Lead) -> str | None:
     """The head office's address from the company registry, else the address the client typed."""
-    record = (lead.registry or {}).get("record") or {}
-    return record.get("address") or lead.address
+    record = lead.registry.record if lead.registry else None
+    return (record.address if record else None) or lead.address
 
 
 def action_for_lead(lead: Lead) -> TrainingAction:

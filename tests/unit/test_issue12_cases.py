@@ -169,7 +169,26 @@ def test_akto_fiche_and_convention_follow_its_filing_requirements():
 
 
 def test_the_client_address_comes_from_the_registry_else_from_the_form():
-    registry = {"status": "ok", "record": {"address": "3 RUE DES LILAS 69003 LYON"}}
+    registry = {
+        "status": "ok",
+        "checked_at": "2026-11-26T08:00:00+00:00",
+        "note": "Informations vérifiées dans l'annuaire des entreprises le 26/11/2026.",
+        "record": {
+            "siren": "999123458",
+            "siret": "99912345800017",
+            "name": "EXEMPLE",
+            "naf": "62.01Z",
+            "naf_label": None,
+            "headcount_bracket": None,
+            "headcount_label": None,
+            "headcount_year": None,
+            "liste_idcc": ["1486"],
+            "liste_idcc_entreprise": ["1486"],
+            "etat_administratif": "A",
+            "fetched_at": "2026-11-26T08:00:00Z",
+            "address": "3 RUE DES LILAS 69003 LYON",
+        },
+    }
     devis = _html("devis.html", {"registry": registry, "address": "ignored"})
     assert "3 RUE DES LILAS 69003 LYON" in devis and "à compléter" not in devis
     assert "12 avenue du Test 75011 Paris" in _html("devis.html", {"address": "12 avenue du Test 75011 Paris"})

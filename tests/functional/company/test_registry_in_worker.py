@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime, timedelta
 
 from tests.fake_registry import SIRET_ATLAS, SIRET_HCR, SIRET_SLOW, SIRET_UNKNOWN
@@ -29,11 +30,11 @@ def _build(lead_id: str, now: datetime = NOW):
 
 def test_registry_fills_the_lead_and_resolves_a_missing_idcc(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission, idcc=None, naf=None))
-    assert lead.registry["status"] == "ok"
-    assert lead.registry["note"] == "Informations vérifiées dans l'annuaire des entreprises le 14/09/2026."
-    record = lead.registry["record"]
-    assert record["siret"] == SIRET_ATLAS and record["naf"] == "62.01Z" and record["liste_idcc"] == ["1486"]
-    assert record["headcount_label"] == "6 à 9 salariés"
+    assert lead.registry.status == "ok"
+    assert lead.registry.note == "Informations vérifiées dans l'annuaire des entreprises le 14/09/2026."
+    record = lead.registry.record
+    assert record.siret == SIRET_ATLAS and record.naf == "62.01Z" and record.liste_idcc == ("1486",)
+    assert record.headcount_label == "6 à 9 salariés"
     assert lead.opco["source"] == "registry" and lead.opco_code == "atlas"
     assert lead.opco["explanation"].startswith("D'après le registre des entreprises")
     assert lead.opco_check is None and lead.pack.version == 1
@@ -43,19 +44,19 @@ def test_registry_fills_the_lead_and_resolves_a_missing_idcc(client, registry_on
 def test_matching_declared_idcc_is_confirmed(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission))
     assert lead.opco["source"] == "idcc"
-    assert lead.opco_check["agrees"] is True
-    assert lead.opco_check["message"] == "L'IDCC déclaré (1486) figure dans l'annuaire des entreprises (1486)."
+    assert lead.opco_check.agrees is True
+    assert lead.opco_check.message == "L'IDCC déclaré (1486) figure dans l'annuaire des entreprises (1486)."
 
 
 def test_idcc_disagreement_keeps_the_declared_opco_and_shows_both(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission, siret=SIRET_HCR))
     assert lead.opco_code == "atlas" and lead.opco["source"] == "idcc"
     check = lead.opco_check
-    assert check["agrees"] is False
-    assert check["declared"] == {"idcc": "1486", "opco": "atlas"}
-    assert check["registry"] == {"idcc": ["1979"], "opco": "akto"}
-    assert "diffère de celui de l'annuaire des entreprises (1979)" in check["message"]
-    assert check["message"].endswith("D'après l'annuaire, l'OPCO serait AKTO.")
+    assert check is not None and check.agrees is False
+    assert check.declared.model_dump() == {"idcc": "1486", "opco": "atlas"}
+    assert check.registry.model_dump() == {"idcc": ["1979"], "opco": "akto"}
+    assert "diffère de celui de l'annuaire des entreprises (1979)" in check.message
+    assert check.message.endswith("D'après l'annuaire, l'OPCO serait AKTO.")
 
 
 def test_registry_down_still_builds_the_pack_and_the_lead_says_so(client, registry_on, valid_submission):
@@ -64,8 +65,8 @@ def test_registry_down_still_builds_the_pack_and_the_lead_says_so(client, regist
     metrics.clear_metrics()
     lead = _build(_lead(client, valid_submission, siret=SIRET_SLOW))
     assert lead.status == "dossier_pret" and lead.pack.version == 1
-    assert lead.registry["status"] == "unavailable" and lead.registry["record"] is None
-    assert lead.registry["note"].startswith("Annuaire des entreprises indisponible le 14/09/2026")
+    assert lead.registry.status == "unavailable" and lead.registry.record is None
+    assert lead.registry.note.startswith("Annuaire des entreprises indisponible le 14/09/2026")
     assert lead.opco_code == "atlas" and lead.opco_check is None
     assert metrics.metric_set["RegistryLookupFailed"]["Value"] == [1.0]
     metrics.clear_metrics()
@@ -73,8 +74,8 @@ def test_registry_down_still_builds_the_pack_and_the_lead_says_so(client, regist
 
 def test_unknown_siret_is_recorded_as_not_found(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission, siret=SIRET_UNKNOWN))
-    assert lead.registry["status"] == "not_found" and lead.pack.version == 1
-    assert "SIRET introuvable dans l'annuaire des entreprises" in lead.registry["note"]
+    assert lead.registry.status == "not_found" and lead.pack.version == 1
+    assert "SIRET introuvable dans l'annuaire des entreprises" in lead.registry.note
 
 
 def test_disabled_registry_is_never_called(client, aws_env, fake_registry, monkeypatch, valid_submission):
@@ -84,7 +85,7 @@ def test_disabled_registry_is_never_called(client, aws_env, fake_registry, monke
     config.reset()
     lead = _build(_lead(client, valid_submission))
     assert fake_registry.requests == []
-    assert lead.registry["status"] == "disabled" and lead.pack.version == 1
+    assert lead.registry.status == "disabled" and lead.pack.version == 1
 
 
 def test_lookup_is_cached_per_siren_for_30_days(client, registry_on, valid_submission):
@@ -94,7 +95,7 @@ def test_lookup_is_cached_per_siren_for_30_days(client, registry_on, valid_submi
     # Three distinct visitors of the same company (the same visitor twice would be one lead).
     first, second, late = (_lead(client, valid_submission, email=f"contact{i}@atelier-dupont.fr") for i in range(3))
     _build(first)
-    assert _build(second, NOW + timedelta(days=29)).registry["status"] == "ok"
+    assert _build(second, NOW + timedelta(days=29)).registry.status == "ok"
     assert registry_on.hits(SIRET_ATLAS) == 1
     enrich_from_registry(leads_store().get(late), NOW + timedelta(days=31))
     assert registry_on.hits(SIRET_ATLAS) == 2
@@ -125,15 +126,15 @@ def test_sqs_handler_runs_the_lookup(client, registry_on, valid_submission):
     event = client.events.generate_sqs_event(message_bodies=[m["Body"] for m in msgs], queue_name="opco-dossier-jobs")
     assert client.lambda_.invoke("build_dossier", event).payload == {"batchItemFailures": []}
     lead = leads_store().get(lead_id)
-    assert lead.opco_check["agrees"] is False and lead.status == "dossier_pret"
+    assert lead.opco_check.agrees is False and lead.status == "dossier_pret"
     assert registry_on.requests[0]["user_agent"].startswith("opco-dossier/")
 
 
 def test_ceased_company_is_flagged_in_the_note(client, registry_on, valid_submission):
     registry_on.companies[SIRET_ATLAS] = registry_on.companies[SIRET_ATLAS] | {"etat_administratif": "C"}
     lead = _build(_lead(client, valid_submission))
-    assert lead.registry["record"]["etat_administratif"] == "C"
-    assert lead.registry["note"].endswith("l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client.")
+    assert lead.registry.record.etat_administratif == "C"
+    assert lead.registry.note.endswith("l'annuaire indique une entreprise cessée, vérifiez le SIRET avec le client.")
 
 
 def test_the_pack_prints_the_registry_head_office_address(client, registry_on, valid_submission):
@@ -144,3 +145,16 @@ def test_the_pack_prints_the_registry_head_office_address(client, registry_on, v
     body = aws.s3().get_object(Bucket=settings().bucket_name, Key=lead.pack.keys["prefill.json"])["Body"].read()
     assert json.loads(body)["entreprise"]["adresse"] == "12 RUE DES LILAS 69003 LYON"
     assert lead.address == "ce que le client a tapé"  # kept on the lead, the registry's wins on documents
+
+
+def test_the_typed_findings_are_stored_as_the_plain_maps_they_always_were(client, registry_on, valid_submission):
+    from chalicelib import aws
+    from chalicelib.leads.ddb import _from_ddb, _lead_key
+
+    lead = _build(_lead(client, valid_submission, siret=SIRET_HCR))
+    raw = aws.dynamodb().get_item(TableName=os.environ["TABLE_NAME"], Key=_lead_key(lead.id))["Item"]
+    item = _from_ddb(raw)
+    assert set(item["registry"]) == {"status", "checked_at", "note", "record"}
+    assert item["registry"]["record"]["liste_idcc"] == ["1979"]
+    assert item["opco_check"]["declared"] == {"idcc": "1486", "opco": "atlas"}
+    assert item["opco_check"]["registry"] == {"idcc": ["1979"], "opco": "akto"}

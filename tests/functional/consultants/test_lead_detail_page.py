@@ -9,6 +9,7 @@ from tests.functional.consultants.test_consultant_workflow import _new_lead
 
 
 def test_registry_disagreement_shows_both_idccs_on_the_lead_page(consultants, valid_submission):
+    from chalicelib.leads.model import OpcoCheck, RegistryFinding
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_registry import registry_store
 
@@ -28,7 +29,10 @@ def test_registry_disagreement_shows_both_idccs_on_the_lead_page(consultants, va
         "note": "Informations vérifiées dans l'annuaire des entreprises le 26/11/2026.",
     }
     registry_store().record_on_lead(
-        lead.model_copy(update={"opco_check": check, "registry": registry}), now=datetime.now(UTC)
+        lead.model_copy(
+            update={"opco_check": OpcoCheck.model_validate(check), "registry": RegistryFinding.model_validate(registry)}
+        ),
+        now=datetime.now(UTC),
     )
 
     page = consultants.client.http.get(f"/consultants/leads/{lead_id}", headers=consultants.cookie()).body.decode()
