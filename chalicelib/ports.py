@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from chalicelib.company.record import CompanyRecord
     from chalicelib.dossier.jobs import DossierJob
     from chalicelib.dossier.storage import WrittenPack
-    from chalicelib.leads.model import Lead, PackInfo
+    from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import Stored
 
 
@@ -44,6 +44,28 @@ class PackRecords(Protocol):
     def record_pack(self, lead_id: str, pack: PackInfo, *, now: datetime) -> Lead: ...
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None: ...
+
+
+class ConsultantEdits(Protocol):
+    """A consultant's changes to a lead, refused on a stale revision (EditConflict)."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def update_dossier(
+        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
+    ) -> Lead: ...
+
+    def change_status(
+        self,
+        lead_id: str,
+        status: LeadStatus,
+        tracking: Tracking,
+        *,
+        expected_rev: int,
+        actor: str,
+        now: datetime,
+        details: dict[str, Any],
+    ) -> Lead: ...
 
 
 class PackStorage(Protocol):

@@ -18,9 +18,9 @@ from chalicelib.company.record import CompanyRecord
 from chalicelib.company.registry import CompanyNotFound
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.storage import WrittenPack, pack_prefix
-from chalicelib.leads.model import Lead, LeadStatus, PackInfo
+from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
-from chalicelib.leads.store import DUPLICATE_WINDOW_S, LeadNotFound, PackAlreadyBuilt, Stored
+from chalicelib.leads.store import DUPLICATE_WINDOW_S, EditConflict, LeadNotFound, PackAlreadyBuilt, Stored
 
 
 @dataclass
@@ -94,6 +94,40 @@ class InMemoryLeadStore:
         status = LeadStatus.dossier_pret if lead.status == LeadStatus.recu else lead.status
         updated = self.leads[lead_id] = lead.model_copy(update={"pack": pack, "status": status, "updated_at": now})
         self._event(lead_id, "dossier_genere", {"version": pack.version, "status": status.value})
+        return updated
+
+    def update_dossier(
+        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
+    ) -> Lead:
+        lead = self._check_rev(lead_id, expected_rev)
+        version = self.pending[lead_id] = lead.pack_requested + 1
+        self._event(lead_id, "dossier_modifie", {"champs": changed, "version": version, "actor": actor})
+        return self._save(lead, now, expected_rev, dossier=dossier, pack_requested=version)
+
+    def change_status(
+        self,
+        lead_id: str,
+        status: LeadStatus,
+        tracking: Tracking,
+        *,
+        expected_rev: int,
+        actor: str,
+        now: datetime,
+        details: dict[str, Any],
+    ) -> Lead:
+        lead = self._check_rev(lead_id, expected_rev)
+        self._event(lead_id, "statut_modifie", {"de": lead.status.value, "vers": status.value, **details})
+        return self._save(lead, now, expected_rev, status=status, tracking=tracking)
+
+    def _check_rev(self, lead_id: str, expected_rev: int) -> Lead:
+        lead = self.get(lead_id)
+        if lead.rev != expected_rev:  # the real store's condition on `rev` (optimistic locking)
+            raise EditConflict(lead_id)
+        return lead
+
+    def _save(self, lead: Lead, now: datetime, expected_rev: int, **changes: Any) -> Lead:
+        updated = lead.model_copy(update={**changes, "updated_at": now, "rev": expected_rev + 1})
+        self.leads[lead.id] = updated
         return updated
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None:
