@@ -118,3 +118,17 @@ def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(
     assert len(mailer.sent) == 1
     subject, body = mailer.sent[0]
     assert lead.email not in subject + body and "Martin" not in subject + body
+
+
+def test_an_edit_s_version_is_built_beside_the_first_and_its_marker_cleared(valid_submission):
+    world = World()
+    lead = world.lead(valid_submission)
+    world.build(DossierJob(lead.id, 1))
+    dossier = lead.dossier.model_copy(update={"trainees": 5})
+    world.store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    assert not world.build(DossierJob(lead.id, 1))  # a late copy of the first job: v2 is asked for now
+    assert world.build(DossierJob(lead.id, 2))
+    built = world.store.get(lead.id)
+    assert built.pack is not None and built.pack.version == 2 and world.store.pending == {}
+    assert {key.split("/")[2] for key in world.storage.objects} == {"v1", "v2"}
+    assert world.registry.lookups == 1  # its answer for v1 (not found) is kept: asked once per lead
