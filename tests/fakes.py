@@ -2,7 +2,8 @@
 
 tests/functional/test_lead_store_contract.py runs the same cases against InMemoryLeadStore and
 the DynamoDB store under moto, test_pack_storage_contract.py against InMemoryPackStorage and the S3
-DossierStorage, so what these fakes do is what the real adapters do.
+DossierStorage, test_registry_records_contract.py against InMemoryRegistryRecords and RegistryStore,
+so what these fakes do is what the real adapters do.
 """
 
 from __future__ import annotations
