@@ -61,7 +61,7 @@ def enrich_from_registry(
         "registry lookup",
         extra={
             "registry_status": status,
-            "source": enriched.opco.get("source"),
+            "source": enriched.opco.source if enriched.opco else None,
             "idcc_agrees": enriched.opco_check.agrees if enriched.opco_check else None,
         },
     )
@@ -99,7 +99,7 @@ def _apply(lead: Lead, record: CompanyRecord) -> Lead:
     """No declared IDCC: the registry's conventions resolve the OPCO. Declared: compare, keep it."""
     if not lead.idcc:
         match = resolve_opco(naf=lead.naf or record.naf, registry_idccs=record.liste_idcc)
-        return lead.model_copy(update={"opco": match.model_dump(mode="json")})
+        return lead.model_copy(update={"opco": match})
     return lead.model_copy(update={"opco_check": opco_check(lead, record)})
 
 
@@ -110,7 +110,7 @@ def opco_check(lead: Lead, record: CompanyRecord) -> OpcoCheck | None:
     registry_match = resolve_opco(registry_idccs=record.liste_idcc)
     declared = IdccOpco(idcc=lead.idcc, opco=lead.opco_code)
     # A replaced IDCC and its successor are the same convention for this purpose.
-    seen = {lead.idcc, *(lead.opco.get("successor_chain") or [])}
+    seen = {lead.idcc, *(lead.opco.successor_chain if lead.opco else [])}
     agrees = bool(seen & {*_normalized(record.liste_idcc), *registry_match.successor_chain})
     registry = RegistryIdccs(
         idcc=list(_normalized(record.liste_idcc)), opco=registry_match.opco.code if registry_match.opco else None

@@ -42,7 +42,7 @@ def accept_submission(
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
-        opco=match.model_dump(mode="json"),
+        opco=match,
         now=now,
         consent_version=CONSENT_VERSION,
         provenance=provenance,
