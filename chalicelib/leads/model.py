@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_valid
 from ulid import ULID
 
 from chalicelib.company.record import CompanyRecord
+from chalicelib.opco.funding import FundingEstimate
 from chalicelib.opco.models import OpcoMatch, OpcoRef
 
 
@@ -170,7 +171,7 @@ class Lead(BaseModel):
     # What we worked out. opco: the resolver's match at intake, stored as its JSON dump (None: none
     # recorded, stored as an empty map as it always was).
     opco: OpcoMatch | None = None
-    estimate: dict[str, Any] | None = None  # FundingEstimate dump (opco room), recomputed on edit
+    estimate: FundingEstimate | None = None  # the funding estimate at intake (stored as its JSON dump)
     dossier: DossierFields = DossierFields()
     # What the company registry said (worker only); and the declared IDCC beside the registry's.
     registry: RegistryFinding | None = None

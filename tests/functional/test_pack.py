@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from tests.functional.conftest import post_json
 
@@ -29,8 +30,8 @@ def test_intake_stores_the_estimate_of_the_quoted_price(client, valid_submission
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     lead = leads_store().get(lead_id)
     expected = price_lead(lead, datetime.now(UTC).date()).estimate
-    assert lead.estimate == expected.model_dump(mode="json")
-    assert lead.estimate["price_ht"] == "2070.00" and lead.estimate["opco_code"] == "atlas"
+    assert lead.estimate == expected
+    assert lead.estimate.price_ht == Decimal("2070.00") and lead.estimate.opco_code == "atlas"
 
 
 def test_opco_lookup_previews_the_estimate_when_given_a_headcount(client):

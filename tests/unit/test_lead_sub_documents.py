@@ -1,5 +1,6 @@
 """The registry's sub-documents of a lead are typed, and keep the shape already stored in DynamoDB."""
 
+from decimal import Decimal
 from typing import Any
 
 from chalicelib.leads.ddb import _from_ddb, _to_ddb
@@ -91,3 +92,43 @@ def test_an_opco_without_a_found_opco_keeps_its_null():
     lead = Lead.model_validate(_lead_item(opco=stored))
     assert lead.opco is not None and lead.opco_code is None
     assert lead.model_dump(mode="json")["opco"] == stored
+
+
+STORED_ESTIMATE = {  # FundingEstimate's JSON dump, as intake has stored it (amounts: strings, to the cent)
+    "opco_code": "atlas",
+    "eligible": True,
+    "reason": "Entreprise de moins de 50 salariés : plan de développement des compétences.",
+    "amount_min": "1050.00",
+    "amount_max": "1050.00",
+    "remaining_cost_min": "1020.00",
+    "remaining_cost_max": "1020.00",
+    "price_ht": "2070.00",
+    "rule_applied": "35 €/h x 30 h, plafonné au coût",
+    "scope": "Entreprises de moins de 50 salariés (IDCC 1486)",
+    "basis": ["Atlas, critères de prise en charge 2026"],
+    "confidence": "medium",
+    "warnings": [],
+    "budget_year": 2027,
+}
+
+
+def test_a_stored_estimate_loads_typed_and_the_item_dumps_back_unchanged():
+    item = _lead_item(estimate=STORED_ESTIMATE)
+    lead = Lead.model_validate(item)
+    assert lead.estimate is not None and lead.estimate.amount_max == Decimal("1050.00") and lead.estimate.eligible
+    assert _to_ddb(lead.model_dump(mode="json")) == _to_ddb(item)
+    assert _to_ddb(lead.model_dump(mode="json"))["estimate"]["M"]["price_ht"] == {"S": "2070.00"}
+
+
+def test_an_estimate_without_amounts_keeps_its_nulls():
+    stored = {**STORED_ESTIMATE, "eligible": None, "amount_min": None, "amount_max": None, "scope": None}
+    stored |= {"remaining_cost_min": None, "remaining_cost_max": None}
+    lead = Lead.model_validate(_lead_item(estimate=stored))
+    assert lead.estimate is not None and lead.estimate.amount_max is None
+    assert lead.model_dump(mode="json")["estimate"] == stored
+
+
+def test_a_lead_stored_without_an_estimate_still_loads():
+    item = _lead_item()
+    item.pop("estimate", None)
+    assert Lead.model_validate(item).estimate is None
