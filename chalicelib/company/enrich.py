@@ -9,7 +9,6 @@ slow or rate-limited never stops the pack: the lead says so.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -25,7 +24,7 @@ from chalicelib.formats import fr_date
 from chalicelib.leads.model import IdccOpco, Lead, OpcoCheck, RegistryFinding, RegistryIdccs, RegistryStatus
 from chalicelib.leads.store_registry import RegistryStore, registry_store
 from chalicelib.observability import logger, metrics
-from chalicelib.opco import resolve_opco
+from chalicelib.opco import OpcoMatch, resolve_opco
 
 NOTES = {
     "ok": "Informations vérifiées dans l'annuaire des entreprises le {date}.",
@@ -127,7 +126,7 @@ def _normalized(codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().zfill(4) for c in codes if c.strip().isdigit())
 
 
-def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, match: Any) -> str:
+def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, match: OpcoMatch) -> str:
     listed = ", ".join(registry.idcc)
     if agrees:
         return f"L'IDCC déclaré ({declared.idcc}) figure dans l'annuaire des entreprises ({listed})."
