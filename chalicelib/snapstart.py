@@ -87,7 +87,7 @@ def prime() -> None:
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
-        opco=match.model_dump(mode="json"),
+        opco=match,
         now=now,
         consent_version=CONSENT_VERSION,
         provenance=provenance,
@@ -95,7 +95,7 @@ def prime() -> None:
         retention_days=s.lead_retention_days,
     )
     estimate = price_lead(lead, now.date()).estimate
-    lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
+    lead = lead.model_copy(update={"estimate": estimate})
     json_response({"lead": lead.model_dump(mode="json"), "job": DossierJob(lead.id, 1).to_body()})
     # The table item, built as LeadStore.submit builds it (boto3's TypeSerializer: its first run
     # fills the ABC isinstance caches, ~20 ms of a restored copy's first request otherwise).

@@ -109,7 +109,7 @@ def page(lead: Lead, space: ClientSpace, prefill: dict[str, Any] | None, deadlin
     return {
         "company": lead.company_name,
         "contact": f"{lead.first_name} {lead.last_name}",
-        "opco": (prefill or {}).get("opco") or (lead.opco.get("opco") or {}),
+        "opco": (prefill or {}).get("opco") or (lead.opco_ref.model_dump(mode="json") if lead.opco_ref else {}),
         "action": (prefill or {}).get("action") or {},
         "trainings": trainings,
         "hours": fr_hours(hours)

@@ -9,7 +9,7 @@ slow or rate-limited never stops the pack: the lead says so.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -20,7 +20,7 @@ from chalicelib.formats import fr_date
 from chalicelib.leads.model import IdccOpco, Lead, OpcoCheck, RegistryFinding, RegistryIdccs, RegistryStatus
 from chalicelib.leads.store_registry import registry_store
 from chalicelib.observability import logger, metrics
-from chalicelib.opco import resolve_opco
+from chalicelib.opco import OpcoMatch, resolve_opco
 
 if TYPE_CHECKING:
     from chalicelib.ports import CompanyRegistry, RegistryRecords
@@ -59,7 +59,7 @@ def enrich_from_registry(
         "registry lookup",
         extra={
             "registry_status": status,
-            "source": enriched.opco.get("source"),
+            "source": enriched.opco.source if enriched.opco else None,
             "idcc_agrees": enriched.opco_check.agrees if enriched.opco_check else None,
         },
     )
@@ -97,7 +97,7 @@ def _apply(lead: Lead, record: CompanyRecord) -> Lead:
     """No declared IDCC: the registry's conventions resolve the OPCO. Declared: compare, keep it."""
     if not lead.idcc:
         match = resolve_opco(naf=lead.naf or record.naf, registry_idccs=record.liste_idcc)
-        return lead.model_copy(update={"opco": match.model_dump(mode="json")})
+        return lead.model_copy(update={"opco": match})
     return lead.model_copy(update={"opco_check": opco_check(lead, record)})
 
 
@@ -108,7 +108,7 @@ def opco_check(lead: Lead, record: CompanyRecord) -> OpcoCheck | None:
     registry_match = resolve_opco(registry_idccs=record.liste_idcc)
     declared = IdccOpco(idcc=lead.idcc, opco=lead.opco_code)
     # A replaced IDCC and its successor are the same convention for this purpose.
-    seen = {lead.idcc, *(lead.opco.get("successor_chain") or [])}
+    seen = {lead.idcc, *(lead.opco.successor_chain if lead.opco else [])}
     agrees = bool(seen & {*_normalized(record.liste_idcc), *registry_match.successor_chain})
     registry = RegistryIdccs(
         idcc=list(_normalized(record.liste_idcc)), opco=registry_match.opco.code if registry_match.opco else None
@@ -125,7 +125,7 @@ def _normalized(codes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().zfill(4) for c in codes if c.strip().isdigit())
 
 
-def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, match: Any) -> str:
+def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, match: OpcoMatch) -> str:
     listed = ", ".join(registry.idcc)
     if agrees:
         return f"L'IDCC déclaré ({declared.idcc}) figure dans l'annuaire des entreprises ({listed})."

@@ -66,7 +66,7 @@ def lead_url(lead_id: str) -> str:
 def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
     e = presenter.effective(lead)
     dl = presenter.deadline(lead, today)
-    opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
+    opco = lead.opco_name or "OPCO à confirmer"
     subject = f"Nouvelle demande de formation — {opco} — {e['trainees']} stagiaire(s)"
     lines = [
         "Une nouvelle demande est arrivée et son dossier est prêt à relire.",
@@ -123,7 +123,7 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
     )
     lines = ["Dossiers dont la demande de prise en charge doit être déposée dans les 7 jours :", ""]
     for lead in leads:
-        opco = (lead.opco.get("opco") or {}).get("name") or "OPCO à confirmer"
+        opco = lead.opco_name or "OPCO à confirmer"
         deposit = presenter.deadline(lead, today).deposit_before
         lines.append(f"- avant le {fr_date(deposit)} — {opco} — {label(lead.status)} — {lead_url(lead.id)}")
     return subject, "\n".join(lines)

@@ -101,7 +101,6 @@ def is_late(lead: Lead, today: date) -> bool:
 def summary(lead: Lead, today: date) -> dict[str, Any]:
     """One row of the list (JSON and page)."""
     dl = deadline(lead, today)
-    ref = lead.opco.get("opco") or {}
     return {
         "id": lead.id,
         "created_at": lead.created_at.isoformat(),
@@ -109,7 +108,7 @@ def summary(lead: Lead, today: date) -> dict[str, Any]:
         "status_label": label(lead.status),
         "company_name": lead.company_name,
         "siret": lead.siret,
-        "opco": {"code": ref.get("code"), "name": ref.get("name")},
+        "opco": {"code": lead.opco_code, "name": lead.opco_name},
         "trainees": action_for_lead(lead).trainees,
         "deposit_before": dl.deposit_before.isoformat() if dl.deposit_before else None,
         "late": lead.status in BEFORE_FILING and bool(dl.late),
@@ -286,7 +285,7 @@ def csv_row(lead: Lead, today: date) -> list[str]:
         lead.id,
         fr_date(lead.created_at, ""),
         label(lead.status),
-        (lead.opco.get("opco") or {}).get("name"),
+        lead.opco_name,
         lead.company_name,
         lead.siret,
         f"{lead.first_name} {lead.last_name}",

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from chalicelib.catalogue import catalogue
 from chalicelib.dossier.organisme import Organisme
 from chalicelib.leads.model import Lead
-from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoProfile, filing_deadline
+from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoMatch, OpcoProfile, OpcoRef, filing_deadline
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import Quote, TrainingAction, price_lead
 from chalicelib.pricing.action import branch_idcc, client_address
@@ -45,7 +45,7 @@ class DossierContent(BaseModel):
     quote: Quote
     estimate: FundingEstimate | None
     deadline: FilingDeadline
-    opco: dict[str, Any]  # OpcoMatch dump
+    opco: OpcoMatch | None
     opco_profile: OpcoProfile | None
 
     @property
@@ -54,8 +54,12 @@ class DossierContent(BaseModel):
         return f"{self.issued_on.year}-{self.lead_id[-6:].upper()}-V{self.version}"
 
     @property
+    def opco_ref(self) -> OpcoRef | None:
+        return self.opco.opco if self.opco else None
+
+    @property
     def opco_name(self) -> str | None:
-        return (self.opco.get("opco") or {}).get("name")
+        return self.opco_ref.name if self.opco_ref else None
 
     @property
     def portal_name(self) -> str | None:
@@ -65,7 +69,7 @@ class DossierContent(BaseModel):
     def portal_url(self) -> str | None:
         if self.opco_profile and self.opco_profile.portal.url:
             return self.opco_profile.portal.url
-        return (self.opco.get("opco") or {}).get("portal_url")
+        return self.opco_ref.portal_url if self.opco_ref else None
 
     @property
     def cost_per_trainee_hour_ht(self) -> Decimal | None:
@@ -81,12 +85,12 @@ class DossierContent(BaseModel):
             "reference": self.reference,
             "issued_on": self.issued_on.isoformat(),
             "opco": {
-                "code": (self.opco.get("opco") or {}).get("code"),
+                "code": self.opco_ref.code if self.opco_ref else None,
                 "name": self.opco_name,
                 "portal": self.portal_name,
                 "portal_url": self.portal_url,
-                "confidence": self.opco.get("confidence"),
-                "source": self.opco.get("source"),
+                "confidence": self.opco.confidence if self.opco else None,
+                "source": self.opco.source if self.opco else None,
             },
             "entreprise": {
                 "raison_sociale": c.company_name,
@@ -153,7 +157,7 @@ def build_content(lead: Lead, *, version: int, today: date, organisme: Organisme
         company_name=lead.company_name,
         siret=lead.siret,
         idcc=branch_idcc(lead),
-        idcc_label=lead.opco.get("idcc_label"),
+        idcc_label=lead.opco.idcc_label if lead.opco else None,
         naf=lead.naf,
         headcount=lead.headcount,
         address=client_address(lead),

@@ -199,16 +199,15 @@ def _echo(data: dict[str, Any]) -> dict[str, Any]:
 
 def _acknowledgement(lead: Lead, duplicate: bool) -> dict[str, Any]:
     # Spam gets the same answer as a person: status says "reçu" either way.
-    ref = lead.opco.get("opco") or {}
     return {
         "lead_id": lead.id,
         "status": "recu",
         "duplicate": duplicate,
         "opco": {
-            "code": ref.get("code"),
-            "name": ref.get("name"),
-            "confidence": lead.opco.get("confidence"),
-            "source": lead.opco.get("source"),
+            "code": lead.opco_code,
+            "name": lead.opco_name,
+            "confidence": lead.opco.confidence if lead.opco else None,
+            "source": lead.opco.source if lead.opco else None,
         },
     }
 

@@ -42,7 +42,7 @@ def accept_submission(
     match = resolve_opco(idcc=form.idcc, naf=form.naf)
     lead = Lead.from_form(
         form,
-        opco=match.model_dump(mode="json"),
+        opco=match,
         now=now,
         consent_version=CONSENT_VERSION,
         provenance=provenance,
@@ -50,7 +50,7 @@ def accept_submission(
         retention_days=retention_days,
     )
     estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
-    lead = lead.model_copy(update={"estimate": estimate.model_dump(mode="json") if estimate else None})
+    lead = lead.model_copy(update={"estimate": estimate})
     stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     logger.append_keys(lead_id=stored.lead.id)
     logger.info(

@@ -7,10 +7,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 from ulid import ULID
 
 from chalicelib.company.record import CompanyRecord
+from chalicelib.opco.funding import FundingEstimate
+from chalicelib.opco.models import OpcoMatch, OpcoRef
 
 
 class LeadStatus(StrEnum):
@@ -166,9 +168,10 @@ class Lead(BaseModel):
     message: str | None = None
     consent: Consent
     provenance: Provenance = Provenance()
-    # What we worked out (plain dicts: shaped by the opco room's models).
-    opco: dict[str, Any] = Field(default_factory=dict)
-    estimate: dict[str, Any] | None = None  # FundingEstimate dump (opco room), recomputed on edit
+    # What we worked out. opco: the resolver's match at intake, stored as its JSON dump (None: none
+    # recorded, stored as an empty map as it always was).
+    opco: OpcoMatch | None = None
+    estimate: FundingEstimate | None = None  # the funding estimate at intake (stored as its JSON dump)
     dossier: DossierFields = DossierFields()
     # What the company registry said (worker only); and the declared IDCC beside the registry's.
     registry: RegistryFinding | None = None
@@ -181,10 +184,26 @@ class Lead(BaseModel):
     tracking: Tracking = Tracking()
     rev: int = 0
 
+    @field_validator("opco", mode="before")
+    @classmethod
+    def _empty_opco_is_none(cls, value: Any) -> Any:
+        return None if value == {} else value
+
+    @field_serializer("opco")
+    def _opco_as_stored(self, match: OpcoMatch | None) -> dict[str, Any]:
+        return match.model_dump(mode="json") if match else {}
+
+    @property
+    def opco_ref(self) -> OpcoRef | None:
+        return self.opco.opco if self.opco else None
+
     @property
     def opco_code(self) -> str | None:
-        ref = self.opco.get("opco") or {}
-        return ref.get("code")
+        return self.opco_ref.code if self.opco_ref else None
+
+    @property
+    def opco_name(self) -> str | None:
+        return self.opco_ref.name if self.opco_ref else None
 
     @property
     def needs_pack(self) -> bool:
@@ -196,7 +215,7 @@ class Lead(BaseModel):
         cls,
         form: Any,
         *,
-        opco: dict[str, Any],
+        opco: OpcoMatch,
         now: datetime,
         consent_version: str,
         provenance: Provenance,

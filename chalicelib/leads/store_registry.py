@@ -54,7 +54,7 @@ class RegistryStore:
         values = _to_ddb(
             {
                 ":r": _dumped(lead.registry),
-                ":o": lead.opco,
+                ":o": lead.model_dump(mode="json", include={"opco"})["opco"],
                 ":now": now.isoformat(),
                 ":g2": _index_attrs(updated)["gsi2pk"],
             }

@@ -56,7 +56,7 @@ class TrainingAction(BaseModel):
 
 def branch_idcc(lead: Lead) -> str | None:
     """The IDCC the client declared, else the one the OPCO was resolved from (company registry)."""
-    resolved = lead.opco.get("idcc")
+    resolved = lead.opco.idcc if lead.opco else None
     return lead.idcc or (str(resolved) if resolved else None)
 
 

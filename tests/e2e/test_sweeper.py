@@ -22,7 +22,7 @@ def test_a_lead_stored_without_its_job_gets_its_pack_from_the_sweeper(stack, val
     form = ContactForm.parse(valid_submission, today=created.date())
     lead = Lead.from_form(
         form,
-        opco=resolve_opco(idcc=form.idcc).model_dump(mode="json"),
+        opco=resolve_opco(idcc=form.idcc),
         now=created,
         consent_version=CONSENT_VERSION,
         provenance=Provenance(),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from tests.functional.conftest import post_json
 
@@ -29,8 +30,25 @@ def test_intake_stores_the_estimate_of_the_quoted_price(client, valid_submission
     lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
     lead = leads_store().get(lead_id)
     expected = price_lead(lead, datetime.now(UTC).date()).estimate
-    assert lead.estimate == expected.model_dump(mode="json")
-    assert lead.estimate["price_ht"] == "2070.00" and lead.estimate["opco_code"] == "atlas"
+    assert lead.estimate == expected
+    assert lead.estimate.price_ht == Decimal("2070.00") and lead.estimate.opco_code == "atlas"
+
+
+def test_intake_stores_the_opco_match_and_estimate_as_plain_maps(client, valid_submission):
+    from chalicelib import aws
+    from chalicelib.config import settings
+    from chalicelib.leads.ddb import _lead_key, _to_ddb
+    from chalicelib.leads.store import leads_store
+    from chalicelib.opco import resolve_opco
+
+    lead_id = json.loads(post_json(client, valid_submission).body)["lead_id"]
+    raw = aws.dynamodb().get_item(TableName=settings().table_name, Key=_lead_key(lead_id))["Item"]
+    match = resolve_opco(idcc=valid_submission["idcc"], naf=valid_submission.get("naf"))
+    assert raw["opco"] == _to_ddb({"o": match.model_dump(mode="json")})["o"]  # the resolver's dump, key for key
+    assert raw["estimate"]["M"]["price_ht"] == {"S": "2070.00"} and raw["estimate"]["M"]["budget_year"]["N"]
+    lead = leads_store().get(lead_id)
+    assert _to_ddb({"o": lead.model_dump(mode="json")["opco"]})["o"] == raw["opco"]
+    assert _to_ddb({"e": lead.model_dump(mode="json")["estimate"]})["e"] == raw["estimate"]
 
 
 def test_opco_lookup_previews_the_estimate_when_given_a_headcount(client):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from chalicelib.formats import fr_money
 from tests.functional.client.conftest import form, run_jobs, sent_emails
 
 
@@ -42,6 +43,7 @@ def test_the_page_shows_opco_estimate_deadline_steps_and_documents_and_records_t
     assert lead.company_name.replace("'", "&#39;") in page
     assert "Atlas" in page and "Date limite de dépôt" in page and "jours restants" in page
     assert "Reste à la charge de votre entreprise" in page and "Règle appliquée" in page
+    assert lead.estimate is not None and f"{fr_money(lead.estimate.amount_max)} HT" in page  # the stored estimate
     assert page.count('data-copy="field-') >= 10 and "73282932000074" in page
     for doc in ("devis.pdf", "convention.pdf", "programme.pdf", "fiche-opco.pdf"):
         assert f"/documents/{doc}" in page

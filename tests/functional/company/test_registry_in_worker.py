@@ -35,22 +35,22 @@ def test_registry_fills_the_lead_and_resolves_a_missing_idcc(client, registry_on
     record = lead.registry.record
     assert record.siret == SIRET_ATLAS and record.naf == "62.01Z" and record.liste_idcc == ("1486",)
     assert record.headcount_label == "6 à 9 salariés"
-    assert lead.opco["source"] == "registry" and lead.opco_code == "atlas"
-    assert lead.opco["explanation"].startswith("D'après le registre des entreprises")
+    assert lead.opco.source == "registry" and lead.opco_code == "atlas"
+    assert lead.opco.explanation.startswith("D'après le registre des entreprises")
     assert lead.opco_check is None and lead.pack.version == 1
     assert registry_on.hits(SIRET_ATLAS) == 1
 
 
 def test_matching_declared_idcc_is_confirmed(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission))
-    assert lead.opco["source"] == "idcc"
+    assert lead.opco.source == "idcc"
     assert lead.opco_check.agrees is True
     assert lead.opco_check.message == "L'IDCC déclaré (1486) figure dans l'annuaire des entreprises (1486)."
 
 
 def test_idcc_disagreement_keeps_the_declared_opco_and_shows_both(client, registry_on, valid_submission):
     lead = _build(_lead(client, valid_submission, siret=SIRET_HCR))
-    assert lead.opco_code == "atlas" and lead.opco["source"] == "idcc"
+    assert lead.opco_code == "atlas" and lead.opco.source == "idcc"
     check = lead.opco_check
     assert check is not None and check.agrees is False
     assert check.declared.model_dump() == {"idcc": "1486", "opco": "atlas"}

@@ -26,13 +26,16 @@ def _store_leads(count: int, valid_submission, *, via_api: bool = True) -> list[
     from chalicelib.intake.form import ContactForm
     from chalicelib.leads.ddb import _index_attrs, _to_ddb
     from chalicelib.leads.model import Lead, LeadStatus, Provenance
+    from chalicelib.opco.models import OpcoMatch, OpcoRef
 
     now = datetime(2026, 11, 1, tzinfo=UTC)
     form = ContactForm.parse({**valid_submission, "message": None, "phone": None}, today=now.date())
     # A slim but valid lead: moto's item model is slow with big nested maps, DynamoDB is not.
     base = Lead.from_form(
         form,
-        opco={"opco": {"code": "atlas", "name": "Atlas"}},
+        opco=OpcoMatch(
+            opco=OpcoRef(code="atlas", name="Atlas"), confidence="high", source="idcc", explanation="", data_date=""
+        ),
         now=now,
         consent_version="v1",
         provenance=Provenance(),

@@ -35,7 +35,7 @@ def make_lead(**overrides: Any) -> Lead:
         "trainees": 3,
         "start_date": date(2027, 1, 18),
         "consent": Consent(given_at=NOW, text_version="v1"),
-        "opco": resolve_opco(idcc=idcc, naf="62.01Z").model_dump(mode="json"),
+        "opco": resolve_opco(idcc=idcc, naf="62.01Z"),
     }
     values.update(overrides)
     return Lead(**values)
