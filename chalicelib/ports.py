@@ -1,9 +1,9 @@
 """What the services need from their adapters, as Protocols.
 
-The DynamoDB and SQS adapters (leads/store.py, dossier/jobs.py) implement them; tests/fakes.py
-holds in-memory ones, so a service's unit tests need no moto. tests/functional/
-test_lead_store_contract.py runs the same cases against the fake and the moto-backed store, so
-the fake cannot drift from the real thing. The services default to the real adapters.
+The AWS and HTTP adapters (leads/store.py, dossier/jobs.py, dossier/storage.py, company/registry.py,
+consultants/notify.py) implement them; tests/fakes.py holds in-memory ones, so a service's unit tests
+need no moto. tests/functional/test_*_contract.py run the same cases against a fake and its moto-backed
+adapter, so the fake cannot drift from the real thing. The services default to the real adapters.
 """
 
 from __future__ import annotations
@@ -11,8 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from datetime import datetime
+    from typing import Any
+
+    from chalicelib.company.record import CompanyRecord
     from chalicelib.dossier.jobs import DossierJob
-    from chalicelib.leads.model import Lead
+    from chalicelib.dossier.storage import WrittenPack
+    from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import Stored
 
 
@@ -26,3 +32,71 @@ class JobQueue(Protocol):
     """Where a pack build is asked for (the worker takes the jobs)."""
 
     def send(self, job: DossierJob) -> None: ...
+
+
+class PackRecords(Protocol):
+    """The lead's side of a pack build: read the lead, record a built version once."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def get_or_none(self, lead_id: str) -> Lead | None: ...
+
+    def record_pack(self, lead_id: str, pack: PackInfo, *, now: datetime) -> Lead: ...
+
+    def clear_pending(self, lead_id: str, *, built_version: int) -> None: ...
+
+
+class ConsultantEdits(Protocol):
+    """A consultant's changes to a lead, refused on a stale revision (EditConflict)."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def update_dossier(
+        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
+    ) -> Lead: ...
+
+    def change_status(
+        self,
+        lead_id: str,
+        status: LeadStatus,
+        tracking: Tracking,
+        *,
+        expected_rev: int,
+        actor: str,
+        now: datetime,
+        details: dict[str, Any],
+    ) -> Lead: ...
+
+
+class PackStorage(Protocol):
+    """Where a pack's files go (dossiers/<lead-id>/v<N>/<file>), and how a write is taken back."""
+
+    def put_pack(self, lead_id: str, version: int, files: Mapping[str, bytes]) -> WrittenPack: ...
+
+    def delete_written(self, written: WrittenPack) -> None: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def erase_lead(self, lead_id: str) -> int: ...
+
+
+class CompanyRegistry(Protocol):
+    """The public company registry: raises CompanyNotFound or RegistryUnavailable (company/registry.py)."""
+
+    def lookup(self, identifier: str) -> CompanyRecord: ...
+
+
+class RegistryRecords(Protocol):
+    """The registry answers cached per SIREN, and the lead's registry fields (leads/store_registry.py)."""
+
+    def cached_company(self, siren: str, *, now: datetime) -> dict[str, Any] | None: ...
+
+    def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None: ...
+
+    def record_on_lead(self, lead: Lead, *, now: datetime) -> Lead: ...
+
+
+class Mailer(Protocol):
+    """One plain-text message to the consultants' address; the message id, or None when not sent."""
+
+    def send(self, subject: str, body: str) -> str | None: ...

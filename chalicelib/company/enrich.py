@@ -9,22 +9,21 @@ slow or rate-limited never stops the pack: the lead says so.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.company.record import CompanyRecord
-from chalicelib.company.registry import (
-    CompanyNotFound,
-    RegistryClient,
-    RegistryUnavailable,
-    registry_client,
-)
+from chalicelib.company.registry import CompanyNotFound, RegistryUnavailable, registry_client
 from chalicelib.config import settings
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import IdccOpco, Lead, OpcoCheck, RegistryFinding, RegistryIdccs, RegistryStatus
-from chalicelib.leads.store_registry import RegistryStore, registry_store
+from chalicelib.leads.store_registry import registry_store
 from chalicelib.observability import logger, metrics
 from chalicelib.opco import OpcoMatch, resolve_opco
+
+if TYPE_CHECKING:
+    from chalicelib.ports import CompanyRegistry, RegistryRecords
 
 NOTES = {
     "ok": "Informations vérifiées dans l'annuaire des entreprises le {date}.",
@@ -41,7 +40,7 @@ NOTES = {
 
 
 def enrich_from_registry(
-    lead: Lead, now: datetime, *, client: RegistryClient | None = None, store: RegistryStore | None = None
+    lead: Lead, now: datetime, *, client: CompanyRegistry | None = None, store: RegistryRecords | None = None
 ) -> Lead:
     """The lead with what the registry says recorded on it and stored.
 
@@ -68,7 +67,7 @@ def enrich_from_registry(
 
 
 def _lookup(
-    siret: str, now: datetime, client: RegistryClient, store: RegistryStore
+    siret: str, now: datetime, client: CompanyRegistry, store: RegistryRecords
 ) -> tuple[RegistryStatus, CompanyRecord | None]:
     siren = siret[:9]
     cached = store.cached_company(siren, now=now)
@@ -142,5 +141,5 @@ def _check_message(declared: IdccOpco, registry: RegistryIdccs, agrees: bool, ma
     return text
 
 
-def _record(store: RegistryStore, lead: Lead, outcome: RegistryFinding, now: datetime) -> Lead:
+def _record(store: RegistryRecords, lead: Lead, outcome: RegistryFinding, now: datetime) -> Lead:
     return store.record_on_lead(lead.model_copy(update={"registry": outcome}), now=now)

@@ -21,6 +21,8 @@ from chalicelib.observability import logger
 if TYPE_CHECKING:
     from mypy_boto3_ses import SESClient
 
+    from chalicelib.ports import Mailer, PackRecords
+
 
 DIGEST_DAYS = 7
 
@@ -80,20 +82,22 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def notify_new_lead(lead: Lead, *, today: date) -> None:
+def notify_new_lead(lead: Lead, *, today: date, mailer: Mailer | None = None) -> None:
     """Best effort: the pack is built whatever SES says; a failure is logged, not retried."""
     try:
         subject, body = new_lead_message(lead, today)
-        notifier().send(subject, body)
+        (mailer or notifier()).send(subject, body)
         logger.info("new lead notified")
     except Exception:
         logger.exception("new lead notification failed")
 
 
-def on_pack_built(event: PackBuilt) -> None:
-    """A lead's first pack makes it a new lead for the consultants: one email per lead."""
+def on_pack_built(event: PackBuilt, *, store: PackRecords | None = None, mailer: Mailer | None = None) -> None:
+    """A lead's first pack makes it a new lead for the consultants: one email per lead.
+
+    `store` and `mailer` default to DynamoDB and SES (tests hand in tests/fakes.py's)."""
     if event.version == 1:
-        notify_new_lead(leads_store().get(event.lead_id), today=event.today)
+        notify_new_lead((store or leads_store()).get(event.lead_id), today=event.today, mailer=mailer)
 
 
 def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Lead]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
@@ -18,6 +18,9 @@ from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
 from chalicelib.observability import logger
 from chalicelib.web import UserError
+
+if TYPE_CHECKING:
+    from chalicelib.ports import ConsultantEdits, JobQueue
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -103,9 +106,18 @@ def parse_rev(value: Any) -> int:
     return rev
 
 
-def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
-    """Validate the edit, store it with the next pack version, and queue that version."""
-    store = leads_store()
+def edit_dossier(
+    lead_id: str,
+    data: dict[str, Any],
+    who: Consultant,
+    *,
+    store: ConsultantEdits | None = None,
+    jobs: JobQueue | None = None,
+) -> Lead:
+    """Validate the edit, store it with the next pack version, and queue that version.
+
+    `store` and `jobs` default to DynamoDB and SQS (tests hand in tests/fakes.py's)."""
+    store = store or leads_store()
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
@@ -119,14 +131,14 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
         lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now(), changed=changed
     )
     try:
-        dossier_jobs().send(DossierJob(lead_id, updated.pack_requested))
+        (jobs or dossier_jobs()).send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
         logger.exception("dossier job send failed after an edit; the sweeper will retry")
     return updated
 
 
-def change_status(lead_id: str, data: dict[str, Any], who: Consultant) -> Lead:
-    store = leads_store()
+def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store: ConsultantEdits | None = None) -> Lead:
+    store = store or leads_store()
     lead = store.get(lead_id)
     change = parse_change(data)
     today = now().date()

@@ -7,6 +7,8 @@ module in every Lambda, including the API's.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +21,8 @@ from chalicelib.observability import leads_waiting_for_pack, logger, measured_pa
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+
+    from chalicelib.ports import CompanyRegistry, PackRecords, PackStorage, RegistryRecords
 
 JOBS_QUEUE = "opco-dossier-jobs"  # app.py subscribes build_dossier; the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
@@ -71,28 +75,48 @@ def _build_job(record: Any) -> bool:
         raise
 
 
-def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
+@dataclass(frozen=True)
+class PackPorts:
+    """The adapters one pack build uses; tests hand in tests/fakes.py's (no moto)."""
+
+    store: PackRecords
+    storage: PackStorage
+    registry: CompanyRegistry
+    registry_records: RegistryRecords
+    publish: Callable[[PackBuilt], None] = events.publish
+
+
+def pack_ports() -> PackPorts:
+    """The real adapters: DynamoDB, S3, the registry over HTTP. The one place they are wired."""
+    from chalicelib.company.registry import registry_client
+    from chalicelib.dossier.storage import dossier_storage
+    from chalicelib.leads.store_registry import registry_store
+
+    return PackPorts(leads_store(), dossier_storage(), registry_client(), registry_store())
+
+
+def build_pack(job: DossierJob, *, now: datetime | None = None, ports: PackPorts | None = None) -> bool:
     """Build the requested pack version once; return False when there was nothing to do."""
     from chalicelib.company.enrich import enrich_from_registry
     from chalicelib.config import settings
     from chalicelib.dossier.content import build_content
     from chalicelib.dossier.organisme import organisme_profile
     from chalicelib.dossier.render import render_pack
-    from chalicelib.dossier.storage import dossier_storage
 
     now = now or datetime.now(UTC)
-    store = leads_store()
+    ports = ports or pack_ports()
+    store, storage = ports.store, ports.storage
     logger.append_keys(lead_id=job.lead_id)
     lead = store.get(job.lead_id)
     if not lead.needs_pack or job.pack_version != lead.pack_requested:
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
-    lead = enrich_from_registry(lead, now)  # company registry (cached, optional): never blocks the pack
+    # company registry (cached, optional): never blocks the pack
+    lead = enrich_from_registry(lead, now, client=ports.registry, store=ports.registry_records)
     content = build_content(
         lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(settings().stage)
     )
     files = render_pack(content)
-    storage = dossier_storage()
     written = storage.put_pack(lead.id, content.version, files)
     digests = {name: hashlib.sha256(body).hexdigest() for name, body in files.items() if name.endswith(".pdf")}
     pack = PackInfo(version=content.version, built_at=now, keys=written.keys, sha256=digests)
@@ -109,7 +133,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None) -> bool:
         return False
     logger.info("dossier built", extra={"pack_version": content.version, "files": len(written.keys)})
     store.clear_pending(lead.id, built_version=content.version)
-    events.publish(PackBuilt(lead.id, content.version, now.date()))  # after the conditional record: once per version
+    ports.publish(PackBuilt(lead.id, content.version, now.date()))  # after the conditional record: once per version
     return True
 
 

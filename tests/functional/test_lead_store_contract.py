@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.leads.model import LeadStatus, PackInfo
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT
-from chalicelib.leads.store import LeadNotFound, PackAlreadyBuilt
+from chalicelib.leads.store import EditConflict, LeadNotFound, PackAlreadyBuilt
 from tests.fakes import InMemoryLeadStore, submitted_lead
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -81,3 +81,13 @@ def test_a_pack_version_is_recorded_once(store, valid_submission):
     assert _kinds(store, lead.id) == ["dossier_genere"]
     with pytest.raises(PackAlreadyBuilt):
         store.record_pack(lead.id, PackInfo(version=1, built_at=NOW, keys={}), now=NOW)
+
+
+def test_an_edit_asks_for_the_next_version_once_and_a_stale_revision_is_refused(store, valid_submission):
+    lead = store.submit(submitted_lead(valid_submission, NOW)).lead
+    dossier = lead.dossier.model_copy(update={"trainees": 5})
+    edited = store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    assert (edited.pack_requested, edited.rev, store.get(lead.id).dossier.trainees) == (2, 1, 5)
+    with pytest.raises(EditConflict):
+        store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    assert _kinds(store, lead.id) == ["dossier_modifie"]
