@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from chalicelib.client import tokens
 from chalicelib.client.mail import client_mailer, reminder_message
 from chalicelib.client.model import ClientSpace
@@ -18,7 +20,7 @@ from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
-from chalicelib.observability import logger
+from chalicelib.observability import logger, metrics
 from chalicelib.secret_store import form_token_secret
 
 REMINDER_DAYS = (7, 2)
@@ -84,6 +86,7 @@ def send_reminders(*, now: datetime) -> dict[str, int]:
                 sent += _remind(lead, today, now)
             except Exception:  # one bad lead must not stop the others' reminders
                 logger.exception("client reminder failed", extra={"lead_id": lead.id})
+                metrics.add_metric(name="ClientReminderFailed", unit=MetricUnit.Count, value=1)  # alarmed
         cursor = page.cursor
         if not cursor:
             break
