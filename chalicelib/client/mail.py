@@ -21,10 +21,14 @@ class ClientMailer:
         self._ses = client
         self._sender = sender
 
-    def send(self, to: str, subject: str, body: str) -> str | None:
+    def send(self, to: str, subject: str, body: str, *, headers: dict[str, str] | None = None) -> str | None:
         if not self._sender:
             logger.warning("client e-mail skipped: SENDER_EMAIL unset")
             return None
+        if headers:  # SES's simple send takes no headers of ours: a raw MIME message does
+            raw = _raw_message(self._sender, to, subject, body, headers)
+            sent = self._ses.send_raw_email(Source=self._sender, Destinations=[to], RawMessage={"Data": raw})
+            return str(sent["MessageId"])
         resp = self._ses.send_email(
             Source=self._sender,
             Destination={"ToAddresses": [to]},
@@ -34,6 +38,19 @@ class ClientMailer:
             },
         )
         return str(resp["MessageId"])
+
+
+def _raw_message(sender: str, to: str, subject: str, body: str, headers: dict[str, str]) -> bytes:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import formatdate
+
+    msg = EmailMessage(policy=SMTP)
+    msg["From"], msg["To"], msg["Subject"], msg["Date"] = sender, to, subject, formatdate(usegmt=True)
+    for name, value in headers.items():
+        msg[name] = value
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")  # 7-bit on the wire, as SES advises
+    return msg.as_bytes()
 
 
 def client_mailer() -> ClientMailer:
@@ -80,9 +97,18 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
         "",
         f"Votre page : {page_url(token)}",
         "",
-        f"Ne plus recevoir ces rappels : {page_url(token)}/rappels/arret",
+        f"Ne plus recevoir ces rappels : {unsubscribe_url(token)}",
     ]
     return subject, "\n".join(lines)
+
+
+def unsubscribe_url(token: str) -> str:
+    return f"{page_url(token)}/rappels/arret"
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: the mailbox shows its own button and POSTs to the URL."""
+    return {"List-Unsubscribe": f"<{unsubscribe_url(token)}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def notify_consultants(lead: Lead, what: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.client import tokens
-from chalicelib.client.mail import client_mailer, reminder_message
+from chalicelib.client.mail import client_mailer, reminder_message, unsubscribe_headers
 from chalicelib.client.model import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
@@ -65,7 +65,8 @@ def _remind(lead: Lead, today: date, now: datetime) -> bool:
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
     store.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": (*s.reminders_sent, mark)}), read=space)
-    client_mailer().send(lead.email, *reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left))
+    message = reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left)
+    client_mailer().send(lead.email, *message, headers=unsubscribe_headers(token))
     leads_store().add_event(
         lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at
     )
