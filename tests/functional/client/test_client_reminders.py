@@ -132,3 +132,18 @@ def test_the_daily_digest_lists_the_client_actions_without_contact_details(local
     assert sent.id in mail.body and sent.email not in mail.body and sent.token not in mail.body
     later = send_digest(today=now.date() + timedelta(days=2), now=now + timedelta(days=2))
     assert later["client_actions"] == 0
+
+
+def test_a_reminder_ses_refuses_is_logged_and_counted_for_the_alarm(local_consultants, sent):
+    from chalicelib.client.reminders import send_reminders
+    from chalicelib.observability import metrics
+    from tests.faults import inject
+
+    deposit = _deadline(sent.id)
+    metrics.clear_metrics()
+    with inject("ses", "SendRawEmail", "MessageRejected", status=400, times=1) as fault:
+        assert send_reminders(now=_at(deposit - timedelta(days=7)))["sent"] == 0
+    assert fault.fired == 1
+    # ClientRemindersErrorsAlarm (infra/platform.json) sums this metric with the function's Errors.
+    assert metrics.metric_set["ClientReminderFailed"]["Value"] == [1.0]
+    metrics.clear_metrics()
