@@ -283,6 +283,19 @@ def test_every_function_has_an_alarm_on_its_failures_its_throttles_and_a_missed_
         )
 
 
+def test_the_local_stack_runs_the_schedules_the_template_gives_eventbridge(template):
+    import app
+    from scripts.local_schedules import scheduled_jobs
+
+    scheduled = {
+        fn["Properties"]["Handler"].removeprefix("app."): event["Properties"]["Schedule"]
+        for fn in _resources(template, "AWS::Serverless::Function").values()
+        for event in fn["Properties"].get("Events", {}).values()
+        if event["Type"] == "Schedule"
+    }
+    assert scheduled == {j.name: j.expression for j in scheduled_jobs(app.app)} and len(scheduled) == 3
+
+
 def test_dashboard_body_is_json_once_substituted(template):
     body = template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"]
     resources = set(template["Resources"])
