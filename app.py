@@ -8,10 +8,10 @@ import os
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.client import reminders
-from chalicelib.client.consultant_routes import bp as client_consultant
 from chalicelib.client.routes import bp as client_pages
 from chalicelib.consultants import auth, notify
 from chalicelib.consultants.api import bp as consultants_api
+from chalicelib.consultants.client_routes import bp as client_consultant
 from chalicelib.consultants.pages import bp as consultants_pages
 from chalicelib.consultants.signin import bp as consultants_signin
 from chalicelib.dossier import events, worker

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from chalicelib.company.record import CompanyRecord
     from chalicelib.dossier.jobs import DossierJob
     from chalicelib.dossier.storage import WrittenPack
+    from chalicelib.leads.company_record import CompanyRecord
     from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import Stored
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from chalicelib.client import tokens
 from chalicelib.client.mail import client_mailer, reminder_message
-from chalicelib.client.model import ClientSpace
+from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store

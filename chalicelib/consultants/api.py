@@ -11,10 +11,10 @@ from chalice import Blueprint, Response
 from chalicelib.consultants import presenter, service
 from chalicelib.consultants.auth import consultant_api_auth, current_consultant
 from chalicelib.consultants.edits import InvalidEdit
-from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.errors import TransportError
 from chalicelib.intake.http import json_object, json_response
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.leads.workflow import TransitionRefused
 from chalicelib.web import error_body
 
 bp = Blueprint(__name__)

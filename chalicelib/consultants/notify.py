@@ -10,12 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants import presenter
-from chalicelib.consultants.workflow import label
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.formats import fr_date
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store import LeadStore, leads_store
+from chalicelib.leads.workflow import label
 from chalicelib.observability import logger
 
 if TYPE_CHECKING:

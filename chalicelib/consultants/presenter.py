@@ -9,9 +9,9 @@ from datetime import UTC, date
 from typing import Any
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
-from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money, fr_phone
 from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.workflow import allowed_next, label
 from chalicelib.opco import FilingDeadline, FundingEstimate, filing_deadline
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import action_for_lead, build_quote, price_lead

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
-from chalicelib.consultants.workflow import apply_change, parse_change
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
+from chalicelib.leads.workflow import apply_change, parse_change
 from chalicelib.observability import logger
 from chalicelib.web import UserError
 
@@ -158,7 +158,7 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
         details=details,
     )
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
-        from chalicelib.client.consultant import send_link
+        from chalicelib.consultants.client_panel import send_link
 
         try:
             send_link(updated, who)

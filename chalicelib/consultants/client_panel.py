@@ -12,10 +12,10 @@ from typing import Any
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import client_mailer, link_message
-from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signature, mask_email
 from chalicelib.client.service import Invalid, new_signer, now, queue_job
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
+from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signature, mask_email
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
