@@ -29,6 +29,7 @@ from chalicelib.leads.client_space import (
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound, leads_store
 from chalicelib.leads.store_client import ClientStore, client_store
+from chalicelib.leads.workflow import TransitionRefused, parse_amount
 from chalicelib.web import UserError
 
 UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -230,8 +231,6 @@ def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
 
 
 def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
-    from chalicelib.leads.workflow import TransitionRefused, parse_amount
-
     _filed(o.space)
     at = now()
     outcome = _text(data, "outcome", 20)

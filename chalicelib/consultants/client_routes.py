@@ -8,7 +8,7 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.client.service import Invalid
-from chalicelib.consultants import client_panel, service
+from chalicelib.consultants import client_link, client_panel, service
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
 from chalicelib.intake.http import FORM, redirect
@@ -33,13 +33,13 @@ def _who() -> Any:
 @bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
 @form_errors
 def send_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: client_panel.send_link(leads_store().get(lead_id), _who()), "lien")
+    return _done(lead_id, lambda: client_link.send_link(leads_store().get(lead_id), _who()), "lien")
 
 
 @bp.route(BASE + "/revoquer", methods=["POST"], content_types=[FORM])
 @form_errors
 def revoke_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: client_panel.revoke_link(lead_id, _who()), "revoque")
+    return _done(lead_id, lambda: client_link.revoke_link(lead_id, _who()), "revoque")
 
 
 @bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.client_link import send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.listing import LeadFilter
@@ -158,8 +159,6 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
         details=details,
     )
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
-        from chalicelib.consultants.client_panel import send_link
-
         try:
             send_link(updated, who)
         except Exception:  # the status stands; the lead page offers to send the link again
