@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
+from chalicelib.consultants.presenter import effective
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.listing import InvalidCursor, LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
 from chalicelib.leads.workflow import apply_change, parse_change
@@ -71,8 +72,6 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
 
 
 def list_page(f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE) -> LeadPage:
-    from chalicelib.leads.listing import InvalidCursor
-
     try:
         return leads_store().list_leads(f, limit=limit, cursor=cursor)
     except InvalidCursor:
@@ -122,8 +121,6 @@ def edit_dossier(
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
-    from chalicelib.consultants.presenter import effective
-
     dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
