@@ -247,3 +247,21 @@ class Lead(BaseModel):
             opco=opco,
             expires_at=int(now.timestamp()) + retention_days * 86400,
         )
+
+
+class EditStamp(BaseModel):
+    """Who edits a lead, when, and the revision they read it at: the store refuses the edit
+    (EditConflict) once the lead's revision has moved on (optimistic locking)."""
+
+    model_config = ConfigDict(frozen=True)
+    expected_rev: int
+    actor: str
+    now: datetime
+
+    @property
+    def next_rev(self) -> int:
+        return self.expected_rev + 1
+
+    def applied(self, lead: Lead, **changes: Any) -> Lead:
+        """The lead as the edit leaves it: the changes, stamped with the edit's time and the next revision."""
+        return lead.model_copy(update={**changes, "updated_at": self.now, "rev": self.next_rev})
