@@ -230,13 +230,13 @@ class LeadStore:
         kind: str,
         *,
         at: datetime,
-        actor: str = "systeme",
         details: dict[str, Any] | None = None,
         expires_at: int | None = None,
     ) -> None:
+        """An event the system records (the pack built, a document signed, a reminder sent); a person's
+        goes through record_event."""
         self._ddb.put_item(
-            TableName=self._table,
-            Item=event_item(lead_id, kind, at=at, actor=actor, details=details, expires_at=expires_at),
+            TableName=self._table, Item=event_item(lead_id, kind, at=at, details=details, expires_at=expires_at)
         )
 
     def events(self, lead_id: str) -> list[dict[str, Any]]:
