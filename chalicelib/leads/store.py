@@ -18,15 +18,21 @@ import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
+from chalicelib.leads.ddb import (
+    ALL_LEADS,
+    TableAccess,
+    _from_ddb,
+    _index_attrs,
+    _lead_from_item,
+    _lead_key,
+    _to_ddb,
+    event_item,
+)
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACK_PENDING = "PACK_PENDING"
 
@@ -69,11 +75,7 @@ class LeadPage:
     scanned: int
 
 
-class LeadStore:
-    def __init__(self, client: DynamoDBClient, table_name: str):
-        self._ddb = client
-        self._table = table_name
-
+class LeadStore(TableAccess):
     def submit(
         self,
         lead: Lead,
@@ -413,20 +415,17 @@ class LeadStore:
             raise LeadNotFound(lead_id)
         for start in range(0, len(keys), 25):
             self._batch_delete(keys[start : start + 25])
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": "ERASURE",
-                    "sk": f"{now.isoformat()}#{lead_id}",
-                    "kind": "effacement_rgpd",
-                    "lead_id": lead_id,
-                    "at": now.isoformat(),
-                    "actor_sub": actor_sub,
-                    "items_deleted": len(keys) - 1 - bool(fingerprint),
-                    "s3_versions_deleted": s3_versions_deleted,
-                }
-            ),
+        self._put(
+            {
+                "pk": "ERASURE",
+                "sk": f"{now.isoformat()}#{lead_id}",
+                "kind": "effacement_rgpd",
+                "lead_id": lead_id,
+                "at": now.isoformat(),
+                "actor_sub": actor_sub,
+                "items_deleted": len(keys) - 1 - bool(fingerprint),
+                "s3_versions_deleted": s3_versions_deleted,
+            }
         )
         return len(keys) - 1 - bool(fingerprint)
 
