@@ -12,7 +12,7 @@ from ulid import ULID
 
 from chalicelib.company.record import CompanyRecord
 from chalicelib.opco.funding import FundingEstimate
-from chalicelib.opco.models import OpcoMatch, OpcoRef
+from chalicelib.opco.models import MatchedOpco, OpcoMatch
 
 
 class LeadStatus(StrEnum):
@@ -144,7 +144,7 @@ class OpcoCheck(BaseModel):
     message: str  # French
 
 
-class Lead(BaseModel):
+class Lead(BaseModel, MatchedOpco):
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -192,18 +192,6 @@ class Lead(BaseModel):
     @field_serializer("opco")
     def _opco_as_stored(self, match: OpcoMatch | None) -> dict[str, Any]:
         return match.model_dump(mode="json") if match else {}
-
-    @property
-    def opco_ref(self) -> OpcoRef | None:
-        return self.opco.opco if self.opco else None
-
-    @property
-    def opco_code(self) -> str | None:
-        return self.opco_ref.code if self.opco_ref else None
-
-    @property
-    def opco_name(self) -> str | None:
-        return self.opco_ref.name if self.opco_ref else None
 
     @property
     def needs_pack(self) -> bool:
