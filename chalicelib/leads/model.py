@@ -42,6 +42,27 @@ STATUS_LABELS = {
 }
 
 
+# What the visitor declares on the form, in its order, under the lead's names: Lead.from_form copies
+# them, a repeated submission is compared on them (leads/resubmission.py).
+DECLARED_FIELDS = (
+    "company_name",
+    "siret",
+    "idcc",
+    "naf",
+    "headcount",
+    "address",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "trainings",
+    "trainees",
+    "start_date",
+    "message",
+)
+FORM_NAMES = {"trainings": "training"}  # the form's name where it differs (a form may lack `address`)
+
+
 def new_lead_id() -> str:
     # ULID: not guessable (80 random bits), sorts by creation time.
     return str(ULID()).lower()
@@ -211,25 +232,13 @@ class Lead(BaseModel, MatchedOpco):
         retention_days: int,
     ) -> Lead:
         now = now.astimezone(UTC)
+        declared: dict[str, Any] = {name: getattr(form, FORM_NAMES.get(name, name), None) for name in DECLARED_FIELDS}
         return cls(
             id=new_lead_id(),
             created_at=now,
             updated_at=now,
             status=LeadStatus.spam if spam else LeadStatus.recu,
-            company_name=form.company_name,
-            siret=form.siret,
-            idcc=form.idcc,
-            naf=form.naf,
-            headcount=form.headcount,
-            address=getattr(form, "address", None),
-            first_name=form.first_name,
-            last_name=form.last_name,
-            email=form.email,
-            phone=form.phone,
-            trainings=form.training,
-            trainees=form.trainees,
-            start_date=form.start_date,
-            message=form.message,
+            **declared,
             consent=Consent(given_at=now, text_version=consent_version),
             provenance=provenance,
             opco=opco,
