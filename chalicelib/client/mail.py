@@ -7,57 +7,12 @@ contact details (names, addresses and phones stay behind the sign-in), like cons
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import Lead
+from chalicelib.mailer import notifier
 from chalicelib.observability import logger
-
-
-class ClientMailer:
-    """SES adapter: one plain-text message to one client address."""
-
-    def __init__(self, client: Any, sender: str):
-        self._ses = client
-        self._sender = sender
-
-    def send(self, to: str, subject: str, body: str, *, headers: dict[str, str] | None = None) -> str | None:
-        if not self._sender:
-            logger.warning("client e-mail skipped: SENDER_EMAIL unset")
-            return None
-        if headers:  # SES's simple send takes no headers of ours: a raw MIME message does
-            raw = _raw_message(self._sender, to, subject, body, headers)
-            sent = self._ses.send_raw_email(Source=self._sender, Destinations=[to], RawMessage={"Data": raw})
-            return str(sent["MessageId"])
-        resp = self._ses.send_email(
-            Source=self._sender,
-            Destination={"ToAddresses": [to]},
-            Message={
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-            },
-        )
-        return str(resp["MessageId"])
-
-
-def _raw_message(sender: str, to: str, subject: str, body: str, headers: dict[str, str]) -> bytes:
-    from email.message import EmailMessage
-    from email.policy import SMTP
-    from email.utils import formatdate
-
-    msg = EmailMessage(policy=SMTP)
-    msg["From"], msg["To"], msg["Subject"], msg["Date"] = sender, to, subject, formatdate(usegmt=True)
-    for name, value in headers.items():
-        msg[name] = value
-    msg.set_content(body, charset="utf-8", cte="quoted-printable")  # 7-bit on the wire, as SES advises
-    return msg.as_bytes()
-
-
-def client_mailer() -> ClientMailer:
-    from chalicelib import aws
-    from chalicelib.config import settings
-
-    return ClientMailer(aws.ses(), settings().sender_email)
+from chalicelib.pages import lead_url
 
 
 def page_url(token: str) -> str:
@@ -113,8 +68,6 @@ def unsubscribe_headers(token: str) -> dict[str, str]:
 
 def notify_consultants(lead: Lead, what: str) -> None:
     """Best effort: the client's action is stored whatever SES says."""
-    from chalicelib.consultants.notify import lead_url, notifier
-
     try:
         notifier().send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
     except Exception:

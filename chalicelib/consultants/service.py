@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.client_link import send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
-from chalicelib.consultants.workflow import apply_change, parse_change
+from chalicelib.consultants.presenter import effective
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
-from chalicelib.leads.listing import LeadFilter
-from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.listing import InvalidCursor, LeadFilter
+from chalicelib.leads.model import EditStamp, Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
+from chalicelib.leads.workflow import apply_change, parse_change
 from chalicelib.observability import logger
 from chalicelib.web import UserError
 
@@ -70,8 +72,6 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
 
 
 def list_page(f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE) -> LeadPage:
-    from chalicelib.leads.listing import InvalidCursor
-
     try:
         return leads_store().list_leads(f, limit=limit, cursor=cursor)
     except InvalidCursor:
@@ -106,6 +106,11 @@ def parse_rev(value: Any) -> int:
     return rev
 
 
+def _stamp(data: dict[str, Any], who: Consultant) -> EditStamp:
+    """The edit's revision (the one the consultant's page was loaded at), author and time."""
+    return EditStamp(expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now())
+
+
 def edit_dossier(
     lead_id: str,
     data: dict[str, Any],
@@ -121,15 +126,11 @@ def edit_dossier(
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
-    from chalicelib.consultants.presenter import effective
-
     dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
         return lead
-    updated = store.update_dossier(
-        lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now(), changed=changed
-    )
+    updated = store.update_dossier(lead_id, dossier, _stamp(data, who), changed=changed)
     try:
         (jobs or dossier_jobs()).send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
@@ -148,18 +149,8 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
         details["montant"] = str(change.amount_granted)
     if change.opco_file_number:
         details["numero_dossier_opco"] = change.opco_file_number
-    updated = store.change_status(
-        lead_id,
-        change.status,
-        tracking,
-        expected_rev=parse_rev(data.get("rev")),
-        actor=who.label,
-        now=now(),
-        details=details,
-    )
+    updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
-        from chalicelib.client.consultant import send_link
-
         try:
             send_link(updated, who)
         except Exception:  # the status stands; the lead page offers to send the link again

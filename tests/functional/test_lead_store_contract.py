@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.leads.model import LeadStatus, PackInfo
+from chalicelib.leads.model import EditStamp, LeadStatus, PackInfo
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT
 from chalicelib.leads.store import EditConflict, LeadNotFound, PackAlreadyBuilt
 from tests.fakes import InMemoryLeadStore, submitted_lead
@@ -86,8 +86,9 @@ def test_a_pack_version_is_recorded_once(store, valid_submission):
 def test_an_edit_asks_for_the_next_version_once_and_a_stale_revision_is_refused(store, valid_submission):
     lead = store.submit(submitted_lead(valid_submission, NOW)).lead
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    edited = store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    stamp = EditStamp(expected_rev=0, actor="c@example.fr", now=NOW)
+    edited = store.update_dossier(lead.id, dossier, stamp, changed=["trainees"])
     assert (edited.pack_requested, edited.rev, store.get(lead.id).dossier.trainees) == (2, 1, 5)
     with pytest.raises(EditConflict):
-        store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+        store.update_dossier(lead.id, dossier, stamp, changed=["trainees"])
     assert _kinds(store, lead.id) == ["dossier_modifie"]
