@@ -19,8 +19,8 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.e2e.conftest import start_stack
-from tests.e2e.test_client_space_browser import _consultant
-from tests.e2e.test_consultant_workspace import _reload_until, _sent_emails, _submit, _wait_for
+from tests.e2e.test_client_space_browser import sent_to_client
+from tests.e2e.test_consultant_workspace import _sent_emails, _wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -57,14 +57,7 @@ def test_a_client_near_its_deadline_gets_the_reminder_from_the_running_stack(
 ):
     stack = scheduled_stack
     start = (date.today() + timedelta(days=5)).isoformat()  # to be filed within the week: J-7 is due
-    lead_id = _submit(stack, {**valid_submission, "start_date": start})
-    _wait_for(lambda: [m for m in _sent_emails(stack) if lead_id in m.get("body", "")])  # pack built
-    consultant = _consultant(browser, stack)
-    consultant.goto(f"{stack.api}/consultants/leads/{lead_id}")
-    _reload_until(consultant, lambda: consultant.inner_text("#pack-version").startswith("Version 1 "))
-    consultant.select_option("#status", "envoye_client")
-    consultant.click("text=Enregistrer le statut")
-    consultant.wait_for_url("**ok=statut")
+    lead_id, _ = sent_to_client(browser, stack, {**valid_submission, "start_date": start})
 
     [mail] = _wait_for(lambda: _raw_mails(stack, valid_submission["email"]), timeout_s=20)
     assert str(mail["Subject"]).startswith("Rappel : votre demande de prise en charge est à déposer avant le")
