@@ -49,6 +49,8 @@ def test_opening_the_stop_link_only_asks_so_a_mail_scanner_following_it_stops_no
     from chalicelib.client.reminders import send_reminders
 
     deposit = _deadline(sent.id)
+    dossier = local_consultants.client.http.get(f"/client/{sent.token}").body.decode()
+    assert f'<a href="/client/{sent.token}/rappels/arret">Ne plus recevoir ces rappels</a>' in dossier
     for _ in range(2):  # a scanner may follow a link more than once
         page = local_consultants.client.http.get(f"/client/{sent.token}/rappels/arret")
         html = page.body.decode()
