@@ -319,7 +319,10 @@ def _every(pairs: list[str], sweep_every: float | None) -> dict[str, float]:
     every: dict[str, float] = {}
     for pair in pairs:
         name, _, seconds = pair.partition("=")
-        every[name] = float(seconds)
+        try:
+            every[name] = float(seconds)
+        except ValueError:
+            raise SystemExit(f"--schedule-every {pair!r}: expected NAME=SECONDS, e.g. client_reminders=30") from None
     if sweep_every is not None:
         every["sweep_stuck_leads"] = sweep_every
     return every
