@@ -29,6 +29,7 @@ DOCUMENTS = {
     "convention.pdf": ("convention.html", "Convention de formation"),
     "fiche-opco.pdf": ("fiche-opco.html", "Fiche OPCO"),
 }
+DOCUMENT_PARTS = ("organisme", "client", "action", "quote", "estimate", "deadline")
 CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible", "none": "aucune"}
 
 
@@ -62,20 +63,10 @@ def _env() -> Environment:
 
 
 def render_html(template: str, content: DossierContent) -> str:
-    return (
-        _env()
-        .get_template(template)
-        .render(
-            c=content,
-            o=content.organisme,
-            cl=content.client,
-            a=content.action,
-            q=content.quote,
-            e=content.estimate,
-            d=content.deadline,
-            prefill=content.prefill(),
-        )
-    )
+    """The templates name the content's parts by their fields' names and reach its other values
+    (reference, dates, OPCO...) through `content`."""
+    parts = {name: getattr(content, name) for name in DOCUMENT_PARTS}
+    return str(_env().get_template(template).render(parts, content=content, prefill=content.prefill()))
 
 
 def render_template(template: str, **context: Any) -> str:
