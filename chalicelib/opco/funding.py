@@ -31,10 +31,11 @@ class FundingEstimate(BaseModel):
     opco_code: str | None
     eligible: bool | None
     reason: str
-    amount_min: Decimal | None
-    amount_max: Decimal | None
-    remaining_cost_min: Decimal | None
-    remaining_cost_max: Decimal | None
+    # None: no amount can be estimated (the reason and the rule say why)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    remaining_cost_min: Decimal | None = None
+    remaining_cost_max: Decimal | None = None
     price_ht: Decimal
     rule_applied: str
     scope: str | None = None  # whom the rule applies to, as its source says
@@ -110,10 +111,6 @@ def _no_amount(
         **base,
         eligible=eligible,
         reason=reason,
-        amount_min=None,
-        amount_max=None,
-        remaining_cost_min=None,
-        remaining_cost_max=None,
         rule_applied=rule,
         basis=basis,
         confidence="none",
@@ -203,10 +200,6 @@ def _over_50(profile: OpcoProfile, base: dict[str, Any]) -> FundingEstimate:
             "conventionnelles de branche ou des versements volontaires peuvent s'appliquer : "
             f"à vérifier auprès {de(profile.name)}."
         ),
-        amount_min=None,
-        amount_max=None,
-        remaining_cost_min=None,
-        remaining_cost_max=None,
         rule_applied=f"Seuil de 50 salariés ({rule.year}, {STATUS_FR[rule.status]})",
         scope="entreprises de 50 salariés et plus",
         basis=_unique([rule.source, *(o.source for o in options)]),
