@@ -19,7 +19,7 @@ from chalicelib.dossier.pdf import html_to_pdf
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-from chalicelib.formats import fr_date, fr_hours, fr_money, fr_number, fr_phone
+from chalicelib.formats import FILTERS, fr_date
 from chalicelib.opco.wording import de
 
 # file name -> (template, title printed in the PDF's metadata and footer)
@@ -48,16 +48,8 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        date=fr_date,
-        money=fr_money,
-        hours=fr_hours,
-        number=fr_number,
-        phone=fr_phone,
-        or_dash=_or_dash,
-        confidence=lambda c: CONFIDENCE_FR.get(c, c),
-        de=de,
-    )
+    env.filters.update(FILTERS)
+    env.filters.update(or_dash=_or_dash, confidence=lambda c: CONFIDENCE_FR.get(c, c), de=de)
     env.globals["copies_fr"] = {2: "deux", 3: "trois", 4: "quatre"}
     return env
 
