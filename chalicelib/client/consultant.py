@@ -13,7 +13,7 @@ from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import client_mailer, link_message
 from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signature, mask_email
-from chalicelib.client.service import Invalid, new_signer, now, queue_job
+from chalicelib.client.service import Evidence, Invalid, new_signer, now, queue_job
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
@@ -79,7 +79,7 @@ def revoke_link(lead_id: str, who: Consultant) -> None:
     leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
 
 
-def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash: str | None, user_agent: str) -> None:
+def countersign(lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence) -> None:
     lead = leads_store().get(lead_id)
     space = client_store().space(lead_id)
     document = str((data.get("document") or [""])[0])
@@ -87,7 +87,7 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash:
     if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     _, signed_sha256 = _countersignable(space, version, document)
-    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=signed_sha256)
+    signer = new_signer("organisme", data, evidence, pdf_sha256=signed_sha256)
     at = signer.signed_at
 
     def countersigned(s: ClientSpace) -> ClientSpace:
