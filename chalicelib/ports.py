@@ -1,13 +1,14 @@
 """What the services need from their adapters, as Protocols.
 
 The AWS and HTTP adapters (leads/store.py, dossier/jobs.py, dossier/storage.py, company/registry.py,
-consultants/notify.py) implement them; tests/fakes.py holds in-memory ones, so a service's unit tests
+mailer.py) implement them; tests/fakes.py holds in-memory ones, so a service's unit tests
 need no moto. tests/functional/test_*_contract.py run the same cases against a fake and its moto-backed
 adapter, so the fake cannot drift from the real thing. The services default to the real adapters.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,9 +16,9 @@ if TYPE_CHECKING:
     from datetime import datetime
     from typing import Any
 
-    from chalicelib.company.record import CompanyRecord
-    from chalicelib.dossier.jobs import DossierJob
-    from chalicelib.dossier.storage import WrittenPack
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+
+    from chalicelib.leads.company_record import CompanyRecord
     from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import Stored
 
@@ -28,10 +29,16 @@ class LeadSubmissions(Protocol):
     def submit(self, lead: Lead, *, idempotency_key: str | None = None, fingerprint: str | None = None) -> Stored: ...
 
 
+class Job(Protocol):
+    """A message of the jobs queue: a pack build (dossier/jobs.py) or a client space job (client/jobs.py)."""
+
+    def to_body(self) -> str: ...
+
+
 class JobQueue(Protocol):
     """Where a pack build is asked for (the worker takes the jobs)."""
 
-    def send(self, job: DossierJob) -> None: ...
+    def send(self, job: Job) -> None: ...
 
 
 class PackRecords(Protocol):
@@ -56,6 +63,14 @@ class ConsultantEdits(Protocol):
     def change_status(
         self, lead_id: str, status: LeadStatus, tracking: Tracking, stamp: EditStamp, *, details: dict[str, Any]
     ) -> Lead: ...
+
+
+@dataclass
+class WrittenPack:
+    """What one put_pack wrote: the services keep it to take the write back."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # file name -> key
+    versions: list[ObjectIdentifierTypeDef] = field(default_factory=list)  # {"Key", "VersionId"} of each write
 
 
 class PackStorage(Protocol):

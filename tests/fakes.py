@@ -15,13 +15,14 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.company.record import CompanyRecord
 from chalicelib.company.registry import CompanyNotFound
 from chalicelib.dossier.jobs import DossierJob
-from chalicelib.dossier.storage import WrittenPack, pack_prefix
+from chalicelib.dossier.storage import pack_prefix
+from chalicelib.leads.company_record import CompanyRecord
 from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
 from chalicelib.leads.store import DUPLICATE_WINDOW_S, EditConflict, LeadNotFound, PackAlreadyBuilt, Stored
+from chalicelib.ports import WrittenPack
 
 
 @dataclass

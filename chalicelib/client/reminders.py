@@ -12,13 +12,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.client import tokens
-from chalicelib.client.mail import client_mailer, reminder_message
-from chalicelib.client.model import ClientSpace
+from chalicelib.client.mail import reminder_message
+from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
+from chalicelib.mailer import client_mailer
 from chalicelib.observability import logger
+from chalicelib.pages import lead_url
+from chalicelib.pricing.deadline import deadline
 from chalicelib.secret_store import form_token_secret
 
 REMINDER_DAYS = (7, 2)
@@ -51,8 +54,6 @@ def due_reminder(space: ClientSpace, deposit_before: date | None, today: date, n
 
 
 def _remind(lead: Lead, today: date, now: datetime) -> bool:
-    from chalicelib.consultants.presenter import deadline
-
     store = client_store()
     space = store.space(lead.id)
     deposit_before = deadline(lead, today).deposit_before
@@ -100,8 +101,6 @@ def actions_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
 
 
 def digest_lines(actions: list[dict[str, Any]]) -> list[str]:
-    from chalicelib.consultants.notify import lead_url
-
     if not actions:
         return []
     lines = ["", "Actions des clients sur leur page (dernières 24 heures) :", ""]

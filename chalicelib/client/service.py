@@ -1,7 +1,7 @@
 """What the client does through its personal link: open, download, sign, file, report the decision.
 
 Nothing here changes the lead's status: filing and decision are stored as proposals that a
-consultant confirms (chalicelib/client/consultant.py). Every action lands in the lead's history
+consultant confirms (chalicelib/consultants/client_panel.py). Every action lands in the lead's history
 with the actor "client" and in the day's list for the consultants' digest.
 """
 
@@ -15,7 +15,8 @@ from typing import Any, Literal, NamedTuple
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.client.model import (
+from chalicelib.dossier.storage import PRESIGN_MAX_S
+from chalicelib.leads.client_space import (
     CONSENT_TEXT,
     OUTCOME_LABELS,
     SIGNABLE,
@@ -25,10 +26,10 @@ from chalicelib.client.model import (
     Signature,
     Signer,
 )
-from chalicelib.dossier.storage import PRESIGN_MAX_S
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound, leads_store
 from chalicelib.leads.store_client import ClientStore, client_store
+from chalicelib.leads.workflow import TransitionRefused, parse_amount
 from chalicelib.web import UserError
 
 UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -244,8 +245,6 @@ def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
 
 
 def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
-    from chalicelib.consultants.workflow import TransitionRefused, parse_amount
-
     _filed(o.space)
     at = now()
     outcome = _text(data, "outcome", 20)

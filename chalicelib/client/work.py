@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.client.model import SIGNABLE, ClientSpace, Signer
 from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, ClientFiles, client_files, signed_key
+from chalicelib.leads.client_space import SIGNABLE, ClientSpace, Signer
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store

@@ -9,10 +9,10 @@ import pytest
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.service import change_status, edit_dossier
-from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.model import LeadStatus, PackInfo
 from chalicelib.leads.store import EditConflict
+from chalicelib.leads.workflow import TransitionRefused
 from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, submitted_lead
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)

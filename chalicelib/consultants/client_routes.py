@@ -6,8 +6,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.client import consultant
 from chalicelib.client.service import Evidence
+from chalicelib.consultants import client_link, client_panel
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
 from chalicelib.intake.http import FORM, redirect
@@ -29,21 +29,21 @@ def _who() -> Any:
 @bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
 @form_errors
 def send_link(lead_id: str) -> Response:
-    consultant.send_link(leads_store().get(lead_id), _who())
+    client_link.send_link(leads_store().get(lead_id), _who())
     return _back(lead_id, "lien")
 
 
 @bp.route(BASE + "/revoquer", methods=["POST"], content_types=[FORM])
 @form_errors
 def revoke_link(lead_id: str) -> Response:
-    consultant.revoke_link(lead_id, _who())
+    client_link.revoke_link(lead_id, _who())
     return _back(lead_id, "revoque")
 
 
 @bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])
 @form_errors
 def countersign(lead_id: str) -> Response:
-    consultant.countersign(lead_id, form_fields(), _who(), Evidence.of(bp.current_request))
+    client_panel.countersign(lead_id, form_fields(), _who(), Evidence.of(bp.current_request))
     return _back(lead_id, "contresigne")
 
 
@@ -51,7 +51,7 @@ def countersign(lead_id: str) -> Response:
 def confirm(lead_id: str, what: str) -> Response:
     @form_errors
     def run(lead_id: str) -> Response:
-        consultant.confirm(lead_id, what, {k: v[0] for k, v in form_fields().items()}, _who())
+        client_panel.confirm(lead_id, what, {k: v[0] for k, v in form_fields().items()}, _who())
         return _back(lead_id, "statut")
 
     return run(lead_id)
@@ -59,11 +59,11 @@ def confirm(lead_id: str, what: str) -> Response:
 
 @bp.route(BASE + "/signes/{document}/{party}", methods=["GET"])
 def signed_document(lead_id: str, document: str, party: str) -> Response:
-    url = consultant.signed_url(lead_id, document, party, _who())
+    url = client_panel.signed_url(lead_id, document, party, _who())
     return redirect(url) if url else consultant_page("missing.html", 404)
 
 
 @bp.route(BASE + "/decision", methods=["GET"])
 def decision_letter(lead_id: str) -> Response:
-    url = consultant.decision_url(lead_id, _who())
+    url = client_panel.decision_url(lead_id, _who())
     return redirect(url) if url else consultant_page("missing.html", 404)
