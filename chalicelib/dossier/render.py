@@ -58,7 +58,7 @@ def render_html(template: str, content: DossierContent) -> str:
     """The templates name the content's parts by their fields' names and reach its other values
     (reference, dates, OPCO...) through `content`."""
     parts = {name: getattr(content, name) for name in DOCUMENT_PARTS}
-    return str(_env().get_template(template).render(parts, content=content, prefill=content.prefill()))
+    return _env().get_template(template).render(parts, content=content, prefill=content.prefill())
 
 
 def render_template(template: str, **context: Any) -> str:
