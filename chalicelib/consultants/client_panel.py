@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Invalid, new_signer, now, queue_job
+from chalicelib.client.service import Evidence, Invalid, new_signer, now, queue_job
 from chalicelib.consultants import service
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
@@ -21,7 +21,7 @@ from chalicelib.leads.store_client import client_store
 NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
 
 
-def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash: str | None, user_agent: str) -> None:
+def countersign(lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence) -> None:
     lead = leads_store().get(lead_id)
     space = client_store().space(lead_id)
     document = str((data.get("document") or [""])[0])
@@ -29,7 +29,7 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash:
     if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     _, signed_sha256 = _countersignable(space, version, document)
-    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=signed_sha256)
+    signer = new_signer("organisme", data, evidence, pdf_sha256=signed_sha256)
     at = signer.signed_at
 
     def countersigned(s: ClientSpace) -> ClientSpace:
