@@ -52,9 +52,18 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
         "",
         f"Votre page : {page_url(token)}",
         "",
-        f"Ne plus recevoir ces rappels : {page_url(token)}/rappels/arret",
+        f"Ne plus recevoir ces rappels : {unsubscribe_url(token)}",
     ]
     return subject, "\n".join(lines)
+
+
+def unsubscribe_url(token: str) -> str:
+    return f"{page_url(token)}/rappels/arret"
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: the mailbox shows its own button and POSTs to the URL."""
+    return {"List-Unsubscribe": f"<{unsubscribe_url(token)}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def notify_consultants(lead: Lead, what: str) -> None:

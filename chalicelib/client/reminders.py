@@ -11,15 +11,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from aws_lambda_powertools.metrics import MetricUnit
+
 from chalicelib.client import tokens
-from chalicelib.client.mail import reminder_message
+from chalicelib.client.mail import reminder_message, unsubscribe_headers
 from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
 from chalicelib.mailer import client_mailer
-from chalicelib.observability import logger
+from chalicelib.observability import logger, metrics
 from chalicelib.pages import lead_url
 from chalicelib.pricing.deadline import deadline
 from chalicelib.secret_store import form_token_secret
@@ -64,7 +66,8 @@ def _remind(lead: Lead, today: date, now: datetime) -> bool:
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
     store.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": (*s.reminders_sent, mark)}), read=space)
-    client_mailer().send(lead.email, *reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left))
+    message = reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left)
+    client_mailer().send(lead.email, *message, headers=unsubscribe_headers(token))
     leads_store().add_event(
         lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at
     )
@@ -85,6 +88,7 @@ def send_reminders(*, now: datetime) -> dict[str, int]:
                 sent += _remind(lead, today, now)
             except Exception:  # one bad lead must not stop the others' reminders
                 logger.exception("client reminder failed", extra={"lead_id": lead.id})
+                metrics.add_metric(name="ClientReminderFailed", unit=MetricUnit.Count, value=1)  # alarmed
         cursor = page.cursor
         if not cursor:
             break

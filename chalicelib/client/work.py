@@ -18,10 +18,17 @@ from chalicelib.observability import logger
 
 # File signatures ("magic numbers") of the types a decision may have: the declared type is not trusted.
 MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+TYPE_NAMES = {"application/pdf": "un PDF", "image/jpeg": "une image JPEG", "image/png": "une image PNG"}
 
 
 def sniff(head: bytes) -> str | None:
     return next((kind for magic, kind in MAGIC.items() if head.startswith(magic)), None)
+
+
+def mismatch_note(declared: str | None, real: str) -> str:
+    """Why a file whose content is not the type the client chose is refused (French, shown to both sides)."""
+    chosen = TYPE_NAMES.get(declared or "", "un autre type")
+    return f"Ce fichier est {TYPE_NAMES[real]} alors que vous aviez choisi {chosen} : recommencez avec le bon type."
 
 
 def handle(job: ClientJob, *, now: datetime | None = None) -> bool:
@@ -126,6 +133,9 @@ def _check_upload(lead: Lead, space: ClientSpace, now: datetime) -> bool:
         kind = sniff(files.read(decision.upload_key, first_bytes=16))
         if kind is None:
             note = "Ce fichier n'est ni un PDF, ni une image JPEG ou PNG."
+        elif kind != head.get("ContentType"):  # the type chosen on the page, fixed by the upload's policy
+            note = mismatch_note(head.get("ContentType"), kind)
+            kind = None
     if note and head is not None:
         files.delete_upload(decision.upload_key)
     update = {"upload_state": "refuse" if note else "accepte", "upload_note": note, "upload_type": kind}
