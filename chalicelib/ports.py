@@ -11,15 +11,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from datetime import datetime
+    from collections.abc import Callable, Iterable, Mapping
+    from datetime import date, datetime
     from typing import Any
 
+    from chalicelib.client.jobs import ClientJob
+    from chalicelib.client.model import ClientSpace
     from chalicelib.company.record import CompanyRecord
     from chalicelib.dossier.jobs import DossierJob
     from chalicelib.dossier.storage import WrittenPack
+    from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
-    from chalicelib.leads.store import Stored
+    from chalicelib.leads.store import LeadPage, Stored
+    from chalicelib.leads.store_client import LinkRecord
 
 
 class LeadSubmissions(Protocol):
@@ -100,3 +104,125 @@ class Mailer(Protocol):
     """One plain-text message to the consultants' address; the message id, or None when not sent."""
 
     def send(self, subject: str, body: str) -> str | None: ...
+
+
+class PackSweep(Protocol):
+    """What the sweeper reads: new leads still without a pack, edits whose version was never built."""
+
+    def waiting_for_pack(self, *, created_before: datetime) -> Iterable[Lead]: ...
+
+    def pending_packs(self) -> list[tuple[str, int, str]]: ...
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def clear_pending(self, lead_id: str, *, built_version: int) -> None: ...
+
+
+class LeadListing(Protocol):
+    """One page of a filtered lead list, newest first; InvalidCursor for a cursor that is not ours."""
+
+    def list_leads(self, f: LeadFilter, *, limit: int, cursor: str | None) -> LeadPage: ...
+
+
+class LeadHistory(Protocol):
+    """A lead read, and a line the system adds to its history (a reminder, a signed document);
+    `expires_at` is the lead's retention TTL, so the line goes when the lead does."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def add_event(
+        self, lead_id: str, kind: str, *, at: datetime, details: dict[str, Any], expires_at: int | None
+    ) -> None: ...
+
+
+class LeadErasure(Protocol):
+    """GDPR erasure of a lead's records (with its duplicate pointer); the count of items deleted."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def erase(
+        self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int, fingerprint: str
+    ) -> int: ...
+
+
+class ConsultantLeads(LeadListing, LeadErasure, Protocol):
+    """The lead store as the consultant service's list, download and erasure use it."""
+
+    def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any]) -> None: ...
+
+
+class Presigner(Protocol):
+    """A short-lived GET URL for one object, saved by the browser as `filename`."""
+
+    def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str: ...
+
+
+class PackFiles(Presigner, Protocol):
+    """The dossier bucket as the consultants use it: download a document, erase a lead's packs."""
+
+    def erase_lead(self, lead_id: str) -> int: ...
+
+
+class ClientUploads(Protocol):
+    """The OPCO letters a client sent (client bucket), erased with the lead; the count of versions."""
+
+    def erase_uploads(self, lead_id: str) -> int: ...
+
+
+class ClientSpaces(Protocol):
+    """The client space items (leads/store_client.py): `update` re-applies `change` on a fresh read
+    when someone wrote in between (SpaceConflict when it keeps changing)."""
+
+    def space(self, lead_id: str) -> ClientSpace: ...
+
+    def update(
+        self, lead_id: str, change: Callable[[ClientSpace], ClientSpace | None], *, read: ClientSpace | None = None
+    ) -> ClientSpace: ...
+
+    def find_link(self, token_hash: str) -> LinkRecord | None: ...
+
+    def record_action(
+        self, lead_id: str, kind: str, *, at: datetime, details: dict[str, Any], expires_at: int | None
+    ) -> None: ...
+
+    def actions_of(self, day: date) -> list[dict[str, Any]]: ...
+
+
+class ClientDocuments(Presigner, Protocol):
+    """The client bucket as the client's page uses it: signed copies to download, a letter to upload."""
+
+    def upload_form(self, key: str, *, content_type: str, expires_s: int, redirect: str) -> dict[str, Any]: ...
+
+
+class SignedFiles(Protocol):
+    """The client bucket as the worker uses it: signed copies written once, uploads checked."""
+
+    def head(self, key: str) -> dict[str, Any] | None: ...
+
+    def read(self, key: str, *, first_bytes: int | None = None) -> bytes: ...
+
+    def put_signed(self, key: str, body: bytes, *, now: datetime) -> None: ...
+
+    def delete_upload(self, key: str) -> int: ...
+
+
+class PackReader(Protocol):
+    """A pack's file, read back (the worker signs the exact PDF the client saw)."""
+
+    def read(self, key: str) -> bytes: ...
+
+
+class ClientJobs(Protocol):
+    """Where the client space's work (stamping a signature, checking an upload) is queued for the worker."""
+
+    def send(self, job: ClientJob) -> None: ...
+
+
+class ClientMail(Protocol):
+    """One plain-text message to one client address; the message id, or None when not sent."""
+
+    def send(self, to: str, subject: str, body: str) -> str | None: ...
+
+
+class ReminderLeads(LeadListing, LeadHistory, Protocol):
+    """The leads the reminders go through (by status), and the line each reminder adds."""

@@ -7,11 +7,14 @@ contact details (names, addresses and phones stay behind the sign-in), like cons
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import Lead
 from chalicelib.observability import logger
+
+if TYPE_CHECKING:
+    from chalicelib.ports import Mailer
 
 
 class ClientMailer:
@@ -85,11 +88,11 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
     return subject, "\n".join(lines)
 
 
-def notify_consultants(lead: Lead, what: str) -> None:
+def notify_consultants(lead: Lead, what: str, mailer: Mailer) -> None:
     """Best effort: the client's action is stored whatever SES says."""
-    from chalicelib.consultants.notify import lead_url, notifier
+    from chalicelib.consultants.notify import lead_url
 
     try:
-        notifier().send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
+        mailer.send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
     except Exception:
         logger.exception("client action notification failed")

@@ -5,7 +5,8 @@ Handlers parse and answer; this module calls the domain (pure) and the adapters 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from chalicelib.observability import logger
 from chalicelib.web import UserError
 
 if TYPE_CHECKING:
-    from chalicelib.ports import ConsultantEdits, JobQueue
+    from chalicelib.ports import ClientUploads, ConsultantEdits, ConsultantLeads, JobQueue, PackFiles
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -39,6 +40,28 @@ class DocumentNotFound(Exception):
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ConsultantPorts:
+    """What the list, the download and the erasure use; tests hand in tests/fakes.py's."""
+
+    leads: ConsultantLeads
+    packs: PackFiles
+    uploads: ClientUploads
+    presign_expiry_s: int
+    form_secret: Callable[[], str]  # the duplicate fingerprint's key, read by an erasure only
+
+
+def consultant_ports() -> ConsultantPorts:
+    """The real adapters (DynamoDB, both buckets, Secrets Manager) and settings: the one place they are wired."""
+    from chalicelib.config import settings
+    from chalicelib.dossier.client_files import client_files
+    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
+    from chalicelib.secret_store import form_token_secret
+
+    expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
+    return ConsultantPorts(leads_store(), dossier_storage(), client_files(), expiry, form_token_secret)
 
 
 def _param(params: Mapping[str, Any], name: str) -> str | None:
@@ -69,19 +92,21 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
     return LeadFilter(status=status, opco=opco, date_from=dates["from"], date_to=dates["to"], query=query)
 
 
-def list_page(f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE) -> LeadPage:
+def list_page(
+    f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE, *, ports: ConsultantPorts | None = None
+) -> LeadPage:
     from chalicelib.leads.listing import InvalidCursor
 
     try:
-        return leads_store().list_leads(f, limit=limit, cursor=cursor)
+        return (ports or consultant_ports()).leads.list_leads(f, limit=limit, cursor=cursor)
     except InvalidCursor:
         raise BadRequest("cursor", "Lien de pagination invalide : revenez à la première page.") from None
 
 
-def export_leads(f: LeadFilter) -> Iterator[Lead]:
-    cursor, count = None, 0
+def export_leads(f: LeadFilter, *, ports: ConsultantPorts | None = None) -> Iterator[Lead]:
+    cursor, count, ports = None, 0, ports or consultant_ports()
     while True:
-        page = list_page(f, cursor, limit=100)
+        page = list_page(f, cursor, limit=100, ports=ports)
         for lead in page.leads:
             yield lead
             count += 1
@@ -167,20 +192,17 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
     return updated
 
 
-def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
+def download_url(lead_id: str, name: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> tuple[str, int]:
     """A presigned GET URL (10 minutes at most) for one document, recorded in the lead's history."""
-    from chalicelib.config import settings
-    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
-
-    store = leads_store()
-    lead = store.get(lead_id)
+    ports = ports or consultant_ports()
+    lead = ports.leads.get(lead_id)
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
-    expires = min(settings().presign_expiry_s, PRESIGN_MAX_S)
-    url = dossier_storage().presigned_url(
+    expires = ports.presign_expiry_s
+    url = ports.packs.presigned_url(
         lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     )
-    store.record_event(
+    ports.leads.record_event(
         lead_id,
         "telechargement",
         actor=who.label,
@@ -190,24 +212,20 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
     return url, expires
 
 
-def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
+def erase_lead(lead_id: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> dict[str, int]:
     """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
     then S3 again: a worker that wrote a pack after the first pass and recorded it before the
     records went would otherwise leave it behind (one that records later deletes its own writes)."""
-    from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
-    from chalicelib.secret_store import form_token_secret
 
-    store = leads_store()
+    ports = ports or consultant_ports()
+    store, packs = ports.leads, ports.packs
     lead = store.get(lead_id)
     fingerprint = submission_fingerprint(
-        form_token_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
+        ports.form_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    from chalicelib.dossier.client_files import client_files
-
-    storage = dossier_storage()
-    objects = storage.erase_lead(lead_id) + client_files().erase_uploads(lead_id)
+    objects = packs.erase_lead(lead_id) + ports.uploads.erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
-    objects += storage.erase_lead(lead_id)
+    objects += packs.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}
