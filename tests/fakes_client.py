@@ -1,0 +1,125 @@
+"""In-memory adapters of the client room (chalicelib/client/wiring.py's ports): its services and worker
+jobs tested without moto.
+
+tests/functional/test_client_store_contract.py runs the same cases against InMemoryClientStore and
+ClientStore under moto, test_client_files_contract.py against InMemoryClientFiles and ClientFiles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from chalicelib.client.model import ClientSpace
+from chalicelib.leads.store_client import UPDATE_ATTEMPTS, LinkRecord, SpaceConflict
+from tests.fakes import InMemoryLeadStore, presigned
+
+
+@dataclass
+class InMemoryClientStore:
+    """ClientStore on an InMemoryLeadStore: the space sits beside its lead (erased with it), the
+    client's actions go to the lead's history and to the day's list."""
+
+    leads: InMemoryLeadStore
+    links: dict[str, LinkRecord] = field(default_factory=dict)  # token hash -> link
+    days: dict[date, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def space(self, lead_id: str) -> ClientSpace:
+        return self.leads.spaces.get(lead_id) or ClientSpace(lead_id=lead_id)
+
+    def save(self, space: ClientSpace) -> ClientSpace:
+        stored = self.leads.spaces.get(space.lead_id)
+        if (stored.rev if stored else 0) != space.rev:  # the real put's condition on `rev`
+            raise SpaceConflict(space.lead_id)
+        saved = self.leads.spaces[space.lead_id] = space.model_copy(update={"rev": space.rev + 1})
+        return saved
+
+    def update(
+        self, lead_id: str, change: Callable[[ClientSpace], ClientSpace | None], *, read: ClientSpace | None = None
+    ) -> ClientSpace:
+        space = read if read is not None else self.space(lead_id)
+        attempts = UPDATE_ATTEMPTS
+        while True:
+            attempts -= 1
+            changed = change(space)
+            if changed is None:
+                return space
+            try:
+                return self.save(changed)
+            except SpaceConflict:
+                if not attempts:
+                    raise
+            space = self.space(lead_id)
+
+    def put_link(self, token_hash: str, lead_id: str, *, expires_at: datetime) -> None:
+        self.links[token_hash] = LinkRecord(lead_id, int(expires_at.timestamp()))
+
+    def find_link(self, token_hash: str) -> LinkRecord | None:
+        return self.links.get(token_hash)
+
+    def record_action(
+        self, lead_id: str, kind: str, *, at: datetime, details: dict[str, Any], expires_at: int | None
+    ) -> None:
+        self.leads._event(lead_id, kind, details, actor="client")
+        self.days.setdefault(at.date(), []).append({"lead_id": lead_id, "kind": kind, "at": at.isoformat()})
+
+    def actions_of(self, day: date) -> list[dict[str, Any]]:
+        return list(self.days.get(day, []))
+
+
+def _missing(operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": "NoSuchKey", "Message": "no such key"}}, operation)
+
+
+@dataclass
+class InMemoryClientFiles:
+    """The client bucket: signed copies written once, the letters clients upload (`upload` is the
+    browser's POST)."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    locked: set[str] = field(default_factory=set)  # the signed copies (Object Lock: never deleted)
+
+    def upload(self, key: str, body: bytes) -> None:
+        self.objects[key] = body
+
+    def put_signed(self, key: str, body: bytes, *, now: datetime) -> None:
+        if key in self.objects:  # IfNoneMatch="*": S3 refuses to replace it
+            raise ClientError({"Error": {"Code": "PreconditionFailed", "Message": "exists"}}, "PutObject")
+        self.objects[key] = body
+        self.locked.add(key)
+
+    def upload_form(self, key: str, *, content_type: str, expires_s: int, redirect: str) -> dict[str, Any]:
+        fields = {"key": key, "Content-Type": content_type, "success_action_redirect": redirect}
+        return {"url": "https://client-bucket.invalid/", "fields": {**fields, "x-amz-server-side-encryption": "AES256"}}
+
+    def head(self, key: str) -> dict[str, Any] | None:
+        return {"ContentLength": len(self.objects[key])} if key in self.objects else None
+
+    def read(self, key: str, *, first_bytes: int | None = None) -> bytes:
+        if key not in self.objects:
+            raise _missing("GetObject")
+        return self.objects[key][:first_bytes] if first_bytes else self.objects[key]
+
+    def delete_upload(self, key: str) -> int:
+        return int(self.objects.pop(key, None) is not None)
+
+    def erase_uploads(self, lead_id: str) -> int:
+        return sum(self.delete_upload(key) for key in list(self.objects) if key.startswith(f"uploads/{lead_id}/"))
+
+    def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str:
+        return presigned("client-bucket", key, expires_s, filename)
+
+
+@dataclass
+class InMemoryClientMail:
+    """The clients' mailboxes: every (to, subject, body) sent."""
+
+    sent: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def send(self, to: str, subject: str, body: str) -> str | None:
+        self.sent.append((to, subject, body))
+        return f"client-message-{len(self.sent)}"
