@@ -15,10 +15,9 @@ if TYPE_CHECKING:
     from datetime import date, datetime
     from typing import Any
 
-    from chalicelib.client.jobs import ClientJob
     from chalicelib.client.model import ClientSpace
     from chalicelib.company.record import CompanyRecord
-    from chalicelib.dossier.jobs import DossierJob
+    from chalicelib.dossier.jobs import DossierJob, Job
     from chalicelib.dossier.storage import WrittenPack
     from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
@@ -215,7 +214,7 @@ class PackReader(Protocol):
 class ClientJobs(Protocol):
     """Where the client space's work (stamping a signature, checking an upload) is queued for the worker."""
 
-    def send(self, job: ClientJob) -> None: ...
+    def send(self, job: Job) -> None: ...
 
 
 class ClientMail(Protocol):

@@ -10,20 +10,22 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.fakes_client import InMemoryClientFiles
+from tests.functional.conftest import in_memory_or_real
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 LEAD, OTHER = "01jclientfilescontract0000a", "01jclientfilescontract0000b"
 SIGNED = f"signed/{LEAD}/v1/devis-client.pdf"
 
 
-@pytest.fixture(params=["in-memory", "s3"])
-def files(request):
-    if request.param == "in-memory":
-        return InMemoryClientFiles()
-    request.getfixturevalue("aws_env")
+def _s3():
     from chalicelib.dossier.client_files import client_files
 
     return client_files()
+
+
+@pytest.fixture(params=["in-memory", "s3"])
+def files(request):
+    return in_memory_or_real(request, InMemoryClientFiles, _s3)
 
 
 def _upload(files, key: str, body: bytes) -> None:

@@ -10,20 +10,26 @@ import pytest
 from chalicelib.leads.store_client import UPDATE_ATTEMPTS, SpaceConflict
 from tests.fakes import InMemoryLeadStore, submitted_lead
 from tests.fakes_client import InMemoryClientStore
+from tests.functional.conftest import in_memory_or_real
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(params=["in-memory", "dynamodb"])
-def stores(request):
-    if request.param == "in-memory":
-        leads = InMemoryLeadStore()
-        return leads, InMemoryClientStore(leads)
-    request.getfixturevalue("aws_env")
+def _in_memory():
+    leads = InMemoryLeadStore()
+    return leads, InMemoryClientStore(leads)
+
+
+def _dynamodb():
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
 
     return leads_store(), client_store()
+
+
+@pytest.fixture(params=["in-memory", "dynamodb"])
+def stores(request):
+    return in_memory_or_real(request, _in_memory, _dynamodb)
 
 
 @pytest.fixture

@@ -15,15 +15,7 @@ from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import Lead, LeadStatus
-from tests.fakes import (
-    InMemoryJobQueue,
-    InMemoryLeadStore,
-    InMemoryMailer,
-    InMemoryPackStorage,
-    InMemoryRegistry,
-    InMemoryRegistryRecords,
-    submitted_lead,
-)
+from tests import fakes
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -48,12 +40,12 @@ class ClientWorld:
     """Every adapter of the client room, in memory, and the ports built on them."""
 
     def __init__(self) -> None:
-        self.leads = InMemoryLeadStore()
+        self.leads = fakes.InMemoryLeadStore()
         self.spaces = InMemoryClientStore(self.leads)
-        self.packs = InMemoryPackStorage()
+        self.packs = fakes.InMemoryPackStorage()
         self.files = InMemoryClientFiles()
-        self.jobs = InMemoryJobQueue()
-        self.consultants = InMemoryMailer()
+        self.jobs = fakes.InMemoryJobQueue()
+        self.consultants = fakes.InMemoryMailer()
         self.mail = InMemoryClientMail()
         self.built: list[PackBuilt] = []  # the worker's pack-built announcements
         self.ports = ClientPorts(
@@ -64,9 +56,13 @@ class ClientWorld:
 
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""
-        lead = self.leads.submit(submitted_lead(submission, at)).lead
+        lead = self.leads.submit(fakes.submitted_lead(submission, at)).lead
         pack_ports = PackPorts(
-            self.leads, self.packs, InMemoryRegistry(), InMemoryRegistryRecords(self.leads), self.built.append
+            self.leads,
+            self.packs,
+            fakes.InMemoryRegistry(),
+            fakes.InMemoryRegistryRecords(self.leads),
+            self.built.append,
         )
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)
         lead = self.leads.leads[lead.id] = self.leads.get(lead.id).model_copy(
@@ -78,13 +74,9 @@ class ClientWorld:
         """What the consultant's "send to the client" stores (chalicelib/client/consultant.py)."""
         nonce = tokens.new_nonce()
         token = tokens.token_for(SECRET, nonce)
+        hint, by, hashed = mask_email(lead.email), "claire@formation-ia.example", tokens.token_hash(token)
         link = Link(
-            nonce=nonce,
-            token_hash=tokens.token_hash(token),
-            issued_at=at,
-            expires_at=tokens.expiry(at),
-            sent_to_hint=mask_email(lead.email),
-            sent_by="claire@formation-ia.example",
+            nonce=nonce, token_hash=hashed, issued_at=at, expires_at=tokens.expiry(at), sent_to_hint=hint, sent_by=by
         )
         self.spaces.put_link(link.token_hash, lead.id, expires_at=link.expires_at)
         self.spaces.update(lead.id, lambda s: s.model_copy(update={"link": link, "expires_at": lead.expires_at}))
