@@ -51,10 +51,15 @@ def client_ports() -> ClientPorts:
     from chalicelib.leads.store_client import client_store
 
     s = settings()
-    expiry = min(s.presign_expiry_s, PRESIGN_MAX_S)
-    spaces, leads = client_store(), leads_store()
     return ClientPorts(
-        spaces, leads, dossier_storage(), client_files(), dossier_jobs(), notifier(), expiry, s.public_base_url
+        spaces=client_store(),
+        leads=leads_store(),
+        packs=dossier_storage(),
+        documents=client_files(),
+        jobs=dossier_jobs(),
+        consultants=notifier(),
+        presign_expiry_s=min(s.presign_expiry_s, PRESIGN_MAX_S),
+        public_base_url=s.public_base_url,
     )
 
 
