@@ -92,8 +92,9 @@ class InMemoryLeadStore:
     def _event(self, lead_id: str, kind: str, details: dict[str, Any], actor: str = "systeme") -> None:
         self._events.append({"lead_id": lead_id, "kind": kind, "details": details, "actor": actor})
 
-    def add_event(self, lead_id: str, kind: str, *, at: datetime, details: dict | None = None, **ttl: Any) -> None:
-        self._event(lead_id, kind, details or {})  # unconditional, like the real put (`expires_at`: its TTL)
+    def add_event(self, lead_id: str, kind: str, *, at: datetime, details: dict | None = None, **line: Any) -> None:
+        """Unconditional, like the real put; `line` may name the `actor` and the `expires_at` TTL."""
+        self._event(lead_id, kind, details or {}, line.get("actor", "systeme"))
 
     def record_event(
         self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any] | None = None
