@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from chalicelib.dossier.jobs import DossierJob, Job
     from chalicelib.dossier.storage import WrittenPack
     from chalicelib.leads.listing import LeadFilter
-    from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
+    from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import LeadPage, Stored
     from chalicelib.leads.store_client import LinkRecord
 
@@ -54,20 +54,10 @@ class ConsultantEdits(Protocol):
 
     def get(self, lead_id: str) -> Lead: ...
 
-    def update_dossier(
-        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
-    ) -> Lead: ...
+    def update_dossier(self, lead_id: str, dossier: DossierFields, stamp: EditStamp, *, changed: list[str]) -> Lead: ...
 
     def change_status(
-        self,
-        lead_id: str,
-        status: LeadStatus,
-        tracking: Tracking,
-        *,
-        expected_rev: int,
-        actor: str,
-        now: datetime,
-        details: dict[str, Any],
+        self, lead_id: str, status: LeadStatus, tracking: Tracking, stamp: EditStamp, *, details: dict[str, Any]
     ) -> Lead: ...
 
 

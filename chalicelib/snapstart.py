@@ -36,15 +36,13 @@ from chalicelib import aws
 from chalicelib.config import settings
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.intake.antispam import check_token, issue_token, spam_reasons, submission_fingerprint
-from chalicelib.intake.consent import CONSENT_VERSION
 from chalicelib.intake.form import ContactForm
 from chalicelib.intake.http import json_response
 from chalicelib.intake.screening import ip_hash, token_policy
+from chalicelib.intake.service import new_lead
 from chalicelib.leads.ddb import _index_attrs, _to_ddb
-from chalicelib.leads.model import Lead, Provenance
+from chalicelib.leads.model import Provenance
 from chalicelib.observability import logger
-from chalicelib.opco import resolve_opco
-from chalicelib.pricing import price_lead
 from chalicelib.secret_store import form_token_secret
 
 # The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
@@ -74,7 +72,6 @@ def sample_submission(today: date) -> dict[str, Any]:
 def prime() -> None:
     started = time.perf_counter()
     now = datetime.now(UTC)
-    s = settings()
     key = form_token_secret()  # read at init by app.py's startup check already (chalicelib/startup.py)
     token_state = check_token(issue_token(key, now.timestamp() - 60), token_policy(), now.timestamp())
     provenance = Provenance(
@@ -84,18 +81,7 @@ def prime() -> None:
     )
     form = ContactForm.parse(sample_submission(now.date()), today=now.date())
     submission_fingerprint(key, siret=form.siret, email=form.email, trainings=form.training)
-    match = resolve_opco(idcc=form.idcc, naf=form.naf)
-    lead = Lead.from_form(
-        form,
-        opco=match,
-        now=now,
-        consent_version=CONSENT_VERSION,
-        provenance=provenance,
-        spam=False,
-        retention_days=s.lead_retention_days,
-    )
-    estimate = price_lead(lead, now.date()).estimate
-    lead = lead.model_copy(update={"estimate": estimate})
+    lead = new_lead(form, provenance, now=now, retention_days=settings().lead_retention_days)
     json_response({"lead": lead.model_dump(mode="json"), "job": DossierJob(lead.id, 1).to_body()})
     # The table item, built as LeadStore.submit builds it (boto3's TypeSerializer: its first run
     # fills the ABC isinstance caches, ~20 ms of a restored copy's first request otherwise).

@@ -24,7 +24,7 @@ from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.storage import WrittenPack, pack_prefix
 from chalicelib.leads.ddb import ALL_LEADS, _index_attrs
 from chalicelib.leads.listing import INDEXES, LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
-from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
+from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
 from chalicelib.leads.store import (
     DUPLICATE_WINDOW_S,
@@ -121,39 +121,28 @@ class InMemoryLeadStore:
         self._event(lead_id, "dossier_genere", {"version": pack.version, "status": status.value})
         return updated
 
-    def update_dossier(
-        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
-    ) -> Lead:
-        lead = self._check_rev(lead_id, expected_rev)
+    def update_dossier(self, lead_id: str, dossier: DossierFields, stamp: EditStamp, *, changed: list[str]) -> Lead:
+        lead = self._check_rev(lead_id, stamp)
         version = self.pending[lead_id] = lead.pack_requested + 1
-        self._asked_at[lead_id] = now.isoformat()
-        self._event(lead_id, "dossier_modifie", {"champs": changed, "version": version, "actor": actor})
-        return self._save(lead, now, expected_rev, dossier=dossier, pack_requested=version)
+        self._asked_at[lead_id] = stamp.now.isoformat()
+        self._event(lead_id, "dossier_modifie", {"champs": changed, "version": version, "actor": stamp.actor})
+        return self._save(stamp.applied(lead, dossier=dossier, pack_requested=version))
 
     def change_status(
-        self,
-        lead_id: str,
-        status: LeadStatus,
-        tracking: Tracking,
-        *,
-        expected_rev: int,
-        actor: str,
-        now: datetime,
-        details: dict[str, Any],
+        self, lead_id: str, status: LeadStatus, tracking: Tracking, stamp: EditStamp, *, details: dict[str, Any]
     ) -> Lead:
-        lead = self._check_rev(lead_id, expected_rev)
+        lead = self._check_rev(lead_id, stamp)
         self._event(lead_id, "statut_modifie", {"de": lead.status.value, "vers": status.value, **details})
-        return self._save(lead, now, expected_rev, status=status, tracking=tracking)
+        return self._save(stamp.applied(lead, status=status, tracking=tracking))
 
-    def _check_rev(self, lead_id: str, expected_rev: int) -> Lead:
+    def _check_rev(self, lead_id: str, stamp: EditStamp) -> Lead:
         lead = self.get(lead_id)
-        if lead.rev != expected_rev:  # the real store's condition on `rev` (optimistic locking)
+        if lead.rev != stamp.expected_rev:  # the real store's condition on `rev` (optimistic locking)
             raise EditConflict(lead_id)
         return lead
 
-    def _save(self, lead: Lead, now: datetime, expected_rev: int, **changes: Any) -> Lead:
-        updated = lead.model_copy(update={**changes, "updated_at": now, "rev": expected_rev + 1})
-        self.leads[lead.id] = updated
+    def _save(self, updated: Lead) -> Lead:
+        self.leads[updated.id] = updated
         return updated
 
     def clear_pending(self, lead_id: str, *, built_version: int) -> None:

@@ -15,7 +15,7 @@ from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaul
 from chalicelib.consultants.workflow import apply_change, parse_change
 from chalicelib.dossier.jobs import DossierJob, dossier_jobs
 from chalicelib.leads.listing import LeadFilter
-from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.model import EditStamp, Lead, LeadStatus
 from chalicelib.leads.store import LeadPage, leads_store
 from chalicelib.observability import logger
 from chalicelib.web import UserError
@@ -131,6 +131,11 @@ def parse_rev(value: Any) -> int:
     return rev
 
 
+def _stamp(data: dict[str, Any], who: Consultant) -> EditStamp:
+    """The edit's revision (the one the consultant's page was loaded at), author and time."""
+    return EditStamp(expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now())
+
+
 def edit_dossier(
     lead_id: str,
     data: dict[str, Any],
@@ -152,9 +157,7 @@ def edit_dossier(
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
         return lead
-    updated = store.update_dossier(
-        lead_id, dossier, expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now(), changed=changed
-    )
+    updated = store.update_dossier(lead_id, dossier, _stamp(data, who), changed=changed)
     try:
         (jobs or dossier_jobs()).send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
@@ -173,15 +176,7 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
         details["montant"] = str(change.amount_granted)
     if change.opco_file_number:
         details["numero_dossier_opco"] = change.opco_file_number
-    updated = store.change_status(
-        lead_id,
-        change.status,
-        tracking,
-        expected_rev=parse_rev(data.get("rev")),
-        actor=who.label,
-        now=now(),
-        details=details,
-    )
+    updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
         from chalicelib.client.consultant import send_link
 

@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict
 from chalicelib.catalogue import catalogue
 from chalicelib.dossier.organisme import Organisme
 from chalicelib.leads.model import Lead
-from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoMatch, OpcoProfile, OpcoRef, filing_deadline
+from chalicelib.opco import FilingDeadline, FundingEstimate, OpcoMatch, OpcoProfile, filing_deadline
+from chalicelib.opco.models import MatchedOpco
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import Quote, TrainingAction, price_lead
 from chalicelib.pricing.action import branch_idcc, client_address
@@ -31,7 +32,7 @@ class Client(BaseModel):
     phone: str | None
 
 
-class DossierContent(BaseModel):
+class DossierContent(BaseModel, MatchedOpco):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
 
     lead_id: str
@@ -52,14 +53,6 @@ class DossierContent(BaseModel):
     def reference(self) -> str:
         """Pack number printed on every document: year, lead suffix, version (no personal data)."""
         return f"{self.issued_on.year}-{self.lead_id[-6:].upper()}-V{self.version}"
-
-    @property
-    def opco_ref(self) -> OpcoRef | None:
-        return self.opco.opco if self.opco else None
-
-    @property
-    def opco_name(self) -> str | None:
-        return self.opco_ref.name if self.opco_ref else None
 
     @property
     def portal_name(self) -> str | None:
@@ -85,7 +78,7 @@ class DossierContent(BaseModel):
             "reference": self.reference,
             "issued_on": self.issued_on.isoformat(),
             "opco": {
-                "code": self.opco_ref.code if self.opco_ref else None,
+                "code": self.opco_code,
                 "name": self.opco_name,
                 "portal": self.portal_name,
                 "portal_url": self.portal_url,

@@ -22,6 +22,21 @@ if TYPE_CHECKING:
     from chalicelib.ports import JobQueue, LeadSubmissions
 
 
+def new_lead(form: ContactForm, provenance: Provenance, *, now: datetime, retention_days: int) -> Lead:
+    """The submission as a lead, its OPCO resolved and its funding estimated: pure and in memory, fine on
+    the request path (SnapStart's priming runs it too, snapstart.py)."""
+    lead = Lead.from_form(
+        form,
+        opco=resolve_opco(idcc=form.idcc, naf=form.naf),
+        now=now,
+        consent_version=CONSENT_VERSION,
+        provenance=provenance,
+        spam=bool(provenance.spam_reasons),
+        retention_days=retention_days,
+    )
+    return lead.model_copy(update={"estimate": price_lead(lead, now.date()).estimate})
+
+
 def accept_submission(
     form: ContactForm,
     provenance: Provenance,
@@ -39,18 +54,7 @@ def accept_submission(
     A repeat of a stored submission is recorded on that lead and answered like a new lead, with an
     id of its own: the answer never tells whether the SIRET, email and trainings were known.
     `store` and `jobs` default to the DynamoDB and SQS adapters (tests hand in tests/fakes.py's)."""
-    match = resolve_opco(idcc=form.idcc, naf=form.naf)
-    lead = Lead.from_form(
-        form,
-        opco=match,
-        now=now,
-        consent_version=CONSENT_VERSION,
-        provenance=provenance,
-        spam=bool(provenance.spam_reasons),
-        retention_days=retention_days,
-    )
-    estimate = price_lead(lead, now.date()).estimate  # pure and in memory: fine on the request path
-    lead = lead.model_copy(update={"estimate": estimate})
+    lead = new_lead(form, provenance, now=now, retention_days=retention_days)
     stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     logger.append_keys(lead_id=stored.lead.id)
     logger.info(
@@ -59,7 +63,7 @@ def accept_submission(
             "status": stored.lead.status.value,
             "opco": stored.lead.opco_code,
             "outcome": stored.outcome,
-            "opco_confidence": match.confidence,
+            "opco_confidence": lead.opco.confidence if lead.opco else None,
         },
     )
     if stored.outcome == "created":  # a replay or a repeat is not a new lead and needs no pack

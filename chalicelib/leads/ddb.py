@@ -1,7 +1,7 @@
 """DynamoDB item shapes of the leads table: (de)serialisation, keys, index attributes.
 
-No client here: leads/store.py and its companions (store_limits.py, store_registry.py) are the
-only modules that speak to the table, and they share these shapes.
+No call to the table here: leads/store.py and its companions (store_client.py, store_limits.py,
+store_registry.py) are the only modules that speak to it; they share these shapes and TableAccess.
 """
 
 from __future__ import annotations
@@ -10,12 +10,27 @@ import json
 import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.leads.listing import search_text
 from chalicelib.leads.model import Lead
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 ALL_LEADS = "LEADS"
+
+
+class TableAccess:
+    """What the table's stores share: the client, the table's name, and a put of plain values."""
+
+    def __init__(self, client: DynamoDBClient, table_name: str):
+        self._ddb = client
+        self._table = table_name
+
+    def _put(self, item: dict[str, Any]) -> None:
+        """Put `item`, given as plain values (serialised by _to_ddb, None values left out)."""
+        self._ddb.put_item(TableName=self._table, Item=_to_ddb(item))
 
 
 def _to_ddb(data: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from ulid import ULID
 
 from chalicelib.company.record import CompanyRecord
 from chalicelib.opco.funding import FundingEstimate
-from chalicelib.opco.models import OpcoMatch, OpcoRef
+from chalicelib.opco.models import MatchedOpco, OpcoMatch
 
 
 class LeadStatus(StrEnum):
@@ -40,6 +40,27 @@ STATUS_LABELS = {
     LeadStatus.abandonne: "Abandonné",
     LeadStatus.spam: "Indésirable",
 }
+
+
+# What the visitor declares on the form, in its order, under the lead's names: Lead.from_form copies
+# them, a repeated submission is compared on them (leads/resubmission.py).
+DECLARED_FIELDS = (
+    "company_name",
+    "siret",
+    "idcc",
+    "naf",
+    "headcount",
+    "address",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "trainings",
+    "trainees",
+    "start_date",
+    "message",
+)
+FORM_NAMES = {"trainings": "training"}  # the form's name where it differs (a form may lack `address`)
 
 
 def new_lead_id() -> str:
@@ -144,7 +165,7 @@ class OpcoCheck(BaseModel):
     message: str  # French
 
 
-class Lead(BaseModel):
+class Lead(BaseModel, MatchedOpco):
     model_config = ConfigDict(frozen=True)
 
     id: str
@@ -194,18 +215,6 @@ class Lead(BaseModel):
         return match.model_dump(mode="json") if match else {}
 
     @property
-    def opco_ref(self) -> OpcoRef | None:
-        return self.opco.opco if self.opco else None
-
-    @property
-    def opco_code(self) -> str | None:
-        return self.opco_ref.code if self.opco_ref else None
-
-    @property
-    def opco_name(self) -> str | None:
-        return self.opco_ref.name if self.opco_ref else None
-
-    @property
     def needs_pack(self) -> bool:
         built = self.pack.version if self.pack else 0
         return self.status != LeadStatus.spam and built < self.pack_requested
@@ -223,27 +232,33 @@ class Lead(BaseModel):
         retention_days: int,
     ) -> Lead:
         now = now.astimezone(UTC)
+        declared: dict[str, Any] = {name: getattr(form, FORM_NAMES.get(name, name), None) for name in DECLARED_FIELDS}
         return cls(
             id=new_lead_id(),
             created_at=now,
             updated_at=now,
             status=LeadStatus.spam if spam else LeadStatus.recu,
-            company_name=form.company_name,
-            siret=form.siret,
-            idcc=form.idcc,
-            naf=form.naf,
-            headcount=form.headcount,
-            address=getattr(form, "address", None),
-            first_name=form.first_name,
-            last_name=form.last_name,
-            email=form.email,
-            phone=form.phone,
-            trainings=form.training,
-            trainees=form.trainees,
-            start_date=form.start_date,
-            message=form.message,
+            **declared,
             consent=Consent(given_at=now, text_version=consent_version),
             provenance=provenance,
             opco=opco,
             expires_at=int(now.timestamp()) + retention_days * 86400,
         )
+
+
+class EditStamp(BaseModel):
+    """Who edits a lead, when, and the revision they read it at: the store refuses the edit
+    (EditConflict) once the lead's revision has moved on (optimistic locking)."""
+
+    model_config = ConfigDict(frozen=True)
+    expected_rev: int
+    actor: str
+    now: datetime
+
+    @property
+    def next_rev(self) -> int:
+        return self.expected_rev + 1
+
+    def applied(self, lead: Lead, **changes: Any) -> Lead:
+        """The lead as the edit leaves it: the changes, stamped with the edit's time and the next revision."""
+        return lead.model_copy(update={**changes, "updated_at": self.now, "rev": self.next_rev})

@@ -5,25 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.leads.model import Lead
+from chalicelib.leads.model import DECLARED_FIELDS, Lead
 
 RESUBMISSION_EVENT = "nouvelle_demande"
-# What the visitor declares and a consultant compares, in the form's order.
-COMPARED_FIELDS = (
-    "company_name",
-    "idcc",
-    "naf",
-    "headcount",
-    "address",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "trainings",
-    "trainees",
-    "start_date",
-    "message",
-)
+# The SIRET is in the duplicate's fingerprint: it never differs.
+COMPARED_FIELDS = tuple(name for name in DECLARED_FIELDS if name != "siret")
 
 
 def _declared(lead: Lead) -> dict[str, Any]:

@@ -15,18 +15,24 @@ Hashes are keyed HMACs computed by the caller: no personal data in any key.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-from chalicelib.leads.ddb import ALL_LEADS, _from_ddb, _index_attrs, _lead_from_item, _lead_key, _to_ddb, event_item
+from chalicelib.leads.ddb import (
+    ALL_LEADS,
+    TableAccess,
+    _from_ddb,
+    _index_attrs,
+    _lead_from_item,
+    _lead_key,
+    _to_ddb,
+    event_item,
+)
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
-from chalicelib.leads.model import DossierFields, Lead, LeadStatus, PackInfo, Tracking
+from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT, differences
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 PACK_PENDING = "PACK_PENDING"
 
@@ -69,11 +75,7 @@ class LeadPage:
     scanned: int
 
 
-class LeadStore:
-    def __init__(self, client: DynamoDBClient, table_name: str):
-        self._ddb = client
-        self._table = table_name
-
+class LeadStore(TableAccess):
     def submit(
         self,
         lead: Lead,
@@ -230,13 +232,13 @@ class LeadStore:
         kind: str,
         *,
         at: datetime,
-        actor: str = "systeme",
         details: dict[str, Any] | None = None,
         expires_at: int | None = None,
     ) -> None:
+        """An event the system records (the pack built, a document signed, a reminder sent); a person's
+        goes through record_event."""
         self._ddb.put_item(
-            TableName=self._table,
-            Item=event_item(lead_id, kind, at=at, actor=actor, details=details, expires_at=expires_at),
+            TableName=self._table, Item=event_item(lead_id, kind, at=at, details=details, expires_at=expires_at)
         )
 
     def events(self, lead_id: str) -> list[dict[str, Any]]:
@@ -297,111 +299,76 @@ class LeadStore:
             Item=event_item(lead_id, kind, at=now, actor=actor, details=details, expires_at=lead.expires_at),
         )
 
-    def update_dossier(
-        self, lead_id: str, dossier: DossierFields, *, expected_rev: int, actor: str, now: datetime, changed: list[str]
-    ) -> Lead:
+    def update_dossier(self, lead_id: str, dossier: DossierFields, stamp: EditStamp, *, changed: list[str]) -> Lead:
         """Store edited fields and ask for the next pack version; refuse a stale revision."""
         lead = self.get(lead_id)
         version = lead.pack_requested + 1
-        values = _to_ddb(
+        pending = _to_ddb(
             {
-                ":d": dossier.model_dump(mode="json"),
-                ":v": version,
-                ":now": now.isoformat(),
-                ":r": expected_rev,
-                ":r1": expected_rev + 1,
+                "pk": PACK_PENDING,
+                "sk": f"LEAD#{lead_id}",
+                "lead_id": lead_id,
+                "version": version,
+                "at": stamp.now.isoformat(),
             }
         )
-        pending = _to_ddb(
-            {"pk": PACK_PENDING, "sk": f"LEAD#{lead_id}", "lead_id": lead_id, "version": version, "at": now.isoformat()}
-        )
-        event = event_item(
-            lead_id,
-            "dossier_modifie",
-            at=now,
-            actor=actor,
-            expires_at=lead.expires_at,
-            details={"champs": changed, "version": version},
-        )
         self._transact_edit(
-            lead_id,
-            "SET dossier = :d, pack_requested = :v, updated_at = :now, rev = :r1",
-            values,
-            extra=[
-                {"Put": {"TableName": self._table, "Item": pending}},
-                {"Put": {"TableName": self._table, "Item": event}},
-            ],
+            lead,
+            stamp,
+            "SET dossier = :d, pack_requested = :v",
+            {":d": dossier.model_dump(mode="json"), ":v": version},
+            event=("dossier_modifie", {"champs": changed, "version": version}),
+            extra=[{"Put": {"TableName": self._table, "Item": pending}}],
         )
-        return lead.model_copy(
-            update={"dossier": dossier, "pack_requested": version, "updated_at": now, "rev": expected_rev + 1}
-        )
+        return stamp.applied(lead, dossier=dossier, pack_requested=version)
 
     def change_status(
-        self,
-        lead_id: str,
-        status: LeadStatus,
-        tracking: Tracking,
-        *,
-        expected_rev: int,
-        actor: str,
-        now: datetime,
-        details: dict[str, Any],
+        self, lead_id: str, status: LeadStatus, tracking: Tracking, stamp: EditStamp, *, details: dict[str, Any]
     ) -> Lead:
         lead = self.get(lead_id)
-        values = _to_ddb(
-            {
-                ":s": status.value,
-                ":g1": f"STATUS#{status.value}",
-                ":t": tracking.model_dump(mode="json"),
-                ":now": now.isoformat(),
-                ":r": expected_rev,
-                ":r1": expected_rev + 1,
-            }
-        )
-        event = event_item(
-            lead_id,
-            "statut_modifie",
-            at=now,
-            actor=actor,
-            expires_at=lead.expires_at,
-            details={"de": lead.status.value, "vers": status.value, **details},
-        )
         self._transact_edit(
-            lead_id,
-            "SET #st = :s, gsi1pk = :g1, tracking = :t, updated_at = :now, rev = :r1",
-            values,
-            extra=[{"Put": {"TableName": self._table, "Item": event}}],
+            lead,
+            stamp,
+            "SET #st = :s, gsi1pk = :g1, tracking = :t",
+            {":s": status.value, ":g1": f"STATUS#{status.value}", ":t": tracking.model_dump(mode="json")},
+            event=("statut_modifie", {"de": lead.status.value, "vers": status.value, **details}),
             names={"#st": "status"},
         )
-        return lead.model_copy(
-            update={"status": status, "tracking": tracking, "updated_at": now, "rev": expected_rev + 1}
-        )
+        return stamp.applied(lead, status=status, tracking=tracking)
 
     def _transact_edit(
         self,
-        lead_id: str,
-        expression: str,
+        lead: Lead,
+        stamp: EditStamp,
+        sets: str,
         values: dict[str, Any],
         *,
-        extra: list[dict[str, Any]],
+        event: tuple[str, dict[str, Any]],
+        extra: Sequence[dict[str, Any]] = (),
         names: dict[str, str] | None = None,
     ) -> None:
+        """One transaction: the lead's update (on `stamp`'s revision, which it moves on), `extra` and
+        the edit's audit event; EditConflict when the revision has moved on meanwhile."""
         update: dict[str, Any] = {
             "TableName": self._table,
-            "Key": _lead_key(lead_id),
-            "UpdateExpression": expression,
+            "Key": _lead_key(lead.id),
+            "UpdateExpression": f"{sets}, updated_at = :now, rev = :r1",
             "ConditionExpression": "attribute_exists(pk) AND rev = :r",
-            "ExpressionAttributeValues": values,
+            "ExpressionAttributeValues": _to_ddb(
+                {**values, ":now": stamp.now.isoformat(), ":r": stamp.expected_rev, ":r1": stamp.next_rev}
+            ),
         }
         if names:
             update["ExpressionAttributeNames"] = names
+        kind, details = event
+        audit = event_item(lead.id, kind, at=stamp.now, actor=stamp.actor, expires_at=lead.expires_at, details=details)
         try:
             # Item shapes are plain dicts built in ddb.py (and checked against moto by the tests).
-            items: list[Any] = [{"Update": update}, *extra]
+            items: list[Any] = [{"Update": update}, *extra, {"Put": {"TableName": self._table, "Item": audit}}]
             self._ddb.transact_write_items(TransactItems=items)
         except self._ddb.exceptions.TransactionCanceledException as exc:
-            self.get(lead_id)  # raises LeadNotFound if it went away
-            raise EditConflict(lead_id) from exc
+            self.get(lead.id)  # raises LeadNotFound if it went away
+            raise EditConflict(lead.id) from exc
 
     def pending_packs(self, *, limit: int = 100) -> list[tuple[str, int, str]]:
         """(lead id, version, asked at) for packs asked for by an edit and not yet recorded as built."""
@@ -448,20 +415,17 @@ class LeadStore:
             raise LeadNotFound(lead_id)
         for start in range(0, len(keys), 25):
             self._batch_delete(keys[start : start + 25])
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": "ERASURE",
-                    "sk": f"{now.isoformat()}#{lead_id}",
-                    "kind": "effacement_rgpd",
-                    "lead_id": lead_id,
-                    "at": now.isoformat(),
-                    "actor_sub": actor_sub,
-                    "items_deleted": len(keys) - 1 - bool(fingerprint),
-                    "s3_versions_deleted": s3_versions_deleted,
-                }
-            ),
+        self._put(
+            {
+                "pk": "ERASURE",
+                "sk": f"{now.isoformat()}#{lead_id}",
+                "kind": "effacement_rgpd",
+                "lead_id": lead_id,
+                "at": now.isoformat(),
+                "actor_sub": actor_sub,
+                "items_deleted": len(keys) - 1 - bool(fingerprint),
+                "s3_versions_deleted": s3_versions_deleted,
+            }
         )
         return len(keys) - 1 - bool(fingerprint)
 

@@ -12,13 +12,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from chalicelib.client.model import ClientSpace
-from chalicelib.leads.ddb import _from_ddb, _to_ddb, event_item
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+from chalicelib.leads.ddb import TableAccess, _from_ddb, _to_ddb, event_item
 
 DAY_TTL_S = 30 * 86400
 UPDATE_ATTEMPTS = 5
@@ -33,11 +30,7 @@ class LinkRecord(NamedTuple):
     expires_at: int
 
 
-class ClientStore:
-    def __init__(self, client: DynamoDBClient, table_name: str):
-        self._ddb = client
-        self._table = table_name
-
+class ClientStore(TableAccess):
     def space(self, lead_id: str) -> ClientSpace:
         resp = self._ddb.get_item(
             TableName=self._table,
@@ -88,16 +81,13 @@ class ClientStore:
         return space if changed is None else self.save(changed)
 
     def put_link(self, token_hash: str, lead_id: str, *, expires_at: datetime) -> None:
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": f"CLINK#{token_hash}",
-                    "sk": "CLINK",
-                    "lead_id": lead_id,
-                    "expires_at": int(expires_at.timestamp()),
-                }
-            ),
+        self._put(
+            {
+                "pk": f"CLINK#{token_hash}",
+                "sk": "CLINK",
+                "lead_id": lead_id,
+                "expires_at": int(expires_at.timestamp()),
+            }
         )
 
     def find_link(self, token_hash: str) -> LinkRecord | None:
@@ -118,18 +108,15 @@ class ClientStore:
             Item=event_item(lead_id, kind, at=at, actor="client", details=details, expires_at=expires_at),
         )
         stamp = at.astimezone(UTC)
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": f"CLIENT_DAY#{stamp.date().isoformat()}",
-                    "sk": f"{stamp.isoformat()}#{secrets.token_hex(3)}",
-                    "lead_id": lead_id,
-                    "kind": kind,
-                    "at": stamp.isoformat(),
-                    "expires_at": int(stamp.timestamp()) + DAY_TTL_S,
-                }
-            ),
+        self._put(
+            {
+                "pk": f"CLIENT_DAY#{stamp.date().isoformat()}",
+                "sk": f"{stamp.isoformat()}#{secrets.token_hex(3)}",
+                "lead_id": lead_id,
+                "kind": kind,
+                "at": stamp.isoformat(),
+                "expires_at": int(stamp.timestamp()) + DAY_TTL_S,
+            }
         )
 
     def actions_of(self, day: date) -> list[dict[str, Any]]:

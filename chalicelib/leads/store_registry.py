@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
-from chalicelib.leads.ddb import _from_ddb, _index_attrs, _lead_key, _to_ddb, event_item
+from chalicelib.leads.ddb import TableAccess, _from_ddb, _index_attrs, _lead_key, _to_ddb, event_item
 from chalicelib.leads.model import Lead
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
 
 COMPANY_CACHE_DAYS = 30
 
 
-class RegistryStore:
+class RegistryStore(TableAccess):
     """Registry cache items and the lead's registry fields. A SIREN identifies a company, not a
     person; the cached legal name may be a sole trader's own name: it is stored, never logged."""
-
-    def __init__(self, client: DynamoDBClient, table_name: str):
-        self._ddb = client
-        self._table = table_name
 
     def cached_company(self, siren: str, *, now: datetime) -> dict[str, Any] | None:
         """The cached record if younger than 30 days (TTL deletion lags: the age is checked here)."""
@@ -35,17 +28,14 @@ class RegistryStore:
 
     def cache_company(self, siren: str, record: dict[str, Any], *, now: datetime) -> None:
         expires = int(now.timestamp()) + COMPANY_CACHE_DAYS * 86400
-        self._ddb.put_item(
-            TableName=self._table,
-            Item=_to_ddb(
-                {
-                    "pk": f"COMPANY#{siren}",
-                    "sk": "REGISTRY",
-                    "record": record,
-                    "cached_at": now.isoformat(),
-                    "expires_at": expires,
-                }
-            ),
+        self._put(
+            {
+                "pk": f"COMPANY#{siren}",
+                "sk": "REGISTRY",
+                "record": record,
+                "cached_at": now.isoformat(),
+                "expires_at": expires,
+            }
         )
 
     def record_on_lead(self, lead: Lead, *, now: datetime) -> Lead:

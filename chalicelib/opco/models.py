@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -37,3 +37,23 @@ class OpcoMatch(BaseModel):
     idcc: str | None = None
     idcc_label: str | None = None
     successor_chain: list[str] = []
+
+
+class MatchedOpco:
+    """The matched OPCO's reference, code and name, for a model with an `opco: OpcoMatch | None` field
+    (the lead, the pack's content)."""
+
+    if TYPE_CHECKING:  # declared for the type checker only: pydantic would take it for a field, first in order
+        opco: OpcoMatch | None
+
+    @property
+    def opco_ref(self) -> OpcoRef | None:
+        return self.opco.opco if self.opco else None
+
+    @property
+    def opco_code(self) -> str | None:
+        return self.opco_ref.code if self.opco_ref else None
+
+    @property
+    def opco_name(self) -> str | None:
+        return self.opco_ref.name if self.opco_ref else None

@@ -51,24 +51,16 @@ def training_line(training: Training, trainees: int) -> QuoteLine:
     seats = training.price_per_trainee_ht * trainees
     sessions = -(-trainees // training.group_max)
     group = training.price_group_ht * sessions
-    if seats <= group:
-        return QuoteLine(
-            label=training.title,
-            pricing="inter",
-            hours=training.hours,
-            trainees=trainees,
-            quantity=trainees,
-            unit_price_ht=training.price_per_trainee_ht,
-            amount_ht=to_cents(seats),
-        )
+    inter = seats <= group  # the cheaper of the two prices (module docstring)
+    intra_label = f"{training.title} (intra-entreprise, jusqu'à {training.group_max} stagiaires par session)"
     return QuoteLine(
-        label=f"{training.title} (intra-entreprise, jusqu'à {training.group_max} stagiaires par session)",
-        pricing="intra",
+        label=training.title if inter else intra_label,
+        pricing="inter" if inter else "intra",
         hours=training.hours,
         trainees=trainees,
-        quantity=sessions,
-        unit_price_ht=training.price_group_ht,
-        amount_ht=to_cents(group),
+        quantity=trainees if inter else sessions,
+        unit_price_ht=training.price_per_trainee_ht if inter else training.price_group_ht,
+        amount_ht=to_cents(seats if inter else group),
     )
 
 

@@ -36,9 +36,12 @@ def moto_world(mp: pytest.MonkeyPatch) -> Iterator[None]:
     for k, v in AWS_TEST_ENV.items():
         mp.setenv(k, v)
     from chalicelib import aws, config
+    from chalicelib.observability import metrics
 
     config.reset()
     aws.reset()
+    # A test that calls a service outside a handler leaves its metrics buffered; a fresh Lambda starts empty.
+    metrics.clear_metrics()
     with mock_aws():
         from scripts.local_stack import create_resources
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.leads.listing import InvalidCursor, LeadFilter
-from chalicelib.leads.model import LeadStatus, PackInfo
+from chalicelib.leads.model import EditStamp, LeadStatus, PackInfo
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT
 from chalicelib.leads.store import EditConflict, LeadNotFound, PackAlreadyBuilt
 from tests.fakes import InMemoryLeadStore, submitted_lead
@@ -87,10 +87,11 @@ def test_a_pack_version_is_recorded_once(store, valid_submission):
 def test_an_edit_asks_for_the_next_version_once_and_a_stale_revision_is_refused(store, valid_submission):
     lead = store.submit(submitted_lead(valid_submission, NOW)).lead
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    edited = store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    stamp = EditStamp(expected_rev=0, actor="c@example.fr", now=NOW)
+    edited = store.update_dossier(lead.id, dossier, stamp, changed=["trainees"])
     assert (edited.pack_requested, edited.rev, store.get(lead.id).dossier.trainees) == (2, 1, 5)
     with pytest.raises(EditConflict):
-        store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+        store.update_dossier(lead.id, dossier, stamp, changed=["trainees"])
     assert _kinds(store, lead.id) == ["dossier_modifie"]
 
 
@@ -106,7 +107,7 @@ def test_a_new_lead_waits_for_its_pack_until_one_is_recorded(store, valid_submis
 def test_an_edit_leaves_a_pending_marker_until_its_version_is_built(store, valid_submission):
     lead = store.submit(submitted_lead(valid_submission, NOW)).lead
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    store.update_dossier(lead.id, dossier, EditStamp(expected_rev=0, actor="c", now=NOW), changed=["trainees"])
     assert store.pending_packs() == [(lead.id, 2, NOW.isoformat())]
     store.clear_pending(lead.id, built_version=1)  # an older build does not answer the edit
     assert [p[:2] for p in store.pending_packs()] == [(lead.id, 2)]
@@ -160,7 +161,7 @@ def test_an_erased_lead_leaves_nothing_and_its_submission_makes_a_new_lead(store
     lead = store.submit(submitted_lead(valid_submission, NOW), fingerprint="f1").lead
     store.record_pack(lead.id, PackInfo(version=1, built_at=NOW, keys={}), now=NOW)
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    store.update_dossier(lead.id, dossier, EditStamp(expected_rev=0, actor="c", now=NOW), changed=["trainees"])
     items = store.erase(lead.id, actor_sub="consultant-1", now=NOW, s3_versions_deleted=4, fingerprint="f1")
     assert items == 3  # the lead and its two history lines
     assert store.get_or_none(lead.id) is None and store.events(lead.id) == [] and store.pending_packs() == []

@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import SweepPorts, sweep
-from chalicelib.leads.model import PackInfo
+from chalicelib.leads.model import EditStamp, PackInfo
 from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, submitted_lead
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -25,7 +25,8 @@ def _lead(world: SweepPorts, submission: dict, at: datetime = NOW):
 
 def _edit(world: SweepPorts, lead, at: datetime):
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    return world.store.update_dossier(lead.id, dossier, expected_rev=lead.rev, actor="c", now=at, changed=["trainees"])
+    stamp = EditStamp(expected_rev=lead.rev, actor="c", now=at)
+    return world.store.update_dossier(lead.id, dossier, stamp, changed=["trainees"])
 
 
 def test_a_new_lead_still_without_a_pack_after_three_minutes_gets_its_job_again(world, valid_submission):

@@ -12,7 +12,7 @@ from chalicelib.consultants.notify import on_pack_built
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
-from chalicelib.leads.model import LeadStatus
+from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
 from tests.fakes import (
     InMemoryLeadStore,
@@ -125,7 +125,9 @@ def test_an_edit_s_version_is_built_beside_the_first_and_its_marker_cleared(vali
     lead = world.lead(valid_submission)
     world.build(DossierJob(lead.id, 1))
     dossier = lead.dossier.model_copy(update={"trainees": 5})
-    world.store.update_dossier(lead.id, dossier, expected_rev=0, actor="c@example.fr", now=NOW, changed=["trainees"])
+    world.store.update_dossier(
+        lead.id, dossier, EditStamp(expected_rev=0, actor="c@example.fr", now=NOW), changed=["trainees"]
+    )
     assert not world.build(DossierJob(lead.id, 1))  # a late copy of the first job: v2 is asked for now
     assert world.build(DossierJob(lead.id, 2))
     built = world.store.get(lead.id)
