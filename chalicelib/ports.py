@@ -134,8 +134,8 @@ class LeadErasure(Protocol):
     ) -> int: ...
 
 
-class ConsultantLeads(LeadListing, LeadErasure, Protocol):
-    """The lead store as the consultant service's list, download and erasure use it."""
+class ConsultantLeads(ConsultantEdits, LeadListing, LeadErasure, Protocol):
+    """The lead store as the consultant service uses it: edits, list, download, erasure."""
 
     def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any]) -> None: ...
 

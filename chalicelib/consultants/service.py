@@ -1,6 +1,7 @@
 """What the consultant API and pages both do: list, edit, change status, download, export, erase.
 
-Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs).
+Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs)
+through its ports, wired in consultant_ports().
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.consultants.workflow import apply_change, parse_change
-from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import EditStamp, Lead, LeadStatus
-from chalicelib.leads.store import LeadPage, leads_store
+from chalicelib.leads.store import LeadPage
 from chalicelib.observability import logger
 from chalicelib.web import UserError
 
 if TYPE_CHECKING:
-    from chalicelib.ports import ClientUploads, ConsultantEdits, ConsultantLeads, JobQueue, PackFiles
+    from chalicelib.ports import ClientUploads, ConsultantLeads, JobQueue, PackFiles
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -44,9 +45,10 @@ def now() -> datetime:
 
 @dataclass(frozen=True)
 class ConsultantPorts:
-    """What the list, the download and the erasure use; tests hand in tests/fakes.py's."""
+    """What the consultant service uses; tests hand in tests/fakes.py's."""
 
     leads: ConsultantLeads
+    jobs: JobQueue
     packs: PackFiles
     uploads: ClientUploads
     presign_expiry_s: int
@@ -54,14 +56,16 @@ class ConsultantPorts:
 
 
 def consultant_ports() -> ConsultantPorts:
-    """The real adapters (DynamoDB, both buckets, Secrets Manager) and settings: the one place they are wired."""
+    """The real adapters (DynamoDB, SQS, both buckets, Secrets Manager) and settings: the one place they are wired."""
     from chalicelib.config import settings
     from chalicelib.dossier.client_files import client_files
+    from chalicelib.dossier.jobs import dossier_jobs
     from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
+    from chalicelib.leads.store import leads_store
     from chalicelib.secret_store import form_token_secret
 
     expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
-    return ConsultantPorts(leads_store(), dossier_storage(), client_files(), expiry, form_token_secret)
+    return ConsultantPorts(leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret)
 
 
 def _param(params: Mapping[str, Any], name: str) -> str | None:
@@ -136,18 +140,10 @@ def _stamp(data: dict[str, Any], who: Consultant) -> EditStamp:
     return EditStamp(expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now())
 
 
-def edit_dossier(
-    lead_id: str,
-    data: dict[str, Any],
-    who: Consultant,
-    *,
-    store: ConsultantEdits | None = None,
-    jobs: JobQueue | None = None,
-) -> Lead:
-    """Validate the edit, store it with the next pack version, and queue that version.
-
-    `store` and `jobs` default to DynamoDB and SQS (tests hand in tests/fakes.py's)."""
-    store = store or leads_store()
+def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+    """Validate the edit, store it with the next pack version, and queue that version."""
+    ports = ports or consultant_ports()
+    store = ports.leads
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
@@ -159,14 +155,14 @@ def edit_dossier(
         return lead
     updated = store.update_dossier(lead_id, dossier, _stamp(data, who), changed=changed)
     try:
-        (jobs or dossier_jobs()).send(DossierJob(lead_id, updated.pack_requested))
+        ports.jobs.send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
         logger.exception("dossier job send failed after an edit; the sweeper will retry")
     return updated
 
 
-def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store: ConsultantEdits | None = None) -> Lead:
-    store = store or leads_store()
+def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+    store = (ports or consultant_ports()).leads
     lead = store.get(lead_id)
     change = parse_change(data)
     today = now().date()

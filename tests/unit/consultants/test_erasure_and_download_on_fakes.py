@@ -22,7 +22,7 @@ from chalicelib.intake.antispam import submission_fingerprint
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound
-from tests.fakes import InMemoryLeadStore, InMemoryPackStorage, submitted_lead
+from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientStore
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -39,7 +39,7 @@ class World:
 
     @property
     def ports(self) -> ConsultantPorts:
-        return ConsultantPorts(self.leads, self.packs, self.uploads, 300, lambda: SECRET)
+        return ConsultantPorts(self.leads, InMemoryJobQueue(), self.packs, self.uploads, 300, lambda: SECRET)
 
     def lead_with_pack(self, submission: dict, **changes):
         lead = self.leads.submit(submitted_lead(submission, NOW, **changes), fingerprint=self.fingerprint(submission))
