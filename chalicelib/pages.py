@@ -33,6 +33,13 @@ def render_page(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
 
 
+def lead_url(lead_id: str) -> str:
+    """The consultant's page of a lead: the e-mails to consultants link to it."""
+    from chalicelib.config import settings
+
+    return f"{settings().public_base_url}/consultants/leads/{lead_id}"
+
+
 @functools.cache
 def static_asset(name: str) -> tuple[str, str]:
     """A file of templates/pages/static/ and a short hash of it (cache-busting `?v=`)."""

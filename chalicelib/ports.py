@@ -1,13 +1,15 @@
 """What the services need from their adapters, as Protocols.
 
-The AWS and HTTP adapters (leads/store.py, dossier/jobs.py, dossier/storage.py, company/registry.py,
-consultants/notify.py) implement them; tests/fakes.py holds in-memory ones, so a service's unit tests
-need no moto. tests/functional/test_*_contract.py run the same cases against a fake and its moto-backed
-adapter, so the fake cannot drift from the real thing. The services default to the real adapters.
+The AWS and HTTP adapters (leads/store*.py, dossier/jobs.py, dossier/storage.py, dossier/client_files.py,
+company/registry.py, mailer.py) implement them; tests/fakes.py and tests/fakes_client.py hold in-memory
+ones, so a service's unit tests need no moto. tests/functional/test_*_contract.py run the same cases
+against a fake and its moto-backed adapter, so the fake cannot drift from the real thing. The services
+take their ports as one argument defaulting to the real adapters, wired in one function per room.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -15,10 +17,10 @@ if TYPE_CHECKING:
     from datetime import date, datetime
     from typing import Any
 
-    from chalicelib.client.model import ClientSpace
-    from chalicelib.company.record import CompanyRecord
-    from chalicelib.dossier.jobs import DossierJob, Job
-    from chalicelib.dossier.storage import WrittenPack
+    from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
+
+    from chalicelib.leads.client_space import ClientSpace
+    from chalicelib.leads.company_record import CompanyRecord
     from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
     from chalicelib.leads.store import LeadPage, Stored
@@ -31,10 +33,16 @@ class LeadSubmissions(Protocol):
     def submit(self, lead: Lead, *, idempotency_key: str | None = None, fingerprint: str | None = None) -> Stored: ...
 
 
+class Job(Protocol):
+    """A message of the jobs queue: a pack build (dossier/jobs.py) or a client space job (client/jobs.py)."""
+
+    def to_body(self) -> str: ...
+
+
 class JobQueue(Protocol):
     """Where a pack build is asked for (the worker takes the jobs)."""
 
-    def send(self, job: DossierJob) -> None: ...
+    def send(self, job: Job) -> None: ...
 
 
 class PackRecords(Protocol):
@@ -59,6 +67,14 @@ class ConsultantEdits(Protocol):
     def change_status(
         self, lead_id: str, status: LeadStatus, tracking: Tracking, stamp: EditStamp, *, details: dict[str, Any]
     ) -> Lead: ...
+
+
+@dataclass
+class WrittenPack:
+    """What one put_pack wrote: the services keep it to take the write back."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # file name -> key
+    versions: list[ObjectIdentifierTypeDef] = field(default_factory=list)  # {"Key", "VersionId"} of each write
 
 
 class PackStorage(Protocol):
@@ -199,12 +215,6 @@ class PackReader(Protocol):
     """A pack's file, read back (the worker signs the exact PDF the client saw)."""
 
     def read(self, key: str) -> bytes: ...
-
-
-class ClientJobs(Protocol):
-    """Where the client space's work (stamping a signature, checking an upload) is queued for the worker."""
-
-    def send(self, job: Job) -> None: ...
 
 
 class ClientMail(Protocol):

@@ -17,11 +17,11 @@ from urllib.parse import quote
 
 from botocore.exceptions import ClientError
 
-from chalicelib.client.model import ClientSpace
-from chalicelib.company.record import CompanyRecord
 from chalicelib.company.registry import CompanyNotFound
 from chalicelib.dossier.jobs import DossierJob
-from chalicelib.dossier.storage import WrittenPack, pack_prefix
+from chalicelib.dossier.storage import pack_prefix
+from chalicelib.leads.client_space import ClientSpace
+from chalicelib.leads.company_record import CompanyRecord
 from chalicelib.leads.ddb import ALL_LEADS, _index_attrs
 from chalicelib.leads.listing import INDEXES, LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
@@ -34,6 +34,7 @@ from chalicelib.leads.store import (
     PackAlreadyBuilt,
     Stored,
 )
+from chalicelib.ports import WrittenPack
 
 
 @dataclass

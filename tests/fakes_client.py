@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from chalicelib.client.model import ClientSpace
+from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.store_client import UPDATE_ATTEMPTS, LinkRecord, SpaceConflict
 from tests.fakes import InMemoryLeadStore, presigned
 

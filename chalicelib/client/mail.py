@@ -7,43 +7,15 @@ contact details (names, addresses and phones stay behind the sign-in), like cons
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import Lead
 from chalicelib.observability import logger
+from chalicelib.pages import lead_url
 
 if TYPE_CHECKING:
     from chalicelib.ports import Mailer
-
-
-class ClientMailer:
-    """SES adapter: one plain-text message to one client address."""
-
-    def __init__(self, client: Any, sender: str):
-        self._ses = client
-        self._sender = sender
-
-    def send(self, to: str, subject: str, body: str) -> str | None:
-        if not self._sender:
-            logger.warning("client e-mail skipped: SENDER_EMAIL unset")
-            return None
-        resp = self._ses.send_email(
-            Source=self._sender,
-            Destination={"ToAddresses": [to]},
-            Message={
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-            },
-        )
-        return str(resp["MessageId"])
-
-
-def client_mailer() -> ClientMailer:
-    from chalicelib import aws
-    from chalicelib.config import settings
-
-    return ClientMailer(aws.ses(), settings().sender_email)
 
 
 def page_url(token: str) -> str:
@@ -90,8 +62,6 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
 
 def notify_consultants(lead: Lead, what: str, mailer: Mailer) -> None:
     """Best effort: the client's action is stored whatever SES says."""
-    from chalicelib.consultants.notify import lead_url
-
     try:
         mailer.send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
     except Exception:

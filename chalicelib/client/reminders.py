@@ -13,11 +13,13 @@ from typing import Any
 
 from chalicelib.client import tokens
 from chalicelib.client.mail import reminder_message
-from chalicelib.client.model import ClientSpace
 from chalicelib.client.wiring import ReminderPorts, reminder_ports
+from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.observability import logger
+from chalicelib.pages import lead_url
+from chalicelib.pricing.deadline import deadline
 
 REMINDER_DAYS = (7, 2)
 
@@ -49,8 +51,6 @@ def due_reminder(space: ClientSpace, deposit_before: date | None, today: date, n
 
 
 def _remind(ports: ReminderPorts, lead: Lead, today: date, now: datetime) -> bool:
-    from chalicelib.consultants.presenter import deadline
-
     store = ports.spaces
     space = store.space(lead.id)
     deposit_before = deadline(lead, today).deposit_before
@@ -99,8 +99,6 @@ def actions_since(since: datetime, until: datetime, *, ports: ReminderPorts | No
 
 
 def digest_lines(actions: list[dict[str, Any]]) -> list[str]:
-    from chalicelib.consultants.notify import lead_url
-
     if not actions:
         return []
     lines = ["", "Actions des clients sur leur page (dernières 24 heures) :", ""]

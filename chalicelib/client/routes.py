@@ -19,6 +19,7 @@ from chalicelib.client.service import Invalid, LinkRefused, Opened
 from chalicelib.intake.http import FORM, html_response, redirect, static_response
 from chalicelib.leads.store_client import SpaceConflict
 from chalicelib.pages import render_page, static_asset
+from chalicelib.pricing.deadline import deadline
 
 bp = Blueprint(__name__)
 BASE = "/client/{token}"
@@ -96,7 +97,6 @@ def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
 
 def _show(o: Opened, status: int = 200, **extra: Any) -> Response:
     from chalicelib.client.view import page
-    from chalicelib.consultants.presenter import deadline
     from chalicelib.dossier.storage import dossier_storage
 
     prefill = None

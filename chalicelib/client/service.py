@@ -1,7 +1,7 @@
 """What the client does through its personal link: open, download, sign, file, report the decision.
 
 Nothing here changes the lead's status: filing and decision are stored as proposals that a
-consultant confirms (chalicelib/client/consultant.py). Every action lands in the lead's history
+consultant confirms (chalicelib/consultants/client_panel.py). Every action lands in the lead's history
 with the actor "client" and in the day's list for the consultants' digest.
 """
 
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.client.model import (
+from chalicelib.client.wiring import ClientPorts, client_ports
+from chalicelib.leads.client_space import (
     CONSENT_TEXT,
     OUTCOME_LABELS,
     SIGNABLE,
@@ -25,9 +26,9 @@ from chalicelib.client.model import (
     Signature,
     Signer,
 )
-from chalicelib.client.wiring import ClientPorts, client_ports
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound
+from chalicelib.leads.workflow import TransitionRefused, parse_amount
 from chalicelib.web import UserError
 
 if TYPE_CHECKING:
@@ -231,8 +232,6 @@ def declare_filing(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None
 
 
 def declare_decision(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None = None) -> Decision:
-    from chalicelib.consultants.workflow import TransitionRefused, parse_amount
-
     _filed(o.space)
     at = now()
     outcome = _text(data, "outcome", 20)

@@ -13,8 +13,8 @@ import io
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from chalicelib.client.model import CONSENT_TEXT, Signer
 from chalicelib.formats import fr_date
+from chalicelib.leads.client_space import CONSENT_TEXT, Signer
 
 # What the pack prints in each party's column of the signature table (templates/documents/_macros.html).
 CELL_TEXT = {"client": "Mention « Bon pour accord »", "organisme": "Date, signature et cachet"}

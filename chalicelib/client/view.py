@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace
 from chalicelib.formats import fr_date, fr_hours, fr_money
+from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace
 from chalicelib.leads.model import Lead
 
 DOCUMENT_LABELS = {

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from chalicelib.ports import (
         ClientDocuments,
-        ClientJobs,
         ClientMail,
         ClientSpaces,
+        JobQueue,
         LeadHistory,
         Mailer,
         PackReader,
@@ -34,7 +34,7 @@ class ClientPorts:
     leads: LeadHistory
     packs: Presigner  # the dossier bucket
     documents: ClientDocuments  # the client bucket: signed copies, uploaded letters
-    jobs: ClientJobs
+    jobs: JobQueue  # the worker's queue: stamping a signature, checking an upload
     consultants: Mailer
     presign_expiry_s: int
     public_base_url: str
@@ -43,12 +43,12 @@ class ClientPorts:
 def client_ports() -> ClientPorts:
     """The real adapters (DynamoDB, both buckets, SQS, SES) and settings."""
     from chalicelib.config import settings
-    from chalicelib.consultants.notify import notifier
     from chalicelib.dossier.client_files import client_files
     from chalicelib.dossier.jobs import dossier_jobs
     from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
+    from chalicelib.mailer import notifier
 
     s = settings()
     return ClientPorts(
@@ -78,11 +78,11 @@ class WorkPorts:
 def work_ports() -> WorkPorts:
     """The real adapters (DynamoDB, both buckets, SES) and the stage."""
     from chalicelib.config import settings
-    from chalicelib.consultants.notify import notifier
     from chalicelib.dossier.client_files import client_files
     from chalicelib.dossier.storage import dossier_storage
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
+    from chalicelib.mailer import notifier
 
     return WorkPorts(client_store(), leads_store(), dossier_storage(), client_files(), notifier(), settings().stage)
 
@@ -99,9 +99,9 @@ class ReminderPorts:
 
 def reminder_ports() -> ReminderPorts:
     """The real adapters (DynamoDB, SES, Secrets Manager)."""
-    from chalicelib.client.mail import client_mailer
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
+    from chalicelib.mailer import client_mailer
     from chalicelib.secret_store import form_token_secret
 
     return ReminderPorts(leads_store(), client_store(), client_mailer(), form_token_secret)

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.client.model import SIGNABLE, ClientSpace, Signer
 from chalicelib.client.wiring import WorkPorts, work_ports
 from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, signed_key
+from chalicelib.leads.client_space import SIGNABLE, ClientSpace, Signer
 from chalicelib.leads.model import Lead
 from chalicelib.observability import logger
 

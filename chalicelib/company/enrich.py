@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from aws_lambda_powertools.metrics import MetricUnit
 
-from chalicelib.company.record import CompanyRecord
 from chalicelib.company.registry import CompanyNotFound, RegistryUnavailable, registry_client
 from chalicelib.config import settings
 from chalicelib.formats import fr_date
+from chalicelib.leads.company_record import CompanyRecord
 from chalicelib.leads.model import IdccOpco, Lead, OpcoCheck, RegistryFinding, RegistryIdccs, RegistryStatus
 from chalicelib.leads.store_registry import registry_store
 from chalicelib.observability import logger, metrics

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from chalicelib.company.record import CompanyRecord
+from chalicelib.leads.company_record import CompanyRecord
 from chalicelib.opco import naf_label
 
 PRODUCT = "opco-dossier/1.0"

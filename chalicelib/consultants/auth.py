@@ -5,8 +5,8 @@ Python), so the deployed zip needs no `cryptography`.
 
 Two gates, both verifying the same way (signature by a JWKS key, RS256 only, issuer,
 audience = the app client id, expiry, token_use = "id"):
-- `consultant_api_auth`, a Chalice built-in authorizer on every /consultants/api route
-  (API Gateway calls it with the Authorization header);
+- `consultant_api_auth`, the Chalice built-in authorizer app.py puts on every /consultants/api
+  route (API Gateway calls it with the Authorization header);
 - `consultant_gate`, an HTTP middleware that refuses every /consultants path except the
   sign-in pages. It accepts the session cookie or a Bearer header, so the server-rendered
   pages are covered too (a TOKEN authorizer sees one header only, and `chalice local` always
@@ -26,7 +26,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from chalice import AuthResponse, Blueprint, Response
+from chalice import AuthResponse, Response
 
 from chalicelib.config import settings
 from chalicelib.consultants.jwks import JwksKeys, NotAuthenticated
@@ -35,8 +35,6 @@ if TYPE_CHECKING:  # PyJWT is imported on first use: every Lambda imports app.py
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from chalicelib.consultants.rs256 import RSAPublicKey
-
-bp = Blueprint(__name__)
 
 ALGORITHMS = ["RS256"]
 COOKIE = "consultant_session"
@@ -168,7 +166,6 @@ def token_from_headers(headers: Any) -> tuple[str | None, str]:
     return (token, "cookie") if token is not None else (None, "none")
 
 
-@bp.authorizer(ttl_seconds=60)
 def consultant_api_auth(auth_request: Any) -> AuthResponse:
     raw = auth_request.token or ""
     token = raw[7:].strip() if raw[:7].lower() == "bearer " else None

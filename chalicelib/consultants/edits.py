@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
-from chalicelib.consultants.workflow import TransitionRefused, parse_amount
 from chalicelib.leads.model import DossierFields
+from chalicelib.leads.workflow import TransitionRefused, parse_amount
 from chalicelib.web import FieldError, UserError
 
 EDITABLE = tuple(DossierFields.model_fields)

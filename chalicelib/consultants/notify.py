@@ -9,63 +9,29 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.client.reminders import actions_since, digest_lines
 from chalicelib.consultants import presenter
-from chalicelib.consultants.workflow import label
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.formats import fr_date
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead
 from chalicelib.leads.store import LeadStore, leads_store
+from chalicelib.leads.workflow import label
+from chalicelib.mailer import notifier
 from chalicelib.observability import logger
+from chalicelib.pages import lead_url
+from chalicelib.pricing.deadline import deadline
 
 if TYPE_CHECKING:
-    from mypy_boto3_ses import SESClient
-
     from chalicelib.ports import Mailer, PackRecords
 
 
 DIGEST_DAYS = 7
 
 
-class Notifier:
-    """SES adapter: one plain-text message to the consultants' address."""
-
-    def __init__(self, client: SESClient, sender: str, recipient: str):
-        self._ses = client
-        self._sender = sender
-        self._recipient = recipient
-
-    def send(self, subject: str, body: str) -> str | None:
-        if not self._sender or not self._recipient:
-            logger.warning("notification skipped: SENDER_EMAIL or NOTIFY_EMAIL unset")
-            return None
-        resp = self._ses.send_email(
-            Source=self._sender,
-            Destination={"ToAddresses": [self._recipient]},
-            Message={
-                "Subject": {"Data": subject, "Charset": "UTF-8"},
-                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
-            },
-        )
-        return resp["MessageId"]
-
-
-def notifier() -> Notifier:
-    from chalicelib import aws
-    from chalicelib.config import settings
-
-    return Notifier(aws.ses(), settings().sender_email, settings().notify_email)
-
-
-def lead_url(lead_id: str) -> str:
-    from chalicelib.config import settings
-
-    return f"{settings().public_base_url}/consultants/leads/{lead_id}"
-
-
 def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
     e = presenter.effective(lead)
-    dl = presenter.deadline(lead, today)
+    dl = deadline(lead, today)
     opco = lead.opco_name or "OPCO à confirmer"
     subject = f"Nouvelle demande de formation — {opco} — {e['trainees']} stagiaire(s)"
     lines = [
@@ -108,13 +74,13 @@ def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Le
         while True:
             page = store.list_leads(LeadFilter(status=status.value), limit=100, cursor=cursor)
             for lead in page.leads:
-                deposit = presenter.deadline(lead, today).deposit_before
+                deposit = deadline(lead, today).deposit_before
                 if deposit and today <= deposit <= today + timedelta(days=days):
                     due.append(lead)
             cursor = page.cursor
             if not cursor:
                 break
-    return sorted(due, key=lambda lead: presenter.deadline(lead, today).deposit_before or date.max)  # all dated
+    return sorted(due, key=lambda lead: deadline(lead, today).deposit_before or date.max)  # all dated
 
 
 def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
@@ -124,7 +90,7 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
     lines = ["Dossiers dont la demande de prise en charge doit être déposée dans les 7 jours :", ""]
     for lead in leads:
         opco = lead.opco_name or "OPCO à confirmer"
-        deposit = presenter.deadline(lead, today).deposit_before
+        deposit = deadline(lead, today).deposit_before
         lines.append(f"- avant le {fr_date(deposit)} — {opco} — {label(lead.status)} — {lead_url(lead.id)}")
     return subject, "\n".join(lines)
 
@@ -136,8 +102,6 @@ def deadline_digest(event: Any) -> dict[str, int]:
 
 def send_digest(*, today: date, now: datetime | None = None) -> dict[str, int]:
     """Near deadlines, and what clients did on their page during the last 24 hours."""
-    from chalicelib.client.reminders import actions_since, digest_lines
-
     leads = leads_due(leads_store(), today)
     now = now or datetime.combine(today, datetime.min.time(), UTC)
     actions = actions_since(now - timedelta(days=1), now)

@@ -20,11 +20,12 @@ from chalicelib.config import settings
 from chalicelib.consultants import presenter, service
 from chalicelib.consultants.api import csv_response
 from chalicelib.consultants.auth import current_consultant
+from chalicelib.consultants.client_panel import panel
 from chalicelib.consultants.edits import InvalidEdit
-from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.http import FORM, html_response, redirect
 from chalicelib.leads.model import STATUS_LABELS
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.leads.workflow import TransitionRefused
 from chalicelib.pages import STRICT_CSP, consultant_csp, render_page
 
 bp = Blueprint(__name__)
@@ -117,7 +118,6 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     view = presenter.detail(lead, store.events(lead_id), service.now().date())
     params: Mapping[str, str] = bp.current_request.query_params or {}
     ok = params.get("ok")
-    from chalicelib.client.consultant import panel
 
     extra.setdefault("client", panel(lead))
     return consultant_page(

@@ -9,12 +9,13 @@ from datetime import UTC, date
 from typing import Any
 
 from chalicelib.catalogue import MODALITY_LABELS, catalogue
-from chalicelib.consultants.workflow import allowed_next, label
 from chalicelib.formats import fr_date, fr_money, fr_phone
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.opco import FilingDeadline, FundingEstimate, filing_deadline
+from chalicelib.leads.workflow import allowed_next, label
+from chalicelib.opco import FundingEstimate
 from chalicelib.opco.rules import known_profile
 from chalicelib.pricing import action_for_lead, build_quote, price_lead
+from chalicelib.pricing.deadline import deadline
 
 EVENT_LABELS = {
     "lead_recu": "Demande reçue",
@@ -84,10 +85,6 @@ def effective(lead: Lead) -> dict[str, Any]:
         "filing": profile.filing.model_dump() if profile else None,
         "portal": profile.portal.model_dump() if profile else None,
     }
-
-
-def deadline(lead: Lead, today: date) -> FilingDeadline:
-    return filing_deadline(opco_code=lead.opco_code, start_date=action_for_lead(lead).start_date, today=today)
 
 
 def estimate(lead: Lead, today: date) -> FundingEstimate | None:

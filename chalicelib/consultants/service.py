@@ -12,12 +12,14 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.client_link import send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
-from chalicelib.consultants.workflow import apply_change, parse_change
+from chalicelib.consultants.presenter import effective
 from chalicelib.dossier.jobs import DossierJob
-from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.listing import InvalidCursor, LeadFilter
 from chalicelib.leads.model import EditStamp, Lead, LeadStatus
 from chalicelib.leads.store import LeadPage
+from chalicelib.leads.workflow import apply_change, parse_change
 from chalicelib.observability import logger
 from chalicelib.web import UserError
 
@@ -99,8 +101,6 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
 def list_page(
     f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE, *, ports: ConsultantPorts | None = None
 ) -> LeadPage:
-    from chalicelib.leads.listing import InvalidCursor
-
     try:
         return (ports or consultant_ports()).leads.list_leads(f, limit=limit, cursor=cursor)
     except InvalidCursor:
@@ -147,8 +147,6 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: 
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
-    from chalicelib.consultants.presenter import effective
-
     dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
@@ -174,8 +172,6 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports:
         details["numero_dossier_opco"] = change.opco_file_number
     updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
-        from chalicelib.client.consultant import send_link
-
         try:
             send_link(updated, who)
         except Exception:  # the status stands; the lead page offers to send the link again

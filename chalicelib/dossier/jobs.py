@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+
+    from chalicelib.ports import Job
 
 
 @dataclass(frozen=True)
@@ -32,10 +34,6 @@ class DossierJob:
         ):
             raise ValueError("malformed dossier job")
         return cls(lead_id=data["lead_id"], pack_version=data["pack_version"])
-
-
-class Job(Protocol):
-    def to_body(self) -> str: ...
 
 
 class DossierJobs:

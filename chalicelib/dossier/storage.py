@@ -6,8 +6,9 @@ Keys: dossiers/<lead-id>/v<N>/<file>: no personal data in keys.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from chalicelib.ports import WrittenPack
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -17,12 +18,6 @@ if TYPE_CHECKING:
 # (s3:signatureAge, in ms), so a longer URL would fail before it expires (tests/functional/test_policies.py).
 PRESIGN_MAX_S = 600
 CONTENT_TYPES = {".pdf": "application/pdf", ".json": "application/json", ".zip": "application/zip"}
-
-
-@dataclass
-class WrittenPack:
-    keys: dict[str, str] = field(default_factory=dict)  # file name -> key
-    versions: list[ObjectIdentifierTypeDef] = field(default_factory=list)  # {"Key", "VersionId"} of each write
 
 
 def pack_prefix(lead_id: str, version: int) -> str:

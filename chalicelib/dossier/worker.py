@@ -1,11 +1,15 @@
 """The worker: SQS jobs → pack in S3 → lead updated. And the sweeper that re-sends lost jobs.
 
+Other rooms' jobs share the queue (the client space's signing and upload checks): app.py wires
+their handlers with `handles`, so this room imports none of them.
+
 Heavy imports (fpdf, Jinja2) happen inside the functions: app.py imports this
 module in every Lambda, including the API's.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,21 +54,36 @@ def _handle_record(record: Any) -> None:
     measured_pack_build(lambda: _build_job(record))
 
 
-def _build_job(record: Any) -> bool:
-    from chalicelib.client.jobs import ClientJob
+_kinds: list[tuple[Callable[[str], Any], Callable[[Any], bool]]] = []
 
+
+def handles[J](parse: Callable[[str], J | None], handler: Callable[[J], bool]) -> None:
+    """Another room's jobs on this queue: `parse` answers None for a body not of its kind and raises
+    ValueError for a malformed one; `handler` runs a job like build_pack. Idempotent (app.py wires it)."""
+    if (parse, handler) not in _kinds:
+        _kinds.append((parse, handler))
+
+
+def _other_job(body: str) -> Callable[[], bool] | None:
+    """The handler of the registered kind this body is, ready to run; None for a pack job."""
+    for parse, handler in _kinds:
+        job = parse(body)
+        if job is not None:
+            return functools.partial(handler, job)
+    return None
+
+
+def _build_job(record: Any) -> bool:
     try:
-        client_job = ClientJob.from_body(record.body)
-        job = DossierJob.from_body(record.body) if client_job is None else None
+        other = _other_job(record.body)
+        job = DossierJob.from_body(record.body) if other is None else other
     except ValueError:
         logger.error(
             "poison dossier job: malformed body", extra={"fault": "poison_job", "message_id": record.message_id}
         )
         raise
-    if job is None:  # signing and upload checks share the queue (chalicelib/client/work.py)
-        from chalicelib.client.work import handle
-
-        return handle(client_job)  # type: ignore[arg-type]
+    if not isinstance(job, DossierJob):  # signing and upload checks share the queue (wired in app.py)
+        return job()
     try:
         return build_pack(job)
     except LeadNotFound:

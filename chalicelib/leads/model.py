@@ -10,7 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, field_validator
 from ulid import ULID
 
-from chalicelib.company.record import CompanyRecord
+from chalicelib.leads.company_record import CompanyRecord
 from chalicelib.opco.funding import FundingEstimate
 from chalicelib.opco.models import MatchedOpco, OpcoMatch
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from chalicelib.client.model import ClientSpace
+from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.ddb import TableAccess, _from_ddb, _to_ddb, event_item
 
 DAY_TTL_S = 30 * 86400

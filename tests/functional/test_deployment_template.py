@@ -356,6 +356,28 @@ def _cloudformation(template: dict) -> dict:
     return translator.translate(uploaded, parameter_values={}, get_managed_policy_map=dict)
 
 
+def test_every_consultant_api_method_and_only_those_go_through_the_authorizer_lambda(template):
+    auth = template["Resources"]["ConsultantApiAuth"]["Properties"]
+    assert auth["Handler"] == "app.consultant_api_auth"
+    swagger = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
+    assert set(swagger["securityDefinitions"]) == {"consultant_api_auth"}
+    assert (
+        swagger["securityDefinitions"]["consultant_api_auth"]["x-amazon-apigateway-authorizer"][
+            "authorizerResultTtlInSeconds"
+        ]
+        == 60
+    )
+    secured = {
+        (path, method): op.get("security")
+        for path, ops in swagger["paths"].items()
+        for method, op in ops.items()
+        if method != "options" and (path.startswith("/consultants/api/") or op.get("security"))
+    }
+    assert len(secured) >= 8
+    assert all(path.startswith("/consultants/api/") for path, _ in secured)
+    assert all(security == [{"consultant_api_auth": []}] for security in secured.values())
+
+
 def test_api_gateway_invokes_the_snapstart_alias_of_the_api_function(template):
     api = template["Resources"]["APIHandler"]["Properties"]
     assert api["SnapStart"] == {"ApplyOn": "PublishedVersions"}

@@ -246,7 +246,7 @@ def _client_space(r: Routes, rec: Recorder, submission: dict[str, Any]) -> None:
     other = _built_lead(r, rec, {**submission, "email": "autre.client@transports-voisins.fr"})
     with rec.as_function("api_handler"):  # sent to the client: its link goes with the status change
         r.api("POST", "/{lead_id}/status", f"/{other}/status", {"status": "envoye_client", "rev": 0})
-    from chalicelib.consultants.presenter import deadline
+    from chalicelib.pricing.deadline import deadline
 
     due = deadline(leads_store().get(other), date.today()).deposit_before
     assert due is not None
@@ -303,11 +303,11 @@ def _consultant_routes(r: Routes, lead_id: str, erased: tuple[str, str]) -> None
 
 
 def _sweeper_and_digest(r: Routes, rec: Recorder, lead_id: str, submission: dict[str, Any]) -> None:
-    from chalicelib.consultants import presenter
     from chalicelib.consultants.notify import send_digest
     from chalicelib.dossier.worker import sweep
     from chalicelib.leads.model import PackInfo
     from chalicelib.leads.store import leads_store
+    from chalicelib.pricing.deadline import deadline
 
     now = datetime.now(UTC)
     store = leads_store()
@@ -319,7 +319,7 @@ def _sweeper_and_digest(r: Routes, rec: Recorder, lead_id: str, submission: dict
     with rec.as_function("sweep_stuck_leads"):
         assert sweep(now=now + timedelta(minutes=20))["resent"] >= 1
     assert store.pending_packs() == []
-    due = presenter.deadline(store.get(lead_id), now.date()).deposit_before
+    due = deadline(store.get(lead_id), now.date()).deposit_before
     with rec.as_function("deadline_digest"):
         assert send_digest(today=due - timedelta(days=2))["due"] >= 1
 

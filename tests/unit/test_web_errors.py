@@ -5,8 +5,8 @@ import pytest
 from chalicelib.client.service import Invalid
 from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.consultants.service import BadRequest
-from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.intake.errors import InvalidSubmission, TransportError
+from chalicelib.leads.workflow import TransitionRefused
 from chalicelib.pricing import PreviewError
 from chalicelib.web import FieldError, UserError, error_body
 

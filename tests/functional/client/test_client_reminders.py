@@ -8,8 +8,8 @@ from tests.functional.client.conftest import LINK, form, sent_emails
 
 
 def _deadline(lead_id: str):
-    from chalicelib.consultants.presenter import deadline
     from chalicelib.leads.store import leads_store
+    from chalicelib.pricing.deadline import deadline
 
     return deadline(leads_store().get(lead_id), datetime.now(UTC).date()).deposit_before
 

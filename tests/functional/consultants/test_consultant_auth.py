@@ -185,3 +185,17 @@ def test_session_cookie_is_secure_outside_the_local_stage(consultants):
     from chalicelib.consultants.auth import session_cookie
 
     assert "; Secure" in session_cookie("t", max_age=60)
+
+
+def test_chalice_local_runs_the_authorizer_app_py_puts_on_the_api(consultants):
+    """`chalice local` (make run, tests/e2e) calls the authorizer before the API Lambda, like API Gateway."""
+    from chalice.config import Config
+    from chalice.local import ForbiddenError, LocalGateway
+
+    from app import app
+
+    gateway = LocalGateway(app, Config.create(chalice_app=app, lambda_timeout=30))
+    with pytest.raises(ForbiddenError):  # raised by the gateway: no view nor middleware ran
+        gateway.handle_request("GET", "/consultants/api/leads", consultants.bearer("not-a-token"), b"")
+    answer = gateway.handle_request("GET", "/consultants/api/leads", consultants.bearer(), b"")
+    assert answer["statusCode"] == 200

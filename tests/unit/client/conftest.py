@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.client import tokens
-from chalicelib.client.model import Link, mask_email
 from chalicelib.client.service import Opened, open_link
 from chalicelib.client.wiring import ClientPorts, ReminderPorts, WorkPorts
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
+from chalicelib.leads.client_space import Link, mask_email
 from chalicelib.leads.model import Lead, LeadStatus
 from tests import fakes
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore

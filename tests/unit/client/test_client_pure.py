@@ -8,10 +8,10 @@ import pytest
 
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.model import ClientSpace, Filing, Link, mask_email
 from chalicelib.client.reminders import due_reminder
 from chalicelib.client.view import deadline_view, portal_fields
 from chalicelib.client.work import sniff
+from chalicelib.leads.client_space import ClientSpace, Filing, Link, mask_email
 
 NOW = datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from pypdf import PdfReader
 
-from chalicelib.client.model import CONSENT_TEXT, Signer
 from chalicelib.client.signing import certificate, locate, sha256, signed_pdf
+from chalicelib.leads.client_space import CONSENT_TEXT, Signer
 from tests.unit.dossier.conftest import pdf_text, rendered
 
 

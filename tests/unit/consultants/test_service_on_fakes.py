@@ -9,10 +9,10 @@ import pytest
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.service import ConsultantPorts, change_status, edit_dossier
-from chalicelib.consultants.workflow import TransitionRefused
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.model import LeadStatus, PackInfo
 from chalicelib.leads.store import EditConflict
+from chalicelib.leads.workflow import TransitionRefused
 from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
 from tests.fakes_client import InMemoryClientFiles
 

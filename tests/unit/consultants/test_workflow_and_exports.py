@@ -9,10 +9,10 @@ import pytest
 
 from chalicelib.consultants.edits import InvalidEdit, apply_edit
 from chalicelib.consultants.presenter import safe_cell
-from chalicelib.consultants.workflow import StatusChange, TransitionRefused, allowed_next, apply_change, parse_change
 from chalicelib.leads.listing import search_term, search_text
 from chalicelib.leads.model import DossierFields, Tracking
 from chalicelib.leads.model import LeadStatus as S
+from chalicelib.leads.workflow import StatusChange, TransitionRefused, allowed_next, apply_change, parse_change
 
 TODAY = date(2027, 1, 10)
 

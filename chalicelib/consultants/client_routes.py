@@ -7,9 +7,8 @@ from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.client import consultant
 from chalicelib.client.service import Invalid
-from chalicelib.consultants import service
+from chalicelib.consultants import client_link, client_panel, service
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
 from chalicelib.intake.http import FORM, redirect
@@ -34,13 +33,13 @@ def _who() -> Any:
 @bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
 @form_errors
 def send_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: consultant.send_link(leads_store().get(lead_id), _who()), "lien")
+    return _done(lead_id, lambda: client_link.send_link(leads_store().get(lead_id), _who()), "lien")
 
 
 @bp.route(BASE + "/revoquer", methods=["POST"], content_types=[FORM])
 @form_errors
 def revoke_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: consultant.revoke_link(lead_id, _who()), "revoque")
+    return _done(lead_id, lambda: client_link.revoke_link(lead_id, _who()), "revoque")
 
 
 @bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])
@@ -51,7 +50,7 @@ def countersign(lead_id: str) -> Response:
     req = bp.current_request
     return _done(
         lead_id,
-        lambda: consultant.countersign(
+        lambda: client_panel.countersign(
             lead_id,
             form_fields(),
             _who(),
@@ -67,18 +66,18 @@ def confirm(lead_id: str, what: str) -> Response:
     @form_errors
     def run(lead_id: str) -> Response:
         data = {k: v[0] for k, v in form_fields().items()}
-        return _done(lead_id, lambda: consultant.confirm(lead_id, what, data, _who()), "statut")
+        return _done(lead_id, lambda: client_panel.confirm(lead_id, what, data, _who()), "statut")
 
     return run(lead_id)
 
 
 @bp.route(BASE + "/signes/{document}/{party}", methods=["GET"])
 def signed_document(lead_id: str, document: str, party: str) -> Response:
-    url = consultant.signed_url(lead_id, document, party, _who())
+    url = client_panel.signed_url(lead_id, document, party, _who())
     return redirect(url) if url else consultant_page("missing.html", 404)
 
 
 @bp.route(BASE + "/decision", methods=["GET"])
 def decision_letter(lead_id: str) -> Response:
-    url = consultant.decision_url(lead_id, _who())
+    url = client_panel.decision_url(lead_id, _who())
     return redirect(url) if url else consultant_page("missing.html", 404)

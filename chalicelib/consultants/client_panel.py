@@ -1,4 +1,4 @@
-"""The consultant's side of the client space: send or revoke the link, countersign, confirm.
+"""The consultant's side of the client space: the lead page's panel, countersign, confirm, signed files.
 
 A client's filing or decision becomes a status only here, through the consultants' own workflow
 (consultants/service.change_status): nothing a client says moves the lead by itself.
@@ -6,77 +6,19 @@ A client's filing or decision becomes a status only here, through the consultant
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.mail import client_mailer, link_message
-from chalicelib.client.model import OUTCOME_LABELS, SIGNABLE, ClientSpace, Link, Signature, mask_email
 from chalicelib.client.service import Invalid, new_signer, now, queue_job
+from chalicelib.consultants import service
 from chalicelib.consultants.auth import Consultant
 from chalicelib.dossier.storage import PRESIGN_MAX_S
+from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace, Signature
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import leads_store
 from chalicelib.leads.store_client import client_store
-from chalicelib.observability import logger
-from chalicelib.secret_store import form_token_secret
 
 NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
-
-
-def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> ClientSpace:
-    """A new personal link e-mailed to the client; the previous one stops working at once."""
-    from chalicelib.consultants.presenter import deadline
-
-    at = at or now()
-    if lead.pack is None:
-        raise Invalid("client", "Le dossier n'est pas encore généré : attendez le statut « Dossier prêt ».")
-    store = client_store()
-    space = store.space(lead.id)
-    # The previous link's lookup item stays until it expires: the space names the current link, so
-    # the old one gets "no longer valid" rather than "invalid".
-    nonce = tokens.new_nonce()
-    token = tokens.token_for(form_token_secret(), nonce)
-    link = Link(
-        nonce=nonce,
-        token_hash=tokens.token_hash(token),
-        issued_at=at,
-        expires_at=tokens.expiry(at),
-        sent_to_hint=mask_email(lead.email),
-        sent_by=who.label,
-    )
-    store.put_link(link.token_hash, lead.id, expires_at=link.expires_at)
-    space = store.update(
-        lead.id, lambda s: s.model_copy(update={"link": link, "expires_at": lead.expires_at}), read=space
-    )
-    subject, body = link_message(
-        lead, token, consultant=who.label, deposit_before=deadline(lead, at.date()).deposit_before
-    )
-    client_mailer().send(lead.email, subject, body)
-    leads_store().record_event(
-        lead.id,
-        "lien_client_envoye",
-        actor=who.label,
-        now=at,
-        details={"expire_le": link.expires_at.date().isoformat()},
-    )
-    logger.info("client link sent")
-    return space
-
-
-def revoke_link(lead_id: str, who: Consultant) -> None:
-    store = client_store()
-    space = store.space(lead_id)
-    if space.link is None or space.link.revoked_at:
-        return
-    at = now()
-
-    def revoked(s: ClientSpace) -> ClientSpace | None:
-        return s.model_copy(update={"link": s.link.model_copy(update={"revoked_at": at})}) if s.link else None
-
-    store.update(lead_id, revoked, read=space)
-    leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
 
 
 def countersign(lead_id: str, data: dict[str, Any], who: Consultant, *, ip_hash: str | None, user_agent: str) -> None:
@@ -112,8 +54,6 @@ def _countersignable(space: ClientSpace, version: int, document: str) -> tuple[S
 
 def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> Lead:
     """Turn the client's filing or decision into the lead's status (the consultant's workflow)."""
-    from chalicelib.consultants import service
-
     store = client_store()
     space = store.space(lead_id)
     rev = data.get("rev")

@@ -1,0 +1,64 @@
+"""The only code that sends e-mail (SES): plain-text messages to the consultants' address, or to one client.
+
+Both read SENDER_EMAIL (and NOTIFY_EMAIL for the consultants) and skip sending, with a warning, when
+it is unset: a local stack or a test without SES configured still stores what it must.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.observability import logger
+
+if TYPE_CHECKING:
+    from mypy_boto3_ses import SESClient
+
+
+class ClientMailer:
+    """SES adapter: one plain-text message to one address (a client's)."""
+
+    def __init__(self, client: SESClient, sender: str):
+        self._ses = client
+        self._sender = sender
+
+    def send(self, to: str, subject: str, body: str) -> str | None:
+        if not self._sender:
+            logger.warning("e-mail skipped: SENDER_EMAIL unset")
+            return None
+        resp = self._ses.send_email(
+            Source=self._sender,
+            Destination={"ToAddresses": [to]},
+            Message={
+                "Subject": {"Data": subject, "Charset": "UTF-8"},
+                "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+            },
+        )
+        return str(resp["MessageId"])
+
+
+def client_mailer() -> ClientMailer:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return ClientMailer(aws.ses(), settings().sender_email)
+
+
+class Notifier:
+    """One plain-text message to the consultants' address (ports.Mailer)."""
+
+    def __init__(self, client: SESClient, sender: str, recipient: str):
+        self._mailer = ClientMailer(client, sender)
+        self._recipient = recipient
+
+    def send(self, subject: str, body: str) -> str | None:
+        if not self._recipient:
+            logger.warning("notification skipped: NOTIFY_EMAIL unset")
+            return None
+        return self._mailer.send(self._recipient, subject, body)
+
+
+def notifier() -> Notifier:
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    return Notifier(aws.ses(), settings().sender_email, settings().notify_email)
