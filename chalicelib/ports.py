@@ -150,10 +150,14 @@ class LeadErasure(Protocol):
     ) -> int: ...
 
 
-class ConsultantLeads(ConsultantEdits, LeadListing, LeadErasure, Protocol):
-    """The lead store as the consultant service uses it: edits, list, download, erasure."""
+class LeadEvents(Protocol):
+    """A line a consultant's action adds to a lead's history (LeadNotFound for a lead that is gone)."""
 
     def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any]) -> None: ...
+
+
+class ConsultantLeads(ConsultantEdits, LeadListing, LeadErasure, LeadEvents, Protocol):
+    """The lead store as the consultant service uses it: edits, list, download, erasure."""
 
 
 class Presigner(Protocol):
@@ -183,6 +187,8 @@ class ClientSpaces(Protocol):
     def update(
         self, lead_id: str, change: Callable[[ClientSpace], ClientSpace | None], *, read: ClientSpace | None = None
     ) -> ClientSpace: ...
+
+    def put_link(self, token_hash: str, lead_id: str, *, expires_at: datetime) -> None: ...
 
     def find_link(self, token_hash: str) -> LinkRecord | None: ...
 

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
-from chalicelib.consultants.client_link import send_link
+from chalicelib.consultants.client_link import LinkPorts, link_ports, send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.consultants.presenter import effective
 from chalicelib.dossier.jobs import DossierJob
@@ -55,6 +55,7 @@ class ConsultantPorts:
     uploads: ClientUploads
     presign_expiry_s: int
     form_secret: Callable[[], str]  # the duplicate fingerprint's key, read by an erasure only
+    client_link: LinkPorts  # "envoyé au client" e-mails the client its personal link
 
 
 def consultant_ports() -> ConsultantPorts:
@@ -67,7 +68,9 @@ def consultant_ports() -> ConsultantPorts:
     from chalicelib.secret_store import form_token_secret
 
     expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
-    return ConsultantPorts(leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret)
+    return ConsultantPorts(
+        leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret, link_ports()
+    )
 
 
 def _param(params: Mapping[str, Any], name: str) -> str | None:
@@ -160,7 +163,8 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: 
 
 
 def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
-    store = (ports or consultant_ports()).leads
+    ports = ports or consultant_ports()
+    store = ports.leads
     lead = store.get(lead_id)
     change = parse_change(data)
     today = now().date()
@@ -173,7 +177,7 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports:
     updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
         try:
-            send_link(updated, who)
+            send_link(updated, who, ports=ports.client_link)
         except Exception:  # the status stands; the lead page offers to send the link again
             logger.exception("client link not sent after envoye_client")
     return updated

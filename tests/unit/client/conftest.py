@@ -3,37 +3,32 @@ sent to the client with its personal link, and the ports of the page, the worker
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
 
-from chalicelib.client import tokens
 from chalicelib.client.service import Opened, open_link
 from chalicelib.client.wiring import ClientPorts, ReminderPorts, WorkPorts
+from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.client_link import LinkPorts, send_link
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
-from chalicelib.leads.client_space import Link, mask_email
 from chalicelib.leads.model import Lead, LeadStatus
 from tests import fakes
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
+from tests.unit.conftest import BASE_URL
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SECRET = "unit-test-form-secret"
-BASE_URL = "https://formation.example"
+CONSULTANT = Consultant(sub="consultant-1", email="claire@formation-ia.example")
+LINK = re.compile(r"/client/([A-Za-z0-9_-]{43})")
 
 
 @pytest.fixture(autouse=True)
-def local_settings(monkeypatch):
-    """What the messages and the certificate read: the stage (the organisme) and the site's address."""
-    from chalicelib import config
-
-    monkeypatch.setenv("STAGE", "local")
-    monkeypatch.setenv("PUBLIC_BASE_URL", BASE_URL)
-    monkeypatch.delenv("REGISTRY_ENABLED", raising=False)
-    config.reset()
-    yield
-    config.reset()
+def _local(local_settings):
+    """Every client-room test runs with tests/unit/conftest.py's local settings."""
 
 
 class ClientWorld:
@@ -53,6 +48,7 @@ class ClientWorld:
         )
         self.work = WorkPorts(self.spaces, self.leads, self.packs, self.files, self.consultants, "local")
         self.reminders = ReminderPorts(self.leads, self.spaces, self.mail, lambda: SECRET)
+        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: SECRET)
 
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""
@@ -71,16 +67,9 @@ class ClientWorld:
         return lead, self.give_link(lead, at)
 
     def give_link(self, lead: Lead, at: datetime) -> str:
-        """What the consultant's "send to the client" stores (chalicelib/client/consultant.py)."""
-        nonce = tokens.new_nonce()
-        token = tokens.token_for(SECRET, nonce)
-        hint, by, hashed = mask_email(lead.email), "claire@formation-ia.example", tokens.token_hash(token)
-        link = Link(
-            nonce=nonce, token_hash=hashed, issued_at=at, expires_at=tokens.expiry(at), sent_to_hint=hint, sent_by=by
-        )
-        self.spaces.put_link(link.token_hash, lead.id, expires_at=link.expires_at)
-        self.spaces.update(lead.id, lambda s: s.model_copy(update={"link": link, "expires_at": lead.expires_at}))
-        return token
+        """The consultant sends the client its personal link: the token, read from the e-mail."""
+        send_link(lead, CONSULTANT, at=at, ports=self.links)
+        return LINK.findall(self.mail.sent[-1][2])[-1]
 
     def open(self, token: str, at: datetime = NOW) -> Opened:
         return open_link(token, at=at, ports=self.ports)

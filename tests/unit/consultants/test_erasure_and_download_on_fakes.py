@@ -9,6 +9,7 @@ from urllib.parse import unquote
 import pytest
 
 from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.client_link import LinkPorts
 from chalicelib.consultants.service import (
     BadRequest,
     ConsultantPorts,
@@ -23,7 +24,7 @@ from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound
 from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
-from tests.fakes_client import InMemoryClientFiles, InMemoryClientStore
+from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="conseil@example.fr")
@@ -39,7 +40,8 @@ class World:
 
     @property
     def ports(self) -> ConsultantPorts:
-        return ConsultantPorts(self.leads, InMemoryJobQueue(), self.packs, self.uploads, 300, lambda: SECRET)
+        links = LinkPorts(InMemoryClientStore(self.leads), self.leads, InMemoryClientMail(), lambda: SECRET)
+        return ConsultantPorts(self.leads, InMemoryJobQueue(), self.packs, self.uploads, 300, lambda: SECRET, links)
 
     def lead_with_pack(self, submission: dict, **changes):
         lead = self.leads.submit(submitted_lead(submission, NOW, **changes), fingerprint=self.fingerprint(submission))
