@@ -178,6 +178,10 @@ class ClientUploads(Protocol):
     def erase_uploads(self, lead_id: str) -> int: ...
 
 
+class ClientBucket(ClientUploads, Presigner, Protocol):
+    """The client bucket as the consultants use it: signed copies and letters to download, erasure."""
+
+
 class ClientSpaces(Protocol):
     """The client space items (leads/store_client.py): `update` re-applies `change` on a fresh read
     when someone wrote in between (SpaceConflict when it keeps changing)."""

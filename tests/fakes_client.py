@@ -8,15 +8,21 @@ ClientStore under moto, test_client_files_contract.py against InMemoryClientFile
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.store_client import UPDATE_ATTEMPTS, LinkRecord, SpaceConflict
-from tests.fakes import InMemoryLeadStore, presigned
+from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, presigned
+
+if TYPE_CHECKING:
+    from chalicelib.consultants.service import ConsultantPorts
+
+
+FORM_SECRET = "unit-test-form-secret"  # consultant_ports()'s: the links' and fingerprints' key
 
 
 @dataclass
@@ -123,3 +129,16 @@ class InMemoryClientMail:
     def send(self, to: str, subject: str, body: str) -> str | None:
         self.sent.append((to, subject, body))
         return f"client-message-{len(self.sent)}"
+
+
+def consultant_ports(leads: InMemoryLeadStore, **changes: Any) -> ConsultantPorts:
+    """The consultant service's ports, all in memory on `leads`; `changes` replaces some of them."""
+    from chalicelib.consultants.client_link import LinkPorts
+    from chalicelib.consultants.service import ConsultantPorts
+
+    spaces, secret = InMemoryClientStore(leads), lambda: FORM_SECRET
+    links = LinkPorts(spaces, leads, InMemoryClientMail(), secret)
+    ports = ConsultantPorts(
+        leads, InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, secret, spaces, links
+    )
+    return replace(ports, **changes)

@@ -24,7 +24,7 @@ from chalicelib.observability import logger
 from chalicelib.web import UserError
 
 if TYPE_CHECKING:
-    from chalicelib.ports import ClientUploads, ConsultantLeads, JobQueue, PackFiles
+    from chalicelib.ports import ClientBucket, ClientSpaces, ConsultantLeads, JobQueue, PackFiles
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -52,9 +52,10 @@ class ConsultantPorts:
     leads: ConsultantLeads
     jobs: JobQueue
     packs: PackFiles
-    uploads: ClientUploads
+    client_files: ClientBucket  # signed copies, the clients' letters
     presign_expiry_s: int
     form_secret: Callable[[], str]  # the duplicate fingerprint's key, read by an erasure only
+    spaces: ClientSpaces  # the client space: what the lead page shows, countersignatures, confirmations
     client_link: LinkPorts  # "envoyé au client" e-mails the client its personal link
 
 
@@ -68,8 +69,9 @@ def consultant_ports() -> ConsultantPorts:
     from chalicelib.secret_store import form_token_secret
 
     expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
+    links = link_ports()
     return ConsultantPorts(
-        leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret, link_ports()
+        leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret, links.spaces, links
     )
 
 
@@ -215,7 +217,7 @@ def erase_lead(lead_id: str, who: Consultant, *, ports: ConsultantPorts | None =
     fingerprint = submission_fingerprint(
         ports.form_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    objects = packs.erase_lead(lead_id) + ports.uploads.erase_uploads(lead_id)
+    objects = packs.erase_lead(lead_id) + ports.client_files.erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
     objects += packs.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})

@@ -14,8 +14,8 @@ from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import LinkPorts, revoke_link
 from chalicelib.consultants.service import ConsultantPorts, change_status
 from chalicelib.leads.model import LeadStatus, PackInfo
-from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
-from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
+from tests.fakes import InMemoryLeadStore, submitted_lead
+from tests.fakes_client import InMemoryClientMail, InMemoryClientStore, consultant_ports
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="claire@formation-ia.example")
@@ -35,8 +35,7 @@ class World:
         self.lead = self.leads.record_pack(lead.id, PackInfo(version=1, built_at=NOW, keys={}), now=NOW)
 
     def ports(self, links: LinkPorts | None = None) -> ConsultantPorts:
-        packs, files = InMemoryPackStorage(), InMemoryClientFiles()
-        return ConsultantPorts(self.leads, InMemoryJobQueue(), packs, files, 600, str, links or self.links)
+        return consultant_ports(self.leads, spaces=self.spaces, client_link=links or self.links)
 
     def kinds(self) -> list[str]:
         return [e["kind"] for e in self.leads.events(self.lead.id)]

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 import pytest
 
 from chalicelib.consultants.auth import Consultant
-from chalicelib.consultants.client_link import LinkPorts
 from chalicelib.consultants.service import (
     BadRequest,
     ConsultantPorts,
@@ -23,12 +22,11 @@ from chalicelib.intake.antispam import submission_fingerprint
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound
-from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
-from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
+from tests.fakes import InMemoryLeadStore, InMemoryPackStorage, submitted_lead
+from tests.fakes_client import FORM_SECRET, InMemoryClientFiles, InMemoryClientStore, consultant_ports
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="conseil@example.fr")
-SECRET = "unit-test-form-secret"
 FILES = {"devis.pdf": b"%PDF-devis", "prefill.json": b"{}"}
 
 
@@ -40,8 +38,7 @@ class World:
 
     @property
     def ports(self) -> ConsultantPorts:
-        links = LinkPorts(InMemoryClientStore(self.leads), self.leads, InMemoryClientMail(), lambda: SECRET)
-        return ConsultantPorts(self.leads, InMemoryJobQueue(), self.packs, self.uploads, 300, lambda: SECRET, links)
+        return consultant_ports(self.leads, packs=self.packs, client_files=self.uploads, presign_expiry_s=300)
 
     def lead_with_pack(self, submission: dict, **changes):
         lead = self.leads.submit(submitted_lead(submission, NOW, **changes), fingerprint=self.fingerprint(submission))
@@ -52,7 +49,9 @@ class World:
     @staticmethod
     def fingerprint(submission: dict) -> str:
         trainings = submission["training"]
-        return submission_fingerprint(SECRET, siret=submission["siret"], email=submission["email"], trainings=trainings)
+        return submission_fingerprint(
+            FORM_SECRET, siret=submission["siret"], email=submission["email"], trainings=trainings
+        )
 
 
 @pytest.fixture

@@ -8,14 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.consultants.auth import Consultant
-from chalicelib.consultants.client_link import LinkPorts
 from chalicelib.consultants.service import ConsultantPorts, change_status, edit_dossier
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.model import LeadStatus, PackInfo
 from chalicelib.leads.store import EditConflict
 from chalicelib.leads.workflow import TransitionRefused
-from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, submitted_lead
-from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
+from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, submitted_lead
+from tests.fakes_client import consultant_ports
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="conseil@example.fr")
@@ -29,11 +28,7 @@ def store(valid_submission):
 
 
 def _ports(store: InMemoryLeadStore, jobs: InMemoryJobQueue | None = None) -> ConsultantPorts:
-    """The consultant service's ports, all in memory (the buckets, the secret and the client's mailbox too)."""
-    links = LinkPorts(InMemoryClientStore(store), store, InMemoryClientMail(), lambda: "unit-test-secret")
-    return ConsultantPorts(
-        store, jobs or InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, lambda: "unused", links
-    )
+    return consultant_ports(store, jobs=jobs or InMemoryJobQueue())
 
 
 def _lead_id(store: InMemoryLeadStore) -> str:
