@@ -9,7 +9,7 @@ deadline (a changed start date gives new reminders).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.client import tokens
 from chalicelib.client.mail import reminder_message
@@ -20,6 +20,9 @@ from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.observability import logger
 from chalicelib.pages import lead_url
 from chalicelib.pricing.deadline import deadline
+
+if TYPE_CHECKING:
+    from chalicelib.ports import ClientSpaces
 
 REMINDER_DAYS = (7, 2)
 
@@ -90,9 +93,9 @@ def send_reminders(*, now: datetime, ports: ReminderPorts | None = None) -> dict
     return {"sent": sent}
 
 
-def actions_since(since: datetime, until: datetime, *, ports: ReminderPorts | None = None) -> list[dict[str, Any]]:
+def actions_since(since: datetime, until: datetime, *, spaces: ClientSpaces | None = None) -> list[dict[str, Any]]:
     """The client actions between two moments (the digest's last 24 hours), oldest first."""
-    store = (ports or reminder_ports()).spaces
+    store = spaces or reminder_ports().spaces
     days = {since.date(), until.date()}
     rows = [a for day in sorted(days) for a in store.actions_of(day)]
     return sorted((a for a in rows if since.isoformat() <= a["at"] < until.isoformat()), key=lambda a: a["at"])

@@ -90,6 +90,6 @@ def test_the_digest_lists_the_client_actions_of_the_last_24_hours_oldest_first(w
     lead, token = sent
     world.open(token)  # lien_ouvert at NOW
     world.spaces.record_action(lead.id, "rappels_arretes", at=NOW + timedelta(hours=20), details={}, expires_at=None)
-    actions = actions_since(NOW - timedelta(hours=1), NOW + timedelta(days=1), ports=world.reminders)
+    actions = actions_since(NOW - timedelta(hours=1), NOW + timedelta(days=1), spaces=world.spaces)
     assert [a["kind"] for a in actions] == ["lien_ouvert", "rappels_arretes"]
-    assert actions_since(NOW + timedelta(hours=1), NOW + timedelta(hours=2), ports=world.reminders) == []
+    assert actions_since(NOW + timedelta(hours=1), NOW + timedelta(hours=2), spaces=world.spaces) == []
