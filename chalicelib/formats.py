@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -67,3 +68,14 @@ def fr_phone(value: str | None, empty: str = "—") -> str:
     french = phonenumbers.region_code_for_number(number) in FRENCH_PLAN_REGIONS
     style = phonenumbers.PhoneNumberFormat.NATIONAL if french else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return str(phonenumbers.format_number(number, style))
+
+
+# The French formats as Jinja filters, one vocabulary for the pack's documents and the pages:
+# {{ amount | money }}, {{ day | date }}, {{ lead.phone | phone }}...
+FILTERS: dict[str, Callable[..., str]] = {
+    "date": fr_date,
+    "money": fr_money,
+    "hours": fr_hours,
+    "number": fr_number,
+    "phone": fr_phone,
+}

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def _env() -> Environment:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from chalicelib.formats import fr_date, fr_money, fr_phone
+    from chalicelib.formats import FILTERS
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
@@ -23,9 +23,7 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["fr_date"] = fr_date
-    env.filters["fr_money"] = fr_money
-    env.filters["fr_phone"] = fr_phone
+    env.filters.update(FILTERS)
     return env
 
 

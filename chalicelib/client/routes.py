@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from chalice import Blueprint, Response
 
 from chalicelib.client import service
-from chalicelib.client.service import Invalid, LinkRefused, Opened
+from chalicelib.client.service import Evidence, Invalid, LinkRefused, Opened
 from chalicelib.intake.http import FORM, html_response, redirect, static_response
 from chalicelib.leads.store_client import SpaceConflict
 from chalicelib.pages import render_page, static_asset
@@ -68,7 +68,7 @@ def _same_origin() -> bool:
 
 
 def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Rate limit, open the token, map refusals to French pages."""
+    """Rate limit, open the token, map refusals to French pages (a form's mistakes to the page itself)."""
 
     @functools.wraps(view)
     def wrapper(token: str, **params: Any) -> Response:
@@ -89,6 +89,8 @@ def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(opened, **params)
         except LinkRefused as exc:
             return _page("refused.html", exc.status, kind=exc.kind)
+        except Invalid as exc:  # a form's mistake: the page again, the message by its field
+            return _show(opened, 422, errors=exc.by_field())
         except SpaceConflict:
             return _show(service.open_link(token), 409, errors={"_": "La page a changé entre-temps : recommencez."})
 
@@ -132,31 +134,30 @@ def document(o: Opened, name: str) -> Response:
         return _page("refused.html", 404, kind="document")
 
 
-def _action(o: Opened, act: Callable[[], Any], ok: str) -> Response:
-    try:
-        act()
-    except Invalid as exc:
-        return _show(o, 422, errors=exc.by_field())
+def _back(o: Opened, ok: str) -> Response:
+    """To the page's part that was acted on; a refusal (Invalid) is shown there by client_route."""
     return redirect(f"/client/{o.token}?ok={ok}#{ok}")
 
 
 @bp.route(BASE + "/signature", methods=["POST"], content_types=[FORM])
 @client_route
 def sign(o: Opened) -> Response:
-    ua = bp.current_request.headers.get("user-agent", "")
-    return _action(o, lambda: service.sign(o, _form(), ip_hash=_ip_hash(), user_agent=ua), "signature")
+    service.sign(o, _form(), Evidence.of(bp.current_request))
+    return _back(o, "signature")
 
 
 @bp.route(BASE + "/depot", methods=["POST"], content_types=[FORM])
 @client_route
 def filing(o: Opened) -> Response:
-    return _action(o, lambda: service.declare_filing(o, _form()), "depot")
+    service.declare_filing(o, _form())
+    return _back(o, "depot")
 
 
 @bp.route(BASE + "/decision", methods=["POST"], content_types=[FORM])
 @client_route
 def decision(o: Opened) -> Response:
-    return _action(o, lambda: service.declare_decision(o, _form()), "decision")
+    service.declare_decision(o, _form())
+    return _back(o, "decision")
 
 
 @bp.route(BASE + "/decision/fichier", methods=["POST"], content_types=[FORM])
@@ -166,10 +167,7 @@ def upload_form(o: Opened) -> Response:
     kind = str((_form().get("type") or [""])[0])
     if kind not in service.UPLOAD_TYPES:
         return _show(o, 422, errors={"file": "Choisissez le type du fichier : PDF, JPEG ou PNG."})
-    try:
-        post = service.upload_form(o, service.UPLOAD_TYPES[kind])
-    except Invalid as exc:
-        return _show(o, 422, errors=exc.by_field())
+    post = service.upload_form(o, service.UPLOAD_TYPES[kind])
     s3 = urlsplit(post["url"])
     return _page(
         "upload.html",

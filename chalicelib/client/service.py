@@ -57,6 +57,21 @@ class Opened(NamedTuple):
     token: str
 
 
+class Evidence(NamedTuple):
+    """Where a signature was given from, for its audit trail: the IP's keyed hash (never the address)
+    and the browser."""
+
+    ip_hash: str | None
+    user_agent: str
+
+    @classmethod
+    def of(cls, request: Any) -> Evidence:
+        """The evidence of the request that signs (a Chalice request)."""
+        from chalicelib.intake.screening import ip_hash, source_ip
+
+        return cls(ip_hash(source_ip(request)), request.headers.get("user-agent", "")[:300])
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -142,9 +157,8 @@ def parse_signer(data: dict[str, Any]) -> tuple[str, str]:
 def new_signer(
     party: Literal["client", "organisme"],
     data: dict[str, Any],
+    evidence: Evidence,
     *,
-    ip_hash: str | None,
-    user_agent: str,
     pdf_sha256: str,
 ) -> Signer:
     """The audit trail of one signature from its form: who, as what, with which consent, when."""
@@ -155,15 +169,13 @@ def new_signer(
         role=role,
         consent=CONSENT_TEXT,
         signed_at=now(),
-        ip_hash=ip_hash,
-        user_agent=user_agent[:300],
+        ip_hash=evidence.ip_hash,
+        user_agent=evidence.user_agent,
         pdf_sha256=pdf_sha256,
     )
 
 
-def sign(
-    o: Opened, data: dict[str, Any], *, ip_hash: str | None, user_agent: str, ports: ClientPorts | None = None
-) -> Signature:
+def sign(o: Opened, data: dict[str, Any], evidence: Evidence, *, ports: ClientPorts | None = None) -> Signature:
     """Record the client's signature of one document of the current pack; the worker stamps it."""
     lead, space = o.lead, o.space
     document = _text(data, "document", 40)
@@ -179,7 +191,7 @@ def sign(
     if _text(data, "sha256", 64) != expected:
         raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
     _unsigned(space, version, document)
-    signer = new_signer("client", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=expected)
+    signer = new_signer("client", data, evidence, pdf_sha256=expected)
     at = signer.signed_at
     sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
     ports = ports or client_ports()

@@ -14,11 +14,10 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from chalicelib.formats import fr_date
-from chalicelib.leads.client_space import CONSENT_TEXT, Signer
+from chalicelib.leads.client_space import Signer
 
 # What the pack prints in each party's column of the signature table (templates/documents/_macros.html).
 CELL_TEXT = {"client": "Mention « Bon pour accord »", "organisme": "Date, signature et cachet"}
-PARTY_FR = {"client": "le client", "organisme": "l'organisme de formation"}
 BOX_W, BOX_H = 236.0, 52.0
 CONSENT_LABEL = "« Bon pour accord »"  # points: fits the 50 % column and its five empty lines
 
@@ -98,15 +97,7 @@ def certificate(
     from chalicelib.dossier.pdf import html_to_pdf
     from chalicelib.dossier.render import render_template
 
-    markup = render_template(
-        "certificat.html",
-        title=title,
-        reference=reference,
-        company=company,
-        signers=signers,
-        party_fr=PARTY_FR,
-        consent=CONSENT_TEXT,
-    )
+    markup = render_template("certificat.html", title=title, reference=reference, company=company, signers=signers)
     return html_to_pdf(
         markup,
         title=f"Certificat de signature — {title} {reference}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Invalid, new_signer, now
+from chalicelib.client.service import Evidence, Invalid, new_signer, now
 from chalicelib.consultants import service
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.service import ConsultantPorts, consultant_ports
@@ -20,13 +20,7 @@ NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadS
 
 
 def countersign(
-    lead_id: str,
-    data: dict[str, Any],
-    who: Consultant,
-    *,
-    ip_hash: str | None,
-    user_agent: str,
-    ports: ConsultantPorts | None = None,
+    lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence, *, ports: ConsultantPorts | None = None
 ) -> None:
     ports = ports or consultant_ports()
     lead = ports.leads.get(lead_id)
@@ -36,7 +30,7 @@ def countersign(
     if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     _, signed_sha256 = _countersignable(space, version, document)
-    signer = new_signer("organisme", data, ip_hash=ip_hash, user_agent=user_agent, pdf_sha256=signed_sha256)
+    signer = new_signer("organisme", data, evidence, pdf_sha256=signed_sha256)
     at = signer.signed_at
 
     def countersigned(s: ClientSpace) -> ClientSpace:

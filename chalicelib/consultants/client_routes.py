@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint, Response
 
-from chalicelib.client.service import Invalid
-from chalicelib.consultants import client_link, client_panel, service
+from chalicelib.client.service import Evidence
+from chalicelib.consultants import client_link, client_panel
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
 from chalicelib.intake.http import FORM, redirect
@@ -18,11 +17,8 @@ bp = Blueprint(__name__)
 BASE = "/consultants/leads/{lead_id}/client"
 
 
-def _done(lead_id: str, act: Callable[[], Any], ok: str) -> Response:
-    try:
-        act()
-    except Invalid as exc:  # shown on the lead page like the workflow's own refusals
-        raise service.BadRequest(exc.field, exc.message) from None
+def _back(lead_id: str, ok: str) -> Response:
+    """To the lead page's client space; a refusal (client.service.Invalid) is shown there by form_errors."""
     return redirect(f"/consultants/leads/{lead_id}?ok={ok}#client-space")
 
 
@@ -33,40 +29,30 @@ def _who() -> Any:
 @bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
 @form_errors
 def send_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: client_link.send_link(leads_store().get(lead_id), _who()), "lien")
+    client_link.send_link(leads_store().get(lead_id), _who())
+    return _back(lead_id, "lien")
 
 
 @bp.route(BASE + "/revoquer", methods=["POST"], content_types=[FORM])
 @form_errors
 def revoke_link(lead_id: str) -> Response:
-    return _done(lead_id, lambda: client_link.revoke_link(lead_id, _who()), "revoque")
+    client_link.revoke_link(lead_id, _who())
+    return _back(lead_id, "revoque")
 
 
 @bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])
 @form_errors
 def countersign(lead_id: str) -> Response:
-    from chalicelib.intake.screening import ip_hash, source_ip
-
-    req = bp.current_request
-    return _done(
-        lead_id,
-        lambda: client_panel.countersign(
-            lead_id,
-            form_fields(),
-            _who(),
-            ip_hash=ip_hash(source_ip(req)),
-            user_agent=req.headers.get("user-agent", ""),
-        ),
-        "contresigne",
-    )
+    client_panel.countersign(lead_id, form_fields(), _who(), Evidence.of(bp.current_request))
+    return _back(lead_id, "contresigne")
 
 
 @bp.route(BASE + "/confirmer/{what}", methods=["POST"], content_types=[FORM])
 def confirm(lead_id: str, what: str) -> Response:
     @form_errors
     def run(lead_id: str) -> Response:
-        data = {k: v[0] for k, v in form_fields().items()}
-        return _done(lead_id, lambda: client_panel.confirm(lead_id, what, data, _who()), "statut")
+        client_panel.confirm(lead_id, what, {k: v[0] for k, v in form_fields().items()}, _who())
+        return _back(lead_id, "statut")
 
     return run(lead_id)
 

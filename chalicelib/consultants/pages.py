@@ -25,8 +25,8 @@ from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.intake.http import FORM, html_response, redirect
 from chalicelib.leads.model import STATUS_LABELS
 from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
-from chalicelib.leads.workflow import TransitionRefused
 from chalicelib.pages import STRICT_CSP, consultant_csp, render_page
+from chalicelib.web import UserError
 
 bp = Blueprint(__name__)
 BASE = "/consultants"
@@ -145,7 +145,7 @@ def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
             return consultant_page("missing.html", 404)
         except InvalidEdit as exc:
             return _detail(lead_id, 422, errors=exc.by_field())
-        except (TransitionRefused, service.BadRequest) as exc:
+        except UserError as exc:  # any room's refusal (workflow, client space...): by its field and on top
             return _detail(lead_id, 422, errors={exc.field: exc.message}, status_error=exc.message)
         except EditConflict:
             return _detail(

@@ -19,7 +19,7 @@ from chalicelib.dossier.pdf import html_to_pdf
 
 if TYPE_CHECKING:
     from jinja2 import Environment
-from chalicelib.formats import fr_date, fr_hours, fr_money, fr_number, fr_phone
+from chalicelib.formats import FILTERS, fr_date
 from chalicelib.opco.wording import de
 
 # file name -> (template, title printed in the PDF's metadata and footer)
@@ -29,6 +29,7 @@ DOCUMENTS = {
     "convention.pdf": ("convention.html", "Convention de formation"),
     "fiche-opco.pdf": ("fiche-opco.html", "Fiche OPCO"),
 }
+DOCUMENT_PARTS = ("organisme", "client", "action", "quote", "estimate", "deadline")
 CONFIDENCE_FR = {"high": "élevée", "medium": "moyenne", "low": "faible", "none": "aucune"}
 
 
@@ -47,35 +48,17 @@ def _env() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(
-        date=fr_date,
-        money=fr_money,
-        hours=fr_hours,
-        number=fr_number,
-        phone=fr_phone,
-        or_dash=_or_dash,
-        confidence=lambda c: CONFIDENCE_FR.get(c, c),
-        de=de,
-    )
+    env.filters.update(FILTERS)
+    env.filters.update(or_dash=_or_dash, confidence=lambda c: CONFIDENCE_FR.get(c, c), de=de)
     env.globals["copies_fr"] = {2: "deux", 3: "trois", 4: "quatre"}
     return env
 
 
 def render_html(template: str, content: DossierContent) -> str:
-    return (
-        _env()
-        .get_template(template)
-        .render(
-            c=content,
-            o=content.organisme,
-            cl=content.client,
-            a=content.action,
-            q=content.quote,
-            e=content.estimate,
-            d=content.deadline,
-            prefill=content.prefill(),
-        )
-    )
+    """The templates name the content's parts by their fields' names and reach its other values
+    (reference, dates, OPCO...) through `content`."""
+    parts = {name: getattr(content, name) for name in DOCUMENT_PARTS}
+    return _env().get_template(template).render(parts, content=content, prefill=content.prefill())
 
 
 def render_template(template: str, **context: Any) -> str:

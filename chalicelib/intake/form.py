@@ -9,11 +9,20 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
@@ -101,6 +110,27 @@ def _french_phone(text: str) -> Any:
     return None
 
 
+def _not_a_boolean(v: Any) -> Any:
+    if isinstance(v, bool):  # pydantic would read true as 1
+        raise PydanticCustomError("int_type", "Un nombre entier est attendu.")
+    return v
+
+
+def _checkbox(v: Any) -> Any:
+    """A checkbox's value as a form posts it (on, oui, empty...); anything else is left to pydantic."""
+    if isinstance(v, str):
+        low = v.strip().lower()
+        if low in CONSENT_TRUE:
+            return True
+        if low in CONSENT_FALSE:
+            return False
+    return v
+
+
+Count = Annotated[int, BeforeValidator(_not_a_boolean)]  # a number typed, never a JSON true
+Checkbox = Annotated[bool, BeforeValidator(_checkbox)]
+
+
 class ContactForm(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", str_strip_whitespace=True)
 
@@ -109,16 +139,16 @@ class ContactForm(BaseModel):
     address: str | None = Field(default=None, max_length=300)  # optional: the registry's is preferred
     idcc: str | None = None
     naf: str | None = None
-    headcount: int = Field(ge=0, le=1_000_000)
+    headcount: Count = Field(ge=0, le=1_000_000)
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
     email: str = Field(max_length=254)
     phone: str | None = None
     training: tuple[str, ...] = Field(min_length=1, max_length=10)
-    trainees: int = Field(ge=1, le=1000)
+    trainees: Count = Field(ge=1, le=1000)
     start_date: date | None = None
     message: str | None = Field(default=None, max_length=5000)
-    consent: bool
+    consent: Checkbox
 
     @field_validator("company_name", "first_name", "last_name", "email", "siret", "idcc", "naf", "phone", mode="before")
     @classmethod
@@ -193,13 +223,6 @@ class ContactForm(BaseModel):
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
-    @field_validator("headcount", "trainees", mode="before")
-    @classmethod
-    def _no_boolean(cls, v: Any) -> Any:
-        if isinstance(v, bool):  # pydantic would read true as 1
-            raise PydanticCustomError("int_type", "Un nombre entier est attendu.")
-        return v
-
     @field_validator("training", mode="before")
     @classmethod
     def _training_list(cls, v: Any) -> Any:
@@ -229,17 +252,6 @@ class ContactForm(BaseModel):
         today = (info.context or {}).get("today")
         if v is not None and today is not None and v < today:
             raise PydanticCustomError("start_date", "La date de début ne peut pas être dans le passé.")
-        return v
-
-    @field_validator("consent", mode="before")
-    @classmethod
-    def _checkbox(cls, v: Any) -> Any:
-        if isinstance(v, str):
-            low = v.strip().lower()
-            if low in CONSENT_TRUE:
-                return True
-            if low in CONSENT_FALSE:
-                return False
         return v
 
     @field_validator("consent")

@@ -1,7 +1,7 @@
 """Who pays and how much: pure OPCO resolution, funding estimate and filing deadline."""
 
 from .deadlines import FilingDeadline, filing_deadline
-from .funding import FundingEstimate, estimate_funding
+from .funding import FundingEstimate, FundingQuery, estimate_funding
 from .models import Candidate, OpcoMatch, OpcoRef
 from .naf import is_known_naf, naf_label
 from .resolver import normalize_idcc, resolve_opco
@@ -11,6 +11,7 @@ __all__ = [
     "Candidate",
     "FilingDeadline",
     "FundingEstimate",
+    "FundingQuery",
     "OpcoMatch",
     "OpcoProfile",
     "OpcoRef",

@@ -31,10 +31,11 @@ class FundingEstimate(BaseModel):
     opco_code: str | None
     eligible: bool | None
     reason: str
-    amount_min: Decimal | None
-    amount_max: Decimal | None
-    remaining_cost_min: Decimal | None
-    remaining_cost_max: Decimal | None
+    # None: no amount can be estimated (the reason and the rule say why)
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    remaining_cost_min: Decimal | None = None
+    remaining_cost_max: Decimal | None = None
     price_ht: Decimal
     rule_applied: str
     scope: str | None = None  # whom the rule applies to, as its source says
@@ -44,48 +45,53 @@ class FundingEstimate(BaseModel):
     budget_year: int
 
 
-def estimate_funding(
-    *,
-    opco_code: str | None,
-    idcc: str | None,
-    headcount: int,
-    trainees: int,
-    hours: Decimal,
-    hours_by_modality: Mapping[str, Decimal] | None,
-    price_ht: Decimal,
-    vat_rate: Decimal = Decimal(0),
-    start_date: date | None,
-    today: date,
-) -> FundingEstimate:
-    """Estimate the OPCO's share of a training's pedagogical cost (HT). `hours` per trainee;
-    `hours_by_modality` splits them (None: the split of a blended training is unknown)."""
-    if headcount < 0 or trainees < 1 or hours <= 0 or price_ht < 0:
+class FundingQuery(BaseModel):
+    """What an estimate depends on: the employer (OPCO, branch, headcount), the training (trainees,
+    hours per trainee and their split by modality, start) and its price HT."""
+
+    model_config = ConfigDict(frozen=True)
+
+    opco_code: str | None
+    idcc: str | None
+    headcount: int
+    trainees: int
+    hours: Decimal  # per trainee
+    hours_by_modality: dict[str, Decimal] | None  # None: the split of a blended training is unknown
+    price_ht: Decimal
+    vat_rate: Decimal = Decimal(0)  # for caps stated TTC
+    start_date: date | None
+    today: date
+
+
+def estimate_funding(query: FundingQuery) -> FundingEstimate:
+    """Estimate the OPCO's share of a training's pedagogical cost (HT)."""
+    if query.headcount < 0 or query.trainees < 1 or query.hours <= 0 or query.price_ht < 0:
         raise ValueError("Effectif, nombre de stagiaires, durée et prix doivent être positifs.")
-    price = to_cents(Decimal(price_ht))
-    year = (start_date or today).year
-    base: dict[str, Any] = {"opco_code": opco_code, "price_ht": price, "budget_year": year}
-    profile = known_profile(opco_code)
+    price = to_cents(query.price_ht)
+    year = (query.start_date or query.today).year
+    base: dict[str, Any] = {"opco_code": query.opco_code, "price_ht": price, "budget_year": year}
+    profile = known_profile(query.opco_code)
     if profile is None:
         return _no_amount(base, "OPCO inconnu : pas d'estimation possible.", "aucune", [])
-    rule = profile.rule_for(idcc, headcount)
-    band = rule.ceiling(headcount) if rule else None
-    if headcount > common_rules().mutualised_max_headcount.value and band is None:
+    rule = profile.rule_for(query.idcc, query.headcount)
+    band = rule.ceiling(query.headcount) if rule else None
+    if query.headcount > common_rules().mutualised_max_headcount.value and band is None:
         return _over_50(profile, base)
     if rule is None:
         text = f"{UNKNOWN_RULE} auprès {de(profile.name)} ({profile.criteria_url})."
         return _no_amount(base, text, UNKNOWN_RULE, [profile.criteria_url], eligible=True)
     caps = [c for c in rule.caps if COURSE_KINDS & set(c.course_kinds) and c.amount.known]
-    split = hours_by_modality if hours_by_modality else None
-    capped_low, capped_high, cap_notes = _capped(price, caps, split, hours, trainees, vat_rate)
+    split = query.hours_by_modality or None
+    capped_low, capped_high, cap_notes = _capped(price, caps, split, query.hours, query.trainees, query.vat_rate)
     low, high = _within(capped_low, capped_high, rule, band)
-    notes = profile.notes_for(idcc, year)
+    notes = profile.notes_for(query.idcc, year)
     if any(n.budget_exhausted for n in notes) and low is not None:
         low = Decimal("0.00")
     figures = [f for f in [band.amount if band else None, *(c.amount for c in caps)] if f]
     return FundingEstimate(
         **base,
         eligible=True,
-        reason=_reason(profile, headcount),
+        reason=_reason(profile, query.headcount),
         amount_min=low,
         amount_max=high,
         remaining_cost_min=None if high is None else price - high,
@@ -93,8 +99,8 @@ def estimate_funding(
         rule_applied=_rule_text(rule, band, caps, split),
         scope=f"{rule.label or profile.name} ({rule.scope.text()})",
         basis=_unique([f.source for f in figures] + ([rule.rate_min.source] if rule.rate_min else [])),
-        confidence=_confidence(figures, year, any(n.budget_exhausted for n in notes), high, headcount),
-        warnings=_warnings(profile, rule, band, year, headcount, [n.text for n in notes], cap_notes),
+        confidence=_confidence(figures, year, any(n.budget_exhausted for n in notes), high, query.headcount),
+        warnings=_warnings(profile, rule, band, year, query.headcount, [n.text for n in notes], cap_notes),
     )
 
 
@@ -105,10 +111,6 @@ def _no_amount(
         **base,
         eligible=eligible,
         reason=reason,
-        amount_min=None,
-        amount_max=None,
-        remaining_cost_min=None,
-        remaining_cost_max=None,
         rule_applied=rule,
         basis=basis,
         confidence="none",
@@ -198,10 +200,6 @@ def _over_50(profile: OpcoProfile, base: dict[str, Any]) -> FundingEstimate:
             "conventionnelles de branche ou des versements volontaires peuvent s'appliquer : "
             f"à vérifier auprès {de(profile.name)}."
         ),
-        amount_min=None,
-        amount_max=None,
-        remaining_cost_min=None,
-        remaining_cost_max=None,
         rule_applied=f"Seuil de 50 salariés ({rule.year}, {STATUS_FR[rule.status]})",
         scope="entreprises de 50 salariés et plus",
         basis=_unique([rule.source, *(o.source for o in options)]),

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from chalicelib.catalogue import catalogue
 from chalicelib.leads.model import Lead
-from chalicelib.opco import FundingEstimate, estimate_funding
+from chalicelib.opco import FundingEstimate, FundingQuery, estimate_funding
 from chalicelib.web import UserError
 
 from .action import TrainingAction, action_for_lead, branch_idcc, make_action
@@ -57,7 +57,7 @@ def estimate_for(
 ) -> FundingEstimate | None:
     if not action.trainings or action.hours <= 0:
         return None
-    return estimate_funding(
+    query = FundingQuery(
         opco_code=opco_code,
         idcc=idcc,
         headcount=headcount,
@@ -69,6 +69,7 @@ def estimate_for(
         start_date=action.start_date,
         today=today,
     )
+    return estimate_funding(query)
 
 
 def price_action(

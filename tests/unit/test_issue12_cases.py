@@ -69,18 +69,20 @@ def test_an_idcc_found_in_the_company_registry_selects_the_branch_rule():
 
 
 def test_companies_without_a_branch_agreement_get_the_no_branch_grid():
-    from chalicelib.opco import estimate_funding
+    from chalicelib.opco import FundingQuery, estimate_funding
 
     estimate = estimate_funding(
-        opco_code="akto",
-        idcc="9999",
-        headcount=5,
-        trainees=2,
-        hours=Decimal(7),
-        hours_by_modality={"presentiel": Decimal(7)},
-        price_ht=Decimal(1380),
-        start_date=date(2026, 12, 15),
-        today=TODAY,
+        FundingQuery(
+            opco_code="akto",
+            idcc="9999",
+            headcount=5,
+            trainees=2,
+            hours=Decimal(7),
+            hours_by_modality={"presentiel": Decimal(7)},
+            price_ht=Decimal(1380),
+            start_date=date(2026, 12, 15),
+            today=TODAY,
+        )
     )
     assert estimate.amount_max == Decimal("420.00") and "sans accord de branche" in estimate.scope
 

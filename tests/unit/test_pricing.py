@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.catalogue import catalogue
 from chalicelib.leads.model import DossierFields
-from chalicelib.opco import estimate_funding
+from chalicelib.opco import FundingQuery, estimate_funding
 from chalicelib.pricing import (
     PreviewError,
     action_for_lead,
@@ -79,15 +79,17 @@ def test_the_planned_end_skips_weekends_and_holidays():
 def test_estimate_for_lead_is_the_opco_estimate_of_the_quoted_price():
     lead = make_lead(trainees=3)
     expected = estimate_funding(
-        opco_code="atlas",
-        idcc="1486",
-        headcount=8,
-        trainees=3,
-        hours=Decimal(7),
-        hours_by_modality={"presentiel": Decimal(7)},
-        price_ht=Decimal("2070.00"),
-        start_date=lead.start_date,
-        today=TODAY,
+        FundingQuery(
+            opco_code="atlas",
+            idcc="1486",
+            headcount=8,
+            trainees=3,
+            hours=Decimal(7),
+            hours_by_modality={"presentiel": Decimal(7)},
+            price_ht=Decimal("2070.00"),
+            start_date=lead.start_date,
+            today=TODAY,
+        )
     )
     assert price_lead(lead, TODAY).estimate == expected
     assert expected.amount_max == Decimal("2070.00")  # under Atlas's 2 500 € ceiling for < 11

@@ -9,13 +9,14 @@ import pytest
 
 from chalicelib.client import service
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Invalid
+from chalicelib.client.service import Evidence, Invalid
 from chalicelib.client.work import handle
 from chalicelib.consultants import client_panel
 from chalicelib.leads.model import LeadStatus
 from tests.fakes_client import consultant_ports
 from tests.unit.client.conftest import CONSULTANT, NOW
 
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
 SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
 COUNTERSIGNER = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"]}
 
@@ -30,12 +31,12 @@ def ports(world):
 def _client_signed(world, token: str) -> None:
     opened = world.open(token)
     form = {"document": "devis.pdf", "sha256": opened.lead.pack.sha256["devis.pdf"], **SIGNER}
-    service.sign(opened, form, ip_hash=None, user_agent="Firefox", ports=world.ports)
+    service.sign(opened, form, BROWSER, ports=world.ports)
     assert handle(world.jobs.sent[-1], now=NOW, ports=world.work)
 
 
 def _countersign(lead_id: str, ports) -> None:
-    client_panel.countersign(lead_id, COUNTERSIGNER, CONSULTANT, ip_hash=None, user_agent="Firefox", ports=ports)
+    client_panel.countersign(lead_id, COUNTERSIGNER, CONSULTANT, BROWSER, ports=ports)
 
 
 def test_the_organisme_countersigns_a_client_signed_copy_once(world, sent, ports):

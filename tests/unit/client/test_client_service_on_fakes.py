@@ -10,11 +10,12 @@ import pytest
 
 from chalicelib.client import service
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Invalid, LinkRefused
+from chalicelib.client.service import Evidence, Invalid, LinkRefused
 from chalicelib.client.work import handle
 from chalicelib.leads.model import LeadStatus
 from tests.unit.client.conftest import NOW
 
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
 SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
 
 
@@ -66,7 +67,7 @@ def _sign(world, token: str, **data):
     opened = world.open(token)
     sha = opened.lead.pack.sha256["devis.pdf"]
     form = {"document": "devis.pdf", "sha256": sha, **SIGNER, **data}
-    return service.sign(opened, form, ip_hash="ip-hash", user_agent="Firefox", ports=world.ports)
+    return service.sign(opened, form, BROWSER, ports=world.ports)
 
 
 def test_signing_records_the_signature_queues_its_stamp_and_tells_the_consultants(world, sent):
@@ -101,7 +102,7 @@ def test_a_signature_is_kept_when_the_worker_wrote_the_space_in_between(world, s
     world.spaces.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": ("J-7:2026-12-01",)}))
     sha = opened.lead.pack.sha256["convention.pdf"]
     form = {"document": "convention.pdf", "sha256": sha, **SIGNER}
-    service.sign(opened, form, ip_hash=None, user_agent="Firefox", ports=world.ports)  # from the stale read
+    service.sign(opened, form, BROWSER, ports=world.ports)  # from the stale read
     space = world.spaces.space(lead.id)
     assert space.signature(1, "convention.pdf") and space.reminders_sent == ("J-7:2026-12-01",)
 

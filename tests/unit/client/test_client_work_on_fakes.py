@@ -7,11 +7,13 @@ import pytest
 
 from chalicelib.client import service, signing
 from chalicelib.client.jobs import ClientJob
+from chalicelib.client.service import Evidence
 from chalicelib.client.work import handle
 from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, signed_key
 from chalicelib.dossier.storage import pack_prefix
 from tests.unit.client.conftest import NOW
 
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
 SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
 
 
@@ -21,7 +23,7 @@ def signed(world, sent):
     lead, token = sent
     opened = world.open(token)
     form = {"document": "devis.pdf", "sha256": opened.lead.pack.sha256["devis.pdf"], **SIGNER}
-    service.sign(opened, form, ip_hash="ip-hash", user_agent="Firefox", ports=world.ports)
+    service.sign(opened, form, BROWSER, ports=world.ports)
     return lead, world.jobs.sent[-1]
 
 
@@ -63,8 +65,7 @@ def test_the_organisme_s_countersignature_is_stamped_on_the_client_signed_copy(w
     organisme = service.new_signer(
         "organisme",
         {"name": "Claire Dubois", "role": "Directrice", "consent": "oui"},
-        ip_hash=None,
-        user_agent="Firefox",
+        BROWSER,
         pdf_sha256=signing.sha256(client_copy),
     )
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.opco import estimate_funding
+from chalicelib.opco import FundingQuery, estimate_funding
 from chalicelib.opco.rules import all_codes, opco_profile
 
 TODAY = date(2026, 11, 26)
@@ -33,15 +33,17 @@ CASES = {
 
 def _estimate(opco: str, idcc: str, modality: str):  # type: ignore[no-untyped-def]
     return estimate_funding(
-        opco_code=opco,
-        idcc=idcc,
-        headcount=5,
-        trainees=2,
-        hours=Decimal(7),
-        hours_by_modality={modality: Decimal(7)},
-        price_ht=PRICE,
-        start_date=date(2026, 12, 15),
-        today=TODAY,
+        FundingQuery(
+            opco_code=opco,
+            idcc=idcc,
+            headcount=5,
+            trainees=2,
+            hours=Decimal(7),
+            hours_by_modality={modality: Decimal(7)},
+            price_ht=PRICE,
+            start_date=date(2026, 12, 15),
+            today=TODAY,
+        )
     )
 
 

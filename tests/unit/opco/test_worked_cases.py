@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib.opco import estimate_funding, filing_deadline, resolve_opco
+from chalicelib.opco import FundingQuery, estimate_funding, filing_deadline, resolve_opco
 
 CASES = json.loads((Path(__file__).with_name("worked_cases.json")).read_text(encoding="utf-8"))
 TODAY = date.fromisoformat(CASES["today"])
@@ -19,15 +19,17 @@ def _run(case):
     code = match.opco.code if match.opco else None
     start = date.fromisoformat(given["start_date"])
     estimate = estimate_funding(
-        opco_code=code,
-        idcc=match.idcc,
-        headcount=given["headcount"],
-        trainees=given["trainees"],
-        hours=Decimal(str(given["hours"])),
-        hours_by_modality={given["modality"]: Decimal(str(given["hours"]))},
-        price_ht=Decimal(given["price_ht"]),
-        start_date=start,
-        today=TODAY,
+        FundingQuery(
+            opco_code=code,
+            idcc=match.idcc,
+            headcount=given["headcount"],
+            trainees=given["trainees"],
+            hours=Decimal(str(given["hours"])),
+            hours_by_modality={given["modality"]: Decimal(str(given["hours"]))},
+            price_ht=Decimal(given["price_ht"]),
+            start_date=start,
+            today=TODAY,
+        )
     )
     return code, estimate, filing_deadline(opco_code=code, start_date=start, today=TODAY)
 
