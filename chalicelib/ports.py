@@ -227,6 +227,10 @@ class PackReader(Protocol):
     def read(self, key: str) -> bytes: ...
 
 
+class PackDocuments(Presigner, PackReader, Protocol):
+    """The dossier bucket as the client's page uses it: a document to download, the prefill to show."""
+
+
 class ClientMail(Protocol):
     """One plain-text message to one client address (with extra headers: the reminders' one-click
     unsubscribe); the message id, or None when not sent."""

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
         JobQueue,
         LeadHistory,
         Mailer,
+        PackDocuments,
         PackReader,
-        Presigner,
         ReminderLeads,
         SignedFiles,
     )
@@ -32,7 +32,7 @@ class ClientPorts:
 
     spaces: ClientSpaces
     leads: LeadHistory
-    packs: Presigner  # the dossier bucket
+    packs: PackDocuments  # the dossier bucket: a document to download, the prefill the page shows
     documents: ClientDocuments  # the client bucket: signed copies, uploaded letters
     jobs: JobQueue  # the worker's queue: stamping a signature, checking an upload
     consultants: Mailer

@@ -4,11 +4,13 @@ sent to the client with its personal link, and the ports of the page, the worker
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
-from chalicelib.client.service import Opened, open_link
+from chalicelib.client.requests import DecisionInput, FilingInput, SignatureInput, SignerInput
+from chalicelib.client.service import Evidence, Opened, open_link
 from chalicelib.client.wiring import ClientPorts, ReminderPorts, WorkPorts
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import LinkPorts, send_link
@@ -24,6 +26,17 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SECRET = "unit-test-form-secret"
 CONSULTANT = Consultant(sub="consultant-1", email="claire@formation-ia.example")
 LINK = re.compile(r"/client/([A-Za-z0-9_-]{43})")
+# What the client's forms say, parsed (client/requests.py; tests/unit/client/test_client_requests.py).
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
+SIGNER = SignerInput("Camille Martin", "Gérante")
+FILED = FilingInput(date(2026, 11, 18), "AT-1")
+REFUSED = DecisionInput("refus", date(2026, 11, 20), None)
+GRANTED = DecisionInput("accord", date(2026, 11, 20), Decimal("1200.00"))
+
+
+def signature(opened: Opened, document: str = "devis.pdf", signer: SignerInput = SIGNER) -> SignatureInput:
+    """The signature form of `document` as the page shows it: with the hash of the pack's PDF."""
+    return SignatureInput(document, opened.lead.pack.sha256[document] if opened.lead.pack else "", signer)
 
 
 @pytest.fixture(autouse=True)
