@@ -96,7 +96,7 @@ def _build_job(record: Any) -> bool:
 
 @dataclass(frozen=True)
 class PackPorts:
-    """The adapters one pack build uses; tests hand in tests/fakes.py's (no moto)."""
+    """The adapters one pack build uses; tests hand in tests/fakes*.py's (no moto)."""
 
     store: PackRecords
     storage: PackStorage

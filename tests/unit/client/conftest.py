@@ -18,7 +18,7 @@ from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import Lead, LeadStatus
-from tests import fakes
+from tests import fakes, fakes_storage
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
 from tests.unit.conftest import BASE_URL
 
@@ -50,10 +50,10 @@ class ClientWorld:
     def __init__(self) -> None:
         self.leads = fakes.InMemoryLeadStore()
         self.spaces = InMemoryClientStore(self.leads)
-        self.packs = fakes.InMemoryPackStorage()
+        self.packs = fakes_storage.InMemoryPackStorage()
         self.files = InMemoryClientFiles()
         self.jobs = fakes.InMemoryJobQueue()
-        self.consultants = fakes.InMemoryMailer()
+        self.consultants = fakes_storage.InMemoryMailer()
         self.mail = InMemoryClientMail()
         self.built: list[PackBuilt] = []  # the worker's pack-built announcements
         self.ports = ClientPorts(
@@ -69,8 +69,8 @@ class ClientWorld:
         pack_ports = PackPorts(
             self.leads,
             self.packs,
-            fakes.InMemoryRegistry(),
-            fakes.InMemoryRegistryRecords(self.leads),
+            fakes_storage.InMemoryRegistry(),
+            fakes_storage.InMemoryRegistryRecords(self.leads),
             self.built.append,
         )
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)

@@ -1,4 +1,4 @@
-"""The worker's pack build on in-memory adapters (tests/fakes.py): no moto, real PDFs (fpdf2)."""
+"""The worker's pack build on in-memory adapters (tests/fakes*.py): no moto, real PDFs (fpdf2)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,8 @@ from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
-from tests.fakes import (
-    InMemoryLeadStore,
-    InMemoryMailer,
-    InMemoryPackStorage,
-    InMemoryRegistry,
-    InMemoryRegistryRecords,
-    submitted_lead,
-)
+from tests.fakes import InMemoryLeadStore, submitted_lead
+from tests.fakes_storage import InMemoryMailer, InMemoryPackStorage, InMemoryRegistry, InMemoryRegistryRecords
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
