@@ -12,6 +12,7 @@ import pytest
 from chalicelib.client.requests import DecisionInput, FilingInput, SignatureInput, SignerInput
 from chalicelib.client.service import Evidence, Opened, open_link
 from chalicelib.client.wiring import ClientPorts, ReminderPorts, WorkPorts
+from chalicelib.company.enrich import RegistryPorts
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import LinkPorts, send_link
 from chalicelib.dossier.events import PackBuilt
@@ -66,13 +67,10 @@ class ClientWorld:
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""
         lead = self.leads.submit(fakes.submitted_lead(submission, at)).lead
-        pack_ports = PackPorts(
-            self.leads,
-            self.packs,
-            fakes_storage.InMemoryRegistry(),
-            fakes_storage.InMemoryRegistryRecords(self.leads),
-            self.built.append,
+        registry = RegistryPorts(  # switched off, as on the local stage
+            fakes_storage.InMemoryRegistry(), fakes_storage.InMemoryRegistryRecords(self.leads), enabled=False
         )
+        pack_ports = PackPorts(self.leads, self.packs, registry, self.built.append)
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)
         lead = self.leads.leads[lead.id] = self.leads.get(lead.id).model_copy(
             update={"status": LeadStatus.envoye_client}
