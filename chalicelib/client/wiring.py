@@ -1,6 +1,6 @@
 """The client room's adapters, wired in one place: the page's services, the worker's jobs, the reminders.
 
-Each service takes its ports as a parameter defaulting to these (tests hand in tests/fakes.py's);
+Each service takes its ports as a parameter defaulting to these (tests hand in tests/fakes*.py's);
 the settings a service needs come from here too. Adapters are imported inside the functions: the
 API Lambda imports this module and must not load what it never uses.
 """
