@@ -167,7 +167,7 @@ def new_signer(
 def sign(o: Opened, form: SignatureInput, evidence: Evidence, *, ports: ClientPorts | None = None) -> Signature:
     """Record the client's signature of one document of the current pack; the worker stamps it."""
     lead, space, document = o.lead, o.space, form.document
-    if not lead.pack:
+    if document not in SIGNABLE or not lead.pack:
         raise Invalid("document", "Document à signer inconnu.")
     version, expected = lead.pack.version, lead.pack.sha256.get(document)
     if lead.pack_requested > version:
