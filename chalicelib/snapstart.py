@@ -9,13 +9,15 @@ Before the snapshot (`prime`): everything the first POST /leads would otherwise 
 any I/O: the form, lead and estimate models validate and serialise a made-up submission (pydantic
 builds its validators and serialisers, email-validator, phonenumbers' French metadata and
 stdnum load), the OPCO tables and the catalogue are read, the form token is signed and checked,
-and the boto3 clients are created with the operation models of the calls the request makes.
+and each AWS call the request makes goes once through the SDK (validation, serialisation,
+endpoint rules, signing, parsing), answered in process: nothing is sent, no connection opened.
+Then the heap is frozen (gc.freeze): a restored copy's collections skip the primed objects.
 Nothing is written, sent or logged as a lead; no metric is recorded.
 
 After a restore (`refresh`): many environments are restored from one snapshot, so what must not
 be shared between them is made again: the `random` module is reseeded from the OS, and the
 session's credentials are checked and renewed if the snapshot's have expired (under SnapStart
-botocore gets refreshable credentials from Lambda's container endpoint). Priming makes no AWS call;
+botocore gets refreshable credentials from Lambda's container endpoint). Priming sends no AWS call;
 the only one before the snapshot is the startup check's read of the form token's key (Secrets
 Manager), whose cached value expires after 5 minutes (secret_store.py) and is read again by the
 first request of a copy restored later. Lead ids (ULID) and form-token nonces draw from
