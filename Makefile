@@ -16,7 +16,7 @@ API_PORT ?= 8000
 AWS_PORT ?= 5000
 STAGE ?= prod
 
-.PHONY: run test unit functional e2e venv clean package lint-infra redrive lint typecheck lock lock-check
+.PHONY: run job test unit functional e2e venv clean package lint-infra redrive lint typecheck lock lock-check
 
 venv: $(STAMP)
 
@@ -30,6 +30,12 @@ $(STAMP): requirements-dev.txt  # the dev lock holds the runtime lock's packages
 
 run: $(STAMP)
 	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py
+
+# One scheduled job of app.py, once, against the running `make run` stack: make job JOB=client_reminders
+JOB ?=
+job: $(STAMP)
+	@test -n "$(JOB)" || { echo "JOB= one of app.py's schedules: sweep_stuck_leads, deadline_digest, client_reminders" >&2; exit 2; }
+	API_PORT=$(API_PORT) AWS_PORT=$(AWS_PORT) $(PY) scripts/local_stack.py --job $(JOB)
 
 # The fast gates first (seconds), then packaging, the functional (moto) and e2e tiers.
 test: lint typecheck lock-check
@@ -129,7 +135,7 @@ screenshots: $(STAMP)
 help:
 	@echo "opco-dossier: make <target>   (docs/architecture.md, \"Development\")"
 	@printf '  %-13s %s\n' \
-		run "the whole pipeline on this machine: moto, chalice local, the worker pump" \
+		run "the whole pipeline on this machine: moto, chalice local, the worker pump, the schedules" \
 		test "lint, typecheck, lock-check, unit tier, then package + cfn-lint, functional and e2e" \
 		unit "the unit tier (pure code, seconds)" \
 		functional "the functional tier (moto + Chalice's test client)" \
@@ -142,6 +148,7 @@ help:
 		package "out/\$$STAGE/sam.json + deployment.zip (STAGE=prod by default)" \
 		lint-infra "package, then cfn-lint the SAM template" \
 		redrive "move dead-lettered dossier jobs back to the jobs queue (QUEUE=...)" \
+		job "run one scheduled job once on the running local stack (JOB=client_reminders)" \
 		load "a burst of N submissions on a local stack, with progress (N=1000)" \
 		bench "the benchmarks against a floor app -> bench/results.json" \
 		bench-quick "the same, smaller" \

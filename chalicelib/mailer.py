@@ -15,16 +15,21 @@ if TYPE_CHECKING:
 
 
 class ClientMailer:
-    """SES adapter: one plain-text message to one address (a client's)."""
+    """SES adapter: one plain-text message to one address (a client's); with `headers` (the reminders'
+    one-click unsubscribe), a raw MIME message."""
 
     def __init__(self, client: SESClient, sender: str):
         self._ses = client
         self._sender = sender
 
-    def send(self, to: str, subject: str, body: str) -> str | None:
+    def send(self, to: str, subject: str, body: str, *, headers: dict[str, str] | None = None) -> str | None:
         if not self._sender:
             logger.warning("e-mail skipped: SENDER_EMAIL unset")
             return None
+        if headers:  # SES's simple send takes no headers of ours: a raw MIME message does
+            raw = _raw_message(self._sender, to, subject, body, headers)
+            sent = self._ses.send_raw_email(Source=self._sender, Destinations=[to], RawMessage={"Data": raw})
+            return str(sent["MessageId"])
         resp = self._ses.send_email(
             Source=self._sender,
             Destination={"ToAddresses": [to]},
@@ -34,6 +39,19 @@ class ClientMailer:
             },
         )
         return str(resp["MessageId"])
+
+
+def _raw_message(sender: str, to: str, subject: str, body: str, headers: dict[str, str]) -> bytes:
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import formatdate
+
+    msg = EmailMessage(policy=SMTP)
+    msg["From"], msg["To"], msg["Subject"], msg["Date"] = sender, to, subject, formatdate(usegmt=True)
+    for name, value in headers.items():
+        msg[name] = value
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")  # 7-bit on the wire, as SES advises
+    return msg.as_bytes()
 
 
 def client_mailer() -> ClientMailer:

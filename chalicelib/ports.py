@@ -1,9 +1,10 @@
 """What the services need from their adapters, as Protocols.
 
-The AWS and HTTP adapters (leads/store.py, dossier/jobs.py, dossier/storage.py, company/registry.py,
-mailer.py) implement them; tests/fakes.py holds in-memory ones, so a service's unit tests
-need no moto. tests/functional/test_*_contract.py run the same cases against a fake and its moto-backed
-adapter, so the fake cannot drift from the real thing. The services default to the real adapters.
+The AWS and HTTP adapters (leads/store*.py, dossier/jobs.py, dossier/storage.py, dossier/client_files.py,
+company/registry.py, mailer.py) implement them; tests/fakes.py and tests/fakes_client.py hold in-memory
+ones, so a service's unit tests need no moto. tests/functional/test_*_contract.py run the same cases
+against a fake and its moto-backed adapter, so the fake cannot drift from the real thing. The services
+take their ports as one argument defaulting to the real adapters, wired in one function per room.
 """
 
 from __future__ import annotations
@@ -12,15 +13,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-    from datetime import datetime
+    from collections.abc import Callable, Iterable, Mapping
+    from datetime import date, datetime
     from typing import Any
 
     from mypy_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
+    from chalicelib.leads.client_space import ClientSpace
     from chalicelib.leads.company_record import CompanyRecord
+    from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
-    from chalicelib.leads.store import Stored
+    from chalicelib.leads.store import LeadPage, Stored
+    from chalicelib.leads.store_client import LinkRecord
 
 
 class LeadSubmissions(Protocol):
@@ -105,3 +109,130 @@ class Mailer(Protocol):
     """One plain-text message to the consultants' address; the message id, or None when not sent."""
 
     def send(self, subject: str, body: str) -> str | None: ...
+
+
+class PackSweep(Protocol):
+    """What the sweeper reads: new leads still without a pack, edits whose version was never built."""
+
+    def waiting_for_pack(self, *, created_before: datetime) -> Iterable[Lead]: ...
+
+    def pending_packs(self) -> list[tuple[str, int, str]]: ...
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def clear_pending(self, lead_id: str, *, built_version: int) -> None: ...
+
+
+class LeadListing(Protocol):
+    """One page of a filtered lead list, newest first; InvalidCursor for a cursor that is not ours."""
+
+    def list_leads(self, f: LeadFilter, *, limit: int, cursor: str | None) -> LeadPage: ...
+
+
+class LeadHistory(Protocol):
+    """A lead read, and a line the system adds to its history (a reminder, a signed document);
+    `expires_at` is the lead's retention TTL, so the line goes when the lead does."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def add_event(
+        self, lead_id: str, kind: str, *, at: datetime, details: dict[str, Any], expires_at: int | None
+    ) -> None: ...
+
+
+class LeadErasure(Protocol):
+    """GDPR erasure of a lead's records (with its duplicate pointer); the count of items deleted."""
+
+    def get(self, lead_id: str) -> Lead: ...
+
+    def erase(
+        self, lead_id: str, *, actor_sub: str, now: datetime, s3_versions_deleted: int, fingerprint: str
+    ) -> int: ...
+
+
+class LeadEvents(Protocol):
+    """A line a consultant's action adds to a lead's history (LeadNotFound for a lead that is gone)."""
+
+    def record_event(self, lead_id: str, kind: str, *, actor: str, now: datetime, details: dict[str, Any]) -> None: ...
+
+
+class ConsultantLeads(ConsultantEdits, LeadListing, LeadErasure, LeadEvents, Protocol):
+    """The lead store as the consultant service uses it: edits, list, download, erasure."""
+
+
+class Presigner(Protocol):
+    """A short-lived GET URL for one object, saved by the browser as `filename`."""
+
+    def presigned_url(self, key: str, *, expires_s: int, filename: str) -> str: ...
+
+
+class PackFiles(Presigner, Protocol):
+    """The dossier bucket as the consultants use it: download a document, erase a lead's packs."""
+
+    def erase_lead(self, lead_id: str) -> int: ...
+
+
+class ClientUploads(Protocol):
+    """The OPCO letters a client sent (client bucket), erased with the lead; the count of versions."""
+
+    def erase_uploads(self, lead_id: str) -> int: ...
+
+
+class ClientBucket(ClientUploads, Presigner, Protocol):
+    """The client bucket as the consultants use it: signed copies and letters to download, erasure."""
+
+
+class ClientSpaces(Protocol):
+    """The client space items (leads/store_client.py): `update` re-applies `change` on a fresh read
+    when someone wrote in between (SpaceConflict when it keeps changing)."""
+
+    def space(self, lead_id: str) -> ClientSpace: ...
+
+    def update(
+        self, lead_id: str, change: Callable[[ClientSpace], ClientSpace | None], *, read: ClientSpace | None = None
+    ) -> ClientSpace: ...
+
+    def put_link(self, token_hash: str, lead_id: str, *, expires_at: datetime) -> None: ...
+
+    def find_link(self, token_hash: str) -> LinkRecord | None: ...
+
+    def record_action(
+        self, lead_id: str, kind: str, *, at: datetime, details: dict[str, Any], expires_at: int | None
+    ) -> None: ...
+
+    def actions_of(self, day: date) -> list[dict[str, Any]]: ...
+
+
+class ClientDocuments(Presigner, Protocol):
+    """The client bucket as the client's page uses it: signed copies to download, a letter to upload."""
+
+    def upload_form(self, key: str, *, content_type: str, expires_s: int, redirect: str) -> dict[str, Any]: ...
+
+
+class SignedFiles(Protocol):
+    """The client bucket as the worker uses it: signed copies written once, uploads checked."""
+
+    def head(self, key: str) -> dict[str, Any] | None: ...
+
+    def read(self, key: str, *, first_bytes: int | None = None) -> bytes: ...
+
+    def put_signed(self, key: str, body: bytes, *, now: datetime) -> None: ...
+
+    def delete_upload(self, key: str) -> int: ...
+
+
+class PackReader(Protocol):
+    """A pack's file, read back (the worker signs the exact PDF the client saw)."""
+
+    def read(self, key: str) -> bytes: ...
+
+
+class ClientMail(Protocol):
+    """One plain-text message to one client address (with extra headers: the reminders' one-click
+    unsubscribe); the message id, or None when not sent."""
+
+    def send(self, to: str, subject: str, body: str, *, headers: dict[str, str] | None = None) -> str | None: ...
+
+
+class ReminderLeads(LeadListing, LeadHistory, Protocol):
+    """The leads the reminders go through (by status), and the line each reminder adds."""

@@ -2,10 +2,13 @@
 
 Starts a moto server (threaded, see LocalAws), creates the table, bucket and queues from the
 same definitions the deployment uses (infra/resources.json), starts
-`chalice local --stage local`, and pumps SQS messages into the real worker
-handler with real SQS event shapes (chalice local runs no event handlers).
+`chalice local --stage local`, pumps SQS messages into the real worker
+handler with real SQS event shapes (chalice local runs no event handlers), and
+runs the scheduled jobs app.py registers on their schedules (scripts/local_schedules.py).
 
     python scripts/local_stack.py [--api-port 8000] [--aws-port 5000]
+        [--schedule-every NAME=SECONDS ...] [--run-now NAME|all ...]
+    python scripts/local_stack.py --job client_reminders   # once, against a running stack
 """
 
 from __future__ import annotations
@@ -21,14 +24,15 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-REGION = "eu-west-3"
+from scripts import local_schedules  # noqa: E402  (ROOT on sys.path first)
+from scripts.local_schedules import REGION, LambdaContext  # noqa: E402
+
 NAMES = {
     "LeadsTable": "opco-dossier-local",
     "DossierBucket": "opco-dossier-local",
@@ -193,22 +197,6 @@ class LocalAws:
             self._thread.join(5)
 
 
-class LambdaContext:
-    """What the Lambda runtime passes; enough for Chalice and Powertools."""
-
-    function_name = "opco-dossier-local-build_dossier"
-    memory_limit_in_mb = 512
-    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:{function_name}"
-    aws_request_id = ""
-
-    def __init__(self) -> None:
-        self.aws_request_id = str(uuid.uuid4())
-
-    @staticmethod
-    def get_remaining_time_in_millis() -> int:
-        return 120_000
-
-
 def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
     return {
         "Records": [
@@ -225,22 +213,6 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str) -> dict[str, Any]:
             }
             for m in messages
         ]
-    }
-
-
-def scheduled_event() -> dict[str, Any]:
-    """What EventBridge passes a schedule handler (Chalice's CloudWatchEvent reads every key)."""
-    now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Scheduled Event",
-        "source": "aws.events",
-        "account": "123456789012",
-        "time": now,
-        "region": REGION,
-        "detail": {},
-        "resources": [f"arn:aws:events:{REGION}:123456789012:rule/opco-dossier-local-sweep_stuck_leads"],
     }
 
 
@@ -279,27 +251,22 @@ def worker_concurrency(platform: dict[str, Any]) -> int:
     return int(source["Properties"]["ScalingConfig"]["MaximumConcurrency"])
 
 
-def pump(stop: Any, sweep_every_s: float = 60.0, sweeper: bool = True) -> None:
+def pump(stop: Any) -> None:
     """Receive jobs and hand them to the real worker handler, as Lambda's event source mapping does.
 
     Runs in its own process, one per concurrent worker (main() starts them): rendering packs is
     CPU-bound Python, so threads would share one GIL, and sharing it with the moto server's threads
-    made every API call wait (read timeouts under a burst). Only one pump runs the sweeper."""
+    made every API call wait (read timeouts under a burst)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it through `stop`
-    import app  # the handlers as app.py wires them
     from chalicelib import aws
     from chalicelib.config import settings
 
     sqs = aws.sqs()
     url = settings().jobs_queue_url
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    last_sweep = time.monotonic()
     while not stop.is_set():
         try:
             deliver_once(sqs, url, arn)
-            if sweeper and time.monotonic() - last_sweep > sweep_every_s:
-                app.sweep_stuck_leads(scheduled_event(), LambdaContext())
-                last_sweep = time.monotonic()
         except Exception as exc:  # keep pumping: a local stack that dies is useless
             print(f"pump: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             time.sleep(1)
@@ -348,11 +315,58 @@ def _stop_group(proc: subprocess.Popen) -> None:
             continue
 
 
+def _every(pairs: list[str], sweep_every: float | None) -> dict[str, float]:
+    every: dict[str, float] = {}
+    for pair in pairs:
+        name, _, seconds = pair.partition("=")
+        try:
+            every[name] = float(seconds)
+        except ValueError:
+            raise SystemExit(f"--schedule-every {pair!r}: expected NAME=SECONDS, e.g. client_reminders=30") from None
+    if sweep_every is not None:
+        every["sweep_stuck_leads"] = sweep_every
+    return every
+
+
+def check_schedules(every_s: dict[str, float], run_now: list[str]) -> str:
+    """Refuse unknown job names before anything starts; the schedules, for the banner."""
+    import app
+
+    jobs = local_schedules.scheduled_jobs(app.app)
+    unknown = (set(every_s) | set(run_now)) - {j.name for j in jobs} - {"all"}
+    if unknown:
+        raise SystemExit(f"no scheduled job {', '.join(sorted(unknown))} in app.py: {', '.join(j.name for j in jobs)}")
+    return ", ".join(f"{j.name} {j.expression}" for j in jobs)
+
+
+def run_job(name: str) -> int:
+    """One scheduled job, once, against the local AWS of a running stack (same ports)."""
+    import app
+
+    names = [j.name for j in local_schedules.scheduled_jobs(app.app)]
+    if name not in names:
+        print(f"no scheduled job {name!r} in app.py: {', '.join(names)}", file=sys.stderr)
+        return 2
+    return 0 if local_schedules.invoke(name) is not None else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--api-port", type=int, default=int(os.environ.get("API_PORT", 8000)))
     parser.add_argument("--aws-port", type=int, default=int(os.environ.get("AWS_PORT", 5000)))
-    parser.add_argument("--sweep-every", type=float, default=60.0)
+    # The scheduled jobs (scripts/local_schedules.py) run on app.py's schedules unless told otherwise.
+    parser.add_argument(
+        "--schedule-every",
+        action="append",
+        default=[],
+        metavar="NAME=SECONDS",
+        help="run this scheduled job every SECONDS instead of its schedule (tests, demos)",
+    )
+    parser.add_argument("--sweep-every", type=float, help="shorthand for --schedule-every sweep_stuck_leads=SECONDS")
+    parser.add_argument(
+        "--run-now", action="append", default=[], metavar="NAME", help="run this scheduled job (or all) once at start"
+    )
+    parser.add_argument("--job", metavar="NAME", help="run one scheduled job once against a running stack, then exit")
     parser.add_argument(
         "--workers",
         type=int,
@@ -364,6 +378,7 @@ def main() -> int:
         "--no-autoreload", action="store_true", help="accepted for compatibility: the API never reloads (see below)"
     )
     args = parser.parse_args()
+    every_s = _every(args.schedule_every, args.sweep_every)
 
     env = local_env(args.aws_port, args.api_port)
     # COGNITO_DOMAIN (with JWT_ISSUER, JWT_AUDIENCE, JWKS_URL) set: consultants sign in through that
@@ -373,6 +388,9 @@ def main() -> int:
         for name in ("LOCAL_JWT_PRIVATE_KEY_FILE", "JWT_ISSUER", "JWT_AUDIENCE"):
             env.pop(name)
     os.environ.update(env)
+    if args.job:
+        return run_job(args.job)
+    schedules = check_schedules(every_s, args.run_now)
     import logging
 
     from chalicelib.consultants.auth import generate_local_key
@@ -410,9 +428,8 @@ def main() -> int:
     workers = min(args.workers or os.cpu_count() or 1, limit)
     spawn = multiprocessing.get_context("spawn")
     pump_stop = spawn.Event()
-    pumpers = [
-        spawn.Process(target=pump, args=(pump_stop, args.sweep_every, i == 0), daemon=True) for i in range(workers)
-    ]
+    pumpers = [spawn.Process(target=pump, args=(pump_stop,), daemon=True) for _ in range(workers)]
+    pumpers.append(spawn.Process(target=local_schedules.run, args=(pump_stop, every_s, args.run_now), daemon=True))
     for pumper in pumpers:
         pumper.start()
     # The signal handler only sets this thread Event: setting the process Event there can
@@ -435,6 +452,7 @@ def main() -> int:
             f"  API:            http://127.0.0.1:{args.api_port}/leads\n"
             f"  local AWS:      http://127.0.0.1:{args.aws_port} (moto; dashboard at /moto-api/)\n"
             f"  pack workers:   {workers} (the jobs queue's maximum concurrency: {limit})\n"
+            f"  schedules:      {schedules} (UTC, from app.py; see the 'schedule:' lines)\n"
             f"  consultants:    http://127.0.0.1:{args.api_port}{sign_in}\n"
             f"  stop with Ctrl+C\n",
             flush=True,

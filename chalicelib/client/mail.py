@@ -7,12 +7,15 @@ contact details (names, addresses and phones stay behind the sign-in), like cons
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from chalicelib.formats import fr_date
 from chalicelib.leads.model import Lead
-from chalicelib.mailer import notifier
 from chalicelib.observability import logger
 from chalicelib.pages import lead_url
+
+if TYPE_CHECKING:
+    from chalicelib.ports import Mailer
 
 
 def page_url(token: str) -> str:
@@ -52,14 +55,23 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
         "",
         f"Votre page : {page_url(token)}",
         "",
-        f"Ne plus recevoir ces rappels : {page_url(token)}/rappels/arret",
+        f"Ne plus recevoir ces rappels : {unsubscribe_url(token)}",
     ]
     return subject, "\n".join(lines)
 
 
-def notify_consultants(lead: Lead, what: str) -> None:
+def unsubscribe_url(token: str) -> str:
+    return f"{page_url(token)}/rappels/arret"
+
+
+def unsubscribe_headers(token: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe: the mailbox shows its own button and POSTs to the URL."""
+    return {"List-Unsubscribe": f"<{unsubscribe_url(token)}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def notify_consultants(lead: Lead, what: str, mailer: Mailer) -> None:
     """Best effort: the client's action is stored whatever SES says."""
     try:
-        notifier().send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
+        mailer.send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
     except Exception:
         logger.exception("client action notification failed")

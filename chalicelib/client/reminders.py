@@ -9,20 +9,22 @@ deadline (a changed start date gives new reminders).
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.metrics import MetricUnit
 
 from chalicelib.client import tokens
-from chalicelib.client.mail import reminder_message
+from chalicelib.client.mail import reminder_message, unsubscribe_headers
+from chalicelib.client.wiring import ReminderPorts, reminder_ports
 from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.leads.store import leads_store
-from chalicelib.leads.store_client import client_store
-from chalicelib.mailer import client_mailer
-from chalicelib.observability import logger
+from chalicelib.observability import logger, metrics
 from chalicelib.pages import lead_url
 from chalicelib.pricing.deadline import deadline
-from chalicelib.secret_store import form_token_secret
+
+if TYPE_CHECKING:
+    from chalicelib.ports import ClientSpaces
 
 REMINDER_DAYS = (7, 2)
 
@@ -53,19 +55,20 @@ def due_reminder(space: ClientSpace, deposit_before: date | None, today: date, n
     return None
 
 
-def _remind(lead: Lead, today: date, now: datetime) -> bool:
-    store = client_store()
+def _remind(ports: ReminderPorts, lead: Lead, today: date, now: datetime) -> bool:
+    store = ports.spaces
     space = store.space(lead.id)
     deposit_before = deadline(lead, today).deposit_before
     mark = due_reminder(space, deposit_before, today, now)
     if mark is None or deposit_before is None or space.link is None:
         return False
-    token = tokens.token_for(form_token_secret(), space.link.nonce)
+    token = tokens.token_for(ports.form_secret(), space.link.nonce)
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
     store.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": (*s.reminders_sent, mark)}), read=space)
-    client_mailer().send(lead.email, *reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left))
-    leads_store().add_event(
+    message = reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left)
+    ports.mail.send(lead.email, *message, headers=unsubscribe_headers(token))
+    ports.leads.add_event(
         lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at
     )
     return True
@@ -75,16 +78,18 @@ def client_reminders(event: Any) -> dict[str, int]:
     return send_reminders(now=datetime.now(UTC))
 
 
-def send_reminders(*, now: datetime) -> dict[str, int]:
+def send_reminders(*, now: datetime, ports: ReminderPorts | None = None) -> dict[str, int]:
     today, sent, cursor = now.date(), 0, None
-    store = leads_store()
+    ports = ports or reminder_ports()
+    store = ports.leads
     while True:
         page = store.list_leads(LeadFilter(status=LeadStatus.envoye_client.value), limit=100, cursor=cursor)
         for lead in page.leads:
             try:
-                sent += _remind(lead, today, now)
+                sent += _remind(ports, lead, today, now)
             except Exception:  # one bad lead must not stop the others' reminders
                 logger.exception("client reminder failed", extra={"lead_id": lead.id})
+                metrics.add_metric(name="ClientReminderFailed", unit=MetricUnit.Count, value=1)  # alarmed
         cursor = page.cursor
         if not cursor:
             break
@@ -92,9 +97,9 @@ def send_reminders(*, now: datetime) -> dict[str, int]:
     return {"sent": sent}
 
 
-def actions_since(since: datetime, until: datetime) -> list[dict[str, Any]]:
+def actions_since(since: datetime, until: datetime, *, spaces: ClientSpaces | None = None) -> list[dict[str, Any]]:
     """The client actions between two moments (the digest's last 24 hours), oldest first."""
-    store = client_store()
+    store = spaces or reminder_ports().spaces
     days = {since.date(), until.date()}
     rows = [a for day in sorted(days) for a in store.actions_of(day)]
     return sorted((a for a in rows if since.isoformat() <= a["at"] < until.isoformat()), key=lambda a: a["at"])

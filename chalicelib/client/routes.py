@@ -188,10 +188,19 @@ def upload_received(o: Opened) -> Response:
 
 @bp.route(BASE + "/rappels/arret", methods=["GET"])
 @client_route
+def reminders_off_confirm(o: Opened) -> Response:
+    # The reminder's link only asks: mail scanners follow links, and a GET that stopped reminders
+    # would stop them for a client who never clicked.
+    return _page("reminders.html", token=o.token, stopped=o.space.reminders_off)
+
+
+@bp.route(BASE + "/rappels/arret", methods=["POST"], content_types=[FORM, "multipart/form-data"])
+@client_route
 def reminders_off(o: Opened) -> Response:
-    # One link in the reminder stops them (a GET, as e-mail links are); the page offers to undo it.
+    # The page's button, or the mailbox's one-click unsubscribe (RFC 8058: a POST with the body
+    # "List-Unsubscribe=One-Click", urlencoded or multipart, from the mail provider: no Origin).
     service.set_reminders(o, on=False)
-    return _page("reminders.html", token=o.token)
+    return _page("reminders.html", token=o.token, stopped=True)
 
 
 @bp.route(BASE + "/rappels", methods=["POST"], content_types=[FORM])

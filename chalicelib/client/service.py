@@ -10,12 +10,12 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.dossier.storage import PRESIGN_MAX_S
+from chalicelib.client.wiring import ClientPorts, client_ports
 from chalicelib.leads.client_space import (
     CONSENT_TEXT,
     OUTCOME_LABELS,
@@ -27,10 +27,12 @@ from chalicelib.leads.client_space import (
     Signer,
 )
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.leads.store import LeadNotFound, leads_store
-from chalicelib.leads.store_client import ClientStore, client_store
+from chalicelib.leads.store import LeadNotFound
 from chalicelib.leads.workflow import TransitionRefused, parse_amount
 from chalicelib.web import UserError
+
+if TYPE_CHECKING:
+    from chalicelib.ports import ClientSpaces
 
 UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 CLOSED = (LeadStatus.abandonne, LeadStatus.spam)
@@ -74,13 +76,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def open_link(token: str, *, at: datetime | None = None) -> Opened:
+def open_link(token: str, *, at: datetime | None = None, ports: ClientPorts | None = None) -> Opened:
     """The dossier a token opens, or LinkRefused; a token opens one dossier and one only."""
     at = at or now()
     if not tokens.well_formed(token):
         raise LinkRefused("invalide", 404)
     hashed = tokens.token_hash(token)
-    store = client_store()
+    ports = ports or client_ports()
+    store = ports.spaces
     record = store.find_link(hashed)
     if record is None:
         raise LinkRefused("invalide", 404)
@@ -91,7 +94,7 @@ def open_link(token: str, *, at: datetime | None = None) -> Opened:
     if record.expires_at < at.timestamp() or link.expires_at < at:
         raise LinkRefused("expire", 410)
     try:
-        lead = leads_store().get(record.lead_id)
+        lead = ports.leads.get(record.lead_id)
     except LeadNotFound:
         raise LinkRefused("revoque", 410) from None
     if lead.status in CLOSED:
@@ -109,31 +112,26 @@ def open_link(token: str, *, at: datetime | None = None) -> Opened:
     return Opened(lead, space, token)
 
 
-def _record(store: ClientStore, lead: Lead, kind: str, at: datetime, details: dict[str, Any]) -> None:
+def _record(store: ClientSpaces, lead: Lead, kind: str, at: datetime, details: dict[str, Any]) -> None:
     store.record_action(lead.id, kind, at=at, details=details, expires_at=lead.expires_at)
 
 
-def document_url(o: Opened, name: str) -> str:
+def document_url(o: Opened, name: str, *, ports: ClientPorts | None = None) -> str:
     """A short-lived presigned URL of a document of the current pack (or its signed copy), recorded."""
-    from chalicelib.config import settings
-
-    lead, expires = o.lead, min(settings().presign_expiry_s, PRESIGN_MAX_S)
+    ports = ports or client_ports()
+    lead, expires = o.lead, ports.presign_expiry_s
     if not lead.pack:
         raise Invalid("document", "Document introuvable.")
     filename = f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     if name in lead.pack.keys and name != "prefill.json":
-        from chalicelib.dossier.storage import dossier_storage
-
-        url = dossier_storage().presigned_url(lead.pack.keys[name], expires_s=expires, filename=filename)
+        url = ports.packs.presigned_url(lead.pack.keys[name], expires_s=expires, filename=filename)
     else:
         sig = o.space.signature(lead.pack.version, name.removesuffix("-signe.pdf") + ".pdf")
         key = sig and (sig.final_key or sig.client_signed_key)
         if not name.endswith("-signe.pdf") or not key:
             raise Invalid("document", "Document introuvable.")
-        from chalicelib.dossier.client_files import client_files
-
-        url = client_files().presigned_url(key, expires_s=expires, filename=filename)
-    _record(client_store(), lead, "telechargement", now(), {"fichier": name, "version": lead.pack.version})
+        url = ports.documents.presigned_url(key, expires_s=expires, filename=filename)
+    _record(ports.spaces, lead, "telechargement", now(), {"fichier": name, "version": lead.pack.version})
     return url
 
 
@@ -177,7 +175,7 @@ def new_signer(
     )
 
 
-def sign(o: Opened, data: dict[str, Any], evidence: Evidence) -> Signature:
+def sign(o: Opened, data: dict[str, Any], evidence: Evidence, *, ports: ClientPorts | None = None) -> Signature:
     """Record the client's signature of one document of the current pack; the worker stamps it."""
     lead, space = o.lead, o.space
     document = _text(data, "document", 40)
@@ -196,12 +194,13 @@ def sign(o: Opened, data: dict[str, Any], evidence: Evidence) -> Signature:
     signer = new_signer("client", data, evidence, pdf_sha256=expected)
     at = signer.signed_at
     sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
-    store = client_store()
+    ports = ports or client_ports()
+    store = ports.spaces
     # Re-applied to a fresh read if the worker (stamping the previous signature) wrote in between.
     store.update(lead.id, lambda s: _unsigned(s, version, document).with_signature(sig), read=space)
     _record(store, lead, "signature_client", at, {"document": document, "version": version, "sha256": expected})
-    queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"))
-    notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})")
+    queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"), ports=ports)
+    notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})", ports.consultants)
     return sig
 
 
@@ -211,10 +210,8 @@ def _unsigned(space: ClientSpace, version: int, document: str) -> ClientSpace:
     return space
 
 
-def queue_job(job: ClientJob) -> None:
-    from chalicelib.dossier.jobs import dossier_jobs
-
-    dossier_jobs().send(job)
+def queue_job(job: ClientJob, *, ports: ClientPorts | None = None) -> None:
+    (ports or client_ports()).jobs.send(job)
 
 
 def _date(data: dict[str, Any], name: str, today: date) -> date:
@@ -230,21 +227,23 @@ def _date(data: dict[str, Any], name: str, today: date) -> date:
     return value
 
 
-def declare_filing(o: Opened, data: dict[str, Any]) -> Filing:
+def declare_filing(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None = None) -> Filing:
     at = now()
     filed_on = _date(data, "filed_on", at.date())
     number = _text(data, "opco_file_number", 60)
     if len(number) < 3:
         raise Invalid("opco_file_number", "Indiquez le numéro de dossier donné par l'OPCO.")
     filing = Filing(filed_on=filed_on, opco_file_number=number, declared_at=at)
-    store = client_store()
+    ports = ports or client_ports()
+    store = ports.spaces
     store.update(o.lead.id, lambda s: s.model_copy(update={"filing": filing}), read=o.space)
     _record(store, o.lead, "depot_declare", at, {"le": filed_on.isoformat(), "numero_dossier_opco": number})
-    notify_consultants(o.lead, f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer")
+    what = f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer"
+    notify_consultants(o.lead, what, ports.consultants)
     return filing
 
 
-def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
+def declare_decision(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None = None) -> Decision:
     _filed(o.space)
     at = now()
     outcome = _text(data, "outcome", 20)
@@ -260,11 +259,13 @@ def declare_decision(o: Opened, data: dict[str, Any]) -> Decision:
         if amount is None or amount <= 0:
             raise Invalid("amount", "Indiquez le montant accordé par l'OPCO (en euros HT).")
     decision = Decision(outcome=outcome, decided_on=decided_on, amount=amount, declared_at=at)  # type: ignore[arg-type]
-    store = client_store()
+    ports = ports or client_ports()
+    store = ports.spaces
     store.update(o.lead.id, lambda s: _filed(s).model_copy(update={"decision": decision}), read=o.space)
     details = {"decision": outcome, "le": decided_on.isoformat(), "montant": str(amount) if amount else None}
     _record(store, o.lead, "decision_declaree", at, {k: v for k, v in details.items() if v})
-    notify_consultants(o.lead, f"le client signale la décision de l'OPCO ({OUTCOME_LABELS[outcome]}), à confirmer")
+    what = f"le client signale la décision de l'OPCO ({OUTCOME_LABELS[outcome]}), à confirmer"
+    notify_consultants(o.lead, what, ports.consultants)
     return decision
 
 
@@ -274,11 +275,9 @@ def _filed(space: ClientSpace) -> ClientSpace:
     return space
 
 
-def upload_form(o: Opened, content_type: str) -> dict[str, Any]:
+def upload_form(o: Opened, content_type: str, *, ports: ClientPorts | None = None) -> dict[str, Any]:
     """The presigned POST for the OPCO's letter: its policy fixes the key, the type and 10 MB at most."""
-    from chalicelib.config import settings
-    from chalicelib.dossier.client_files import client_files
-
+    ports = ports or client_ports()
     key = f"uploads/{o.lead.id}/{secrets.token_hex(12)}"
 
     def with_key(s: ClientSpace) -> ClientSpace:
@@ -286,12 +285,12 @@ def upload_form(o: Opened, content_type: str) -> dict[str, Any]:
             raise Invalid("file", "Indiquez d'abord la décision de l'OPCO.")
         return s.model_copy(update={"decision": s.decision.model_copy(update={"upload_key": key})})
 
-    client_store().update(o.lead.id, with_key, read=o.space)
-    redirect = f"{settings().public_base_url}/client/{o.token}/decision/recue"
-    return client_files().upload_form(key, content_type=content_type, expires_s=600, redirect=redirect)
+    ports.spaces.update(o.lead.id, with_key, read=o.space)
+    redirect = f"{ports.public_base_url}/client/{o.token}/decision/recue"
+    return ports.documents.upload_form(key, content_type=content_type, expires_s=600, redirect=redirect)
 
 
-def upload_received(o: Opened) -> None:
+def upload_received(o: Opened, *, ports: ClientPorts | None = None) -> None:
     """S3 sent the browser back: the worker checks the file's real type and size."""
 
     def to_check(s: ClientSpace) -> ClientSpace | None:
@@ -300,17 +299,18 @@ def upload_received(o: Opened) -> None:
             return None
         return s.model_copy(update={"decision": d.model_copy(update={"upload_state": "verification"})})
 
-    store = client_store()
+    ports = ports or client_ports()
+    store = ports.spaces
     decision = store.update(o.lead.id, to_check, read=o.space).decision
     if decision is None or decision.upload_state != "verification":
         return
     _record(store, o.lead, "decision_televersee", now(), {})
-    queue_job(ClientJob("upload", o.lead.id))
+    queue_job(ClientJob("upload", o.lead.id), ports=ports)
 
 
-def set_reminders(o: Opened, *, on: bool) -> None:
+def set_reminders(o: Opened, *, on: bool, ports: ClientPorts | None = None) -> None:
     if o.space.reminders_off == (not on):
         return
-    store = client_store()
+    store = (ports or client_ports()).spaces
     store.update(o.lead.id, lambda s: s.model_copy(update={"reminders_off": not on}), read=o.space)
     _record(store, o.lead, "rappels_actives" if on else "rappels_arretes", now(), {})

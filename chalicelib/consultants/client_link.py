@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.client import tokens
 from chalicelib.client.mail import link_message
@@ -10,25 +13,47 @@ from chalicelib.client.service import Invalid, now
 from chalicelib.consultants.auth import Consultant
 from chalicelib.leads.client_space import ClientSpace, Link, mask_email
 from chalicelib.leads.model import Lead
-from chalicelib.leads.store import leads_store
-from chalicelib.leads.store_client import client_store
-from chalicelib.mailer import client_mailer
 from chalicelib.observability import logger
 from chalicelib.pricing.deadline import deadline
-from chalicelib.secret_store import form_token_secret
+
+if TYPE_CHECKING:
+    from chalicelib.ports import ClientMail, ClientSpaces, LeadEvents
 
 
-def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> ClientSpace:
+@dataclass(frozen=True)
+class LinkPorts:
+    """What sending and revoking a client's link use; tests hand in tests/fakes*.py's."""
+
+    spaces: ClientSpaces
+    leads: LeadEvents
+    mail: ClientMail
+    form_secret: Callable[[], str]  # the personal link's key
+
+
+def link_ports() -> LinkPorts:
+    """The real adapters (DynamoDB, SES, Secrets Manager): the one place they are wired."""
+    from chalicelib.leads.store import leads_store
+    from chalicelib.leads.store_client import client_store
+    from chalicelib.mailer import client_mailer
+    from chalicelib.secret_store import form_token_secret
+
+    return LinkPorts(client_store(), leads_store(), client_mailer(), form_token_secret)
+
+
+def send_link(
+    lead: Lead, who: Consultant, *, at: datetime | None = None, ports: LinkPorts | None = None
+) -> ClientSpace:
     """A new personal link e-mailed to the client; the previous one stops working at once."""
     at = at or now()
     if lead.pack is None:
         raise Invalid("client", "Le dossier n'est pas encore généré : attendez le statut « Dossier prêt ».")
-    store = client_store()
+    ports = ports or link_ports()
+    store = ports.spaces
     space = store.space(lead.id)
     # The previous link's lookup item stays until it expires: the space names the current link, so
     # the old one gets "no longer valid" rather than "invalid".
     nonce = tokens.new_nonce()
-    token = tokens.token_for(form_token_secret(), nonce)
+    token = tokens.token_for(ports.form_secret(), nonce)
     link = Link(
         nonce=nonce,
         token_hash=tokens.token_hash(token),
@@ -44,8 +69,8 @@ def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> Cli
     subject, body = link_message(
         lead, token, consultant=who.label, deposit_before=deadline(lead, at.date()).deposit_before
     )
-    client_mailer().send(lead.email, subject, body)
-    leads_store().record_event(
+    ports.mail.send(lead.email, subject, body)
+    ports.leads.record_event(
         lead.id,
         "lien_client_envoye",
         actor=who.label,
@@ -56,8 +81,9 @@ def send_link(lead: Lead, who: Consultant, *, at: datetime | None = None) -> Cli
     return space
 
 
-def revoke_link(lead_id: str, who: Consultant) -> None:
-    store = client_store()
+def revoke_link(lead_id: str, who: Consultant, *, ports: LinkPorts | None = None) -> None:
+    ports = ports or link_ports()
+    store = ports.spaces
     space = store.space(lead_id)
     if space.link is None or space.link.revoked_at:
         return
@@ -67,4 +93,4 @@ def revoke_link(lead_id: str, who: Consultant) -> None:
         return s.model_copy(update={"link": s.link.model_copy(update={"revoked_at": at})}) if s.link else None
 
     store.update(lead_id, revoked, read=space)
-    leads_store().record_event(lead_id, "lien_client_revoque", actor=who.label, now=at)
+    ports.leads.record_event(lead_id, "lien_client_revoque", actor=who.label, now=at, details={})

@@ -9,21 +9,22 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Evidence, Invalid, new_signer, now, queue_job
+from chalicelib.client.service import Evidence, Invalid, new_signer, now
 from chalicelib.consultants import service
 from chalicelib.consultants.auth import Consultant
-from chalicelib.dossier.storage import PRESIGN_MAX_S
+from chalicelib.consultants.service import ConsultantPorts, consultant_ports
 from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace, Signature
 from chalicelib.leads.model import Lead, LeadStatus
-from chalicelib.leads.store import leads_store
-from chalicelib.leads.store_client import client_store
 
 NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
 
 
-def countersign(lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence) -> None:
-    lead = leads_store().get(lead_id)
-    space = client_store().space(lead_id)
+def countersign(
+    lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence, *, ports: ConsultantPorts | None = None
+) -> None:
+    ports = ports or consultant_ports()
+    lead = ports.leads.get(lead_id)
+    space = ports.spaces.space(lead_id)
     document = str((data.get("document") or [""])[0])
     version = lead.pack.version if lead.pack else 0
     if document not in SIGNABLE:
@@ -36,11 +37,11 @@ def countersign(lead_id: str, data: dict[str, Any], who: Consultant, evidence: E
         fresh, _ = _countersignable(s, version, document)
         return s.with_signature(fresh.model_copy(update={"organisme": signer}))
 
-    client_store().update(lead_id, countersigned, read=space)
-    leads_store().record_event(
+    ports.spaces.update(lead_id, countersigned, read=space)
+    ports.leads.record_event(
         lead_id, "contresignature", actor=who.label, now=at, details={"document": document, "version": version}
     )
-    queue_job(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
+    ports.jobs.send(ClientJob("signature", lead_id, version=version, document=document, party="organisme"))
 
 
 def _countersignable(space: ClientSpace, version: int, document: str) -> tuple[Signature, str]:
@@ -52,24 +53,27 @@ def _countersignable(space: ClientSpace, version: int, document: str) -> tuple[S
     return sig, sig.client_signed_sha256
 
 
-def confirm(lead_id: str, what: str, data: dict[str, Any], who: Consultant) -> Lead:
+def confirm(
+    lead_id: str, what: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None
+) -> Lead:
     """Turn the client's filing or decision into the lead's status (the consultant's workflow)."""
-    store = client_store()
+    ports = ports or consultant_ports()
+    store = ports.spaces
     space = store.space(lead_id)
     rev = data.get("rev")
     if what == "depot" and space.filing and not space.filing.confirmed_at:
         f = space.filing
-        lead = leads_store().get(lead_id)
+        lead = ports.leads.get(lead_id)
         if lead.status == LeadStatus.envoye_client:  # else the consultant recorded the filing already
             change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
             change["opco_file_number"] = f.opco_file_number
-            lead = service.change_status(lead_id, {**change, "rev": rev}, who)
+            lead = service.change_status(lead_id, {**change, "rev": rev}, who, ports=ports)
         store.update(lead_id, lambda s: _confirmed(s, "filing"), read=space)
         return lead
     if what == "decision" and space.decision and not space.decision.confirmed_at:
         d = space.decision
         change = {"status": d.outcome, "on": d.decided_on.isoformat(), "amount_granted": str(d.amount or "")}
-        lead = service.change_status(lead_id, {**change, "rev": rev}, who)
+        lead = service.change_status(lead_id, {**change, "rev": rev}, who, ports=ports)
         store.update(lead_id, lambda s: _confirmed(s, "decision"), read=space)
         return lead
     raise Invalid("confirm", "Rien à confirmer : la proposition du client a déjà été traitée.")
@@ -82,9 +86,9 @@ def _confirmed(space: ClientSpace, what: str) -> ClientSpace | None:
     return space.model_copy(update={what: proposal.model_copy(update={"confirmed_at": now()})})
 
 
-def panel(lead: Lead) -> dict[str, Any]:
+def panel(lead: Lead, *, ports: ConsultantPorts | None = None) -> dict[str, Any]:
     """What the consultant's lead page shows of the client space."""
-    space = client_store().space(lead.id)
+    space = (ports or consultant_ports()).spaces.space(lead.id)
     version = lead.pack.version if lead.pack else 0
     signatures = [
         {"document": doc, "label": label, "sig": space.signature(version, doc)} for doc, label in SIGNABLE.items()
@@ -108,32 +112,31 @@ def panel(lead: Lead) -> dict[str, Any]:
     }
 
 
-def _presign(lead_id: str, key: str, filename: str, who: Consultant, what: str) -> str:
-    from chalicelib.config import settings
-    from chalicelib.dossier.client_files import client_files
-
-    url = client_files().presigned_url(
-        key, expires_s=min(settings().presign_expiry_s, PRESIGN_MAX_S), filename=filename
-    )
-    leads_store().record_event(lead_id, "telechargement", actor=who.label, now=now(), details={"fichier": what})
+def _presign(ports: ConsultantPorts, lead_id: str, key: str, filename: str, who: Consultant, what: str) -> str:
+    url = ports.client_files.presigned_url(key, expires_s=ports.presign_expiry_s, filename=filename)
+    ports.leads.record_event(lead_id, "telechargement", actor=who.label, now=now(), details={"fichier": what})
     return url
 
 
-def signed_url(lead_id: str, document: str, party: str, who: Consultant) -> str | None:
+def signed_url(
+    lead_id: str, document: str, party: str, who: Consultant, *, ports: ConsultantPorts | None = None
+) -> str | None:
     """A signed PDF of the current version (client-signed or countersigned), or None."""
-    lead = leads_store().get(lead_id)
+    ports = ports or consultant_ports()
+    lead = ports.leads.get(lead_id)
     version = lead.pack.version if lead.pack else 0
-    sig = client_store().space(lead_id).signature(version, document)
+    sig = ports.spaces.space(lead_id).signature(version, document)
     key = sig and (sig.client_signed_key if party == "client" else sig.final_key)
     if not key:
         return None
     name = f"{lead_id[-8:]}-v{version}-{document.removesuffix('.pdf')}-signe-{party}.pdf"
-    return _presign(lead_id, key, name, who, name)
+    return _presign(ports, lead_id, key, name, who, name)
 
 
-def decision_url(lead_id: str, who: Consultant) -> str | None:
-    d = client_store().space(lead_id).decision
+def decision_url(lead_id: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> str | None:
+    ports = ports or consultant_ports()
+    d = ports.spaces.space(lead_id).decision
     if d is None or d.upload_state != "accepte" or not d.upload_key:
         return None
     ext = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(d.upload_type or "", "bin")
-    return _presign(lead_id, d.upload_key, f"{lead_id[-8:]}-decision-opco.{ext}", who, "decision-opco")
+    return _presign(ports, lead_id, d.upload_key, f"{lead_id[-8:]}-decision-opco.{ext}", who, "decision-opco")

@@ -6,6 +6,7 @@ lead) and no contact details: names, e-mail addresses and phones stay behind the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from chalicelib.dossier.events import PackBuilt
 from chalicelib.formats import fr_date
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import Lead
-from chalicelib.leads.store import LeadStore, leads_store
+from chalicelib.leads.store import leads_store
 from chalicelib.leads.workflow import label
 from chalicelib.mailer import notifier
 from chalicelib.observability import logger
@@ -23,7 +24,7 @@ from chalicelib.pages import lead_url
 from chalicelib.pricing.deadline import deadline
 
 if TYPE_CHECKING:
-    from chalicelib.ports import Mailer, PackRecords
+    from chalicelib.ports import ClientSpaces, LeadListing, Mailer, PackRecords
 
 
 DIGEST_DAYS = 7
@@ -66,7 +67,7 @@ def on_pack_built(event: PackBuilt, *, store: PackRecords | None = None, mailer:
         notify_new_lead((store or leads_store()).get(event.lead_id), today=event.today, mailer=mailer)
 
 
-def leads_due(store: LeadStore, today: date, days: int = DIGEST_DAYS) -> list[Lead]:
+def leads_due(store: LeadListing, today: date, days: int = DIGEST_DAYS) -> list[Lead]:
     """Leads not yet filed whose filing deadline falls within `days` days (today included)."""
     due = []
     for status in presenter.BEFORE_FILING:
@@ -100,15 +101,32 @@ def deadline_digest(event: Any) -> dict[str, int]:
     return send_digest(today=now.date(), now=now)
 
 
-def send_digest(*, today: date, now: datetime | None = None) -> dict[str, int]:
+@dataclass(frozen=True)
+class DigestPorts:
+    """What the daily digest reads and sends through; tests hand in tests/fakes*.py's."""
+
+    leads: LeadListing
+    spaces: ClientSpaces  # the client actions of the day
+    mailer: Mailer  # the consultants' address
+
+
+def digest_ports() -> DigestPorts:
+    """The real adapters (DynamoDB, SES): the one place they are wired."""
+    from chalicelib.leads.store_client import client_store
+
+    return DigestPorts(leads_store(), client_store(), notifier())
+
+
+def send_digest(*, today: date, now: datetime | None = None, ports: DigestPorts | None = None) -> dict[str, int]:
     """Near deadlines, and what clients did on their page during the last 24 hours."""
-    leads = leads_due(leads_store(), today)
+    ports = ports or digest_ports()
+    leads = leads_due(ports.leads, today)
     now = now or datetime.combine(today, datetime.min.time(), UTC)
-    actions = actions_since(now - timedelta(days=1), now)
+    actions = actions_since(now - timedelta(days=1), now, spaces=ports.spaces)
     if leads or actions:
         subject, body = digest_message(leads, today)
         if not leads:
             subject = f"Espace client : {len(actions)} action(s) de clients"
-        notifier().send(subject, body + "\n".join(["", *digest_lines(actions)]))
+        ports.mailer.send(subject, body + "\n".join(["", *digest_lines(actions)]))
     logger.info("deadline digest", extra={"due": len(leads), "client_actions": len(actions)})
     return {"due": len(leads), "client_actions": len(actions)}

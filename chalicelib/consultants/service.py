@@ -1,28 +1,30 @@
 """What the consultant API and pages both do: list, edit, change status, download, export, erase.
 
-Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs).
+Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs)
+through its ports, wired in consultant_ports().
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.consultants.auth import Consultant
-from chalicelib.consultants.client_link import send_link
+from chalicelib.consultants.client_link import LinkPorts, link_ports, send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.consultants.presenter import effective
-from chalicelib.dossier.jobs import DossierJob, dossier_jobs
+from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.listing import InvalidCursor, LeadFilter
 from chalicelib.leads.model import EditStamp, Lead, LeadStatus
-from chalicelib.leads.store import LeadPage, leads_store
+from chalicelib.leads.store import LeadPage
 from chalicelib.leads.workflow import apply_change, parse_change
 from chalicelib.observability import logger
 from chalicelib.web import UserError
 
 if TYPE_CHECKING:
-    from chalicelib.ports import ConsultantEdits, JobQueue
+    from chalicelib.ports import ClientBucket, ClientSpaces, ConsultantLeads, JobQueue, PackFiles
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
@@ -41,6 +43,36 @@ class DocumentNotFound(Exception):
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ConsultantPorts:
+    """What the consultant service uses; tests hand in tests/fakes.py's."""
+
+    leads: ConsultantLeads
+    jobs: JobQueue
+    packs: PackFiles
+    client_files: ClientBucket  # signed copies, the clients' letters
+    presign_expiry_s: int
+    form_secret: Callable[[], str]  # the duplicate fingerprint's key, read by an erasure only
+    spaces: ClientSpaces  # the client space: what the lead page shows, countersignatures, confirmations
+    client_link: LinkPorts  # "envoyé au client" e-mails the client its personal link
+
+
+def consultant_ports() -> ConsultantPorts:
+    """The real adapters (DynamoDB, SQS, both buckets, Secrets Manager) and settings: the one place they are wired."""
+    from chalicelib.config import settings
+    from chalicelib.dossier.client_files import client_files
+    from chalicelib.dossier.jobs import dossier_jobs
+    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
+    from chalicelib.leads.store import leads_store
+    from chalicelib.secret_store import form_token_secret
+
+    expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
+    links = link_ports()
+    return ConsultantPorts(
+        leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret, links.spaces, links
+    )
 
 
 def _param(params: Mapping[str, Any], name: str) -> str | None:
@@ -71,17 +103,19 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
     return LeadFilter(status=status, opco=opco, date_from=dates["from"], date_to=dates["to"], query=query)
 
 
-def list_page(f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE) -> LeadPage:
+def list_page(
+    f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE, *, ports: ConsultantPorts | None = None
+) -> LeadPage:
     try:
-        return leads_store().list_leads(f, limit=limit, cursor=cursor)
+        return (ports or consultant_ports()).leads.list_leads(f, limit=limit, cursor=cursor)
     except InvalidCursor:
         raise BadRequest("cursor", "Lien de pagination invalide : revenez à la première page.") from None
 
 
-def export_leads(f: LeadFilter) -> Iterator[Lead]:
-    cursor, count = None, 0
+def export_leads(f: LeadFilter, *, ports: ConsultantPorts | None = None) -> Iterator[Lead]:
+    cursor, count, ports = None, 0, ports or consultant_ports()
     while True:
-        page = list_page(f, cursor, limit=100)
+        page = list_page(f, cursor, limit=100, ports=ports)
         for lead in page.leads:
             yield lead
             count += 1
@@ -111,18 +145,10 @@ def _stamp(data: dict[str, Any], who: Consultant) -> EditStamp:
     return EditStamp(expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now())
 
 
-def edit_dossier(
-    lead_id: str,
-    data: dict[str, Any],
-    who: Consultant,
-    *,
-    store: ConsultantEdits | None = None,
-    jobs: JobQueue | None = None,
-) -> Lead:
-    """Validate the edit, store it with the next pack version, and queue that version.
-
-    `store` and `jobs` default to DynamoDB and SQS (tests hand in tests/fakes.py's)."""
-    store = store or leads_store()
+def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+    """Validate the edit, store it with the next pack version, and queue that version."""
+    ports = ports or consultant_ports()
+    store = ports.leads
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
@@ -132,14 +158,15 @@ def edit_dossier(
         return lead
     updated = store.update_dossier(lead_id, dossier, _stamp(data, who), changed=changed)
     try:
-        (jobs or dossier_jobs()).send(DossierJob(lead_id, updated.pack_requested))
+        ports.jobs.send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
         logger.exception("dossier job send failed after an edit; the sweeper will retry")
     return updated
 
 
-def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store: ConsultantEdits | None = None) -> Lead:
-    store = store or leads_store()
+def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+    ports = ports or consultant_ports()
+    store = ports.leads
     lead = store.get(lead_id)
     change = parse_change(data)
     today = now().date()
@@ -152,26 +179,23 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, store:
     updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
         try:
-            send_link(updated, who)
+            send_link(updated, who, ports=ports.client_link)
         except Exception:  # the status stands; the lead page offers to send the link again
             logger.exception("client link not sent after envoye_client")
     return updated
 
 
-def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
+def download_url(lead_id: str, name: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> tuple[str, int]:
     """A presigned GET URL (10 minutes at most) for one document, recorded in the lead's history."""
-    from chalicelib.config import settings
-    from chalicelib.dossier.storage import PRESIGN_MAX_S, dossier_storage
-
-    store = leads_store()
-    lead = store.get(lead_id)
+    ports = ports or consultant_ports()
+    lead = ports.leads.get(lead_id)
     if not lead.pack or name not in lead.pack.keys:
         raise DocumentNotFound(name)
-    expires = min(settings().presign_expiry_s, PRESIGN_MAX_S)
-    url = dossier_storage().presigned_url(
+    expires = ports.presign_expiry_s
+    url = ports.packs.presigned_url(
         lead.pack.keys[name], expires_s=expires, filename=f"{lead.id[-8:]}-v{lead.pack.version}-{name}"
     )
-    store.record_event(
+    ports.leads.record_event(
         lead_id,
         "telechargement",
         actor=who.label,
@@ -181,24 +205,20 @@ def download_url(lead_id: str, name: str, who: Consultant) -> tuple[str, int]:
     return url, expires
 
 
-def erase_lead(lead_id: str, who: Consultant) -> dict[str, int]:
+def erase_lead(lead_id: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> dict[str, int]:
     """GDPR erasure: every S3 version first (a retry finds the lead still there), then the records,
     then S3 again: a worker that wrote a pack after the first pass and recorded it before the
     records went would otherwise leave it behind (one that records later deletes its own writes)."""
-    from chalicelib.dossier.storage import dossier_storage
     from chalicelib.intake.antispam import submission_fingerprint
-    from chalicelib.secret_store import form_token_secret
 
-    store = leads_store()
+    ports = ports or consultant_ports()
+    store, packs = ports.leads, ports.packs
     lead = store.get(lead_id)
     fingerprint = submission_fingerprint(
-        form_token_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
+        ports.form_secret(), siret=lead.siret, email=lead.email, trainings=lead.trainings
     )
-    from chalicelib.dossier.client_files import client_files
-
-    storage = dossier_storage()
-    objects = storage.erase_lead(lead_id) + client_files().erase_uploads(lead_id)
+    objects = packs.erase_lead(lead_id) + ports.client_files.erase_uploads(lead_id)
     items = store.erase(lead_id, actor_sub=who.sub, now=now(), s3_versions_deleted=objects, fingerprint=fingerprint)
-    objects += storage.erase_lead(lead_id)
+    objects += packs.erase_lead(lead_id)
     logger.info("lead erased", extra={"lead_id": lead_id, "items": items, "s3_versions": objects})
     return {"items_deleted": items, "s3_versions_deleted": objects}

@@ -26,7 +26,7 @@ from chalicelib.observability import leads_waiting_for_pack, logger, measured_pa
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
-    from chalicelib.ports import CompanyRegistry, PackRecords, PackStorage, RegistryRecords
+    from chalicelib.ports import CompanyRegistry, JobQueue, PackRecords, PackStorage, PackSweep, RegistryRecords
 
 JOBS_QUEUE = "opco-dossier-jobs"  # app.py subscribes build_dossier; the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
@@ -161,26 +161,36 @@ def sweep_stuck_leads(event: Any) -> dict[str, int]:
     return sweep(now=datetime.now(UTC))
 
 
-def sweep(*, now: datetime) -> dict[str, int]:
-    jobs = dossier_jobs()
+@dataclass(frozen=True)
+class SweepPorts:
+    """The adapters the sweeper uses; tests hand in tests/fakes.py's."""
+
+    store: PackSweep
+    jobs: JobQueue
+
+
+def sweep_ports() -> SweepPorts:
+    """The real adapters: DynamoDB and SQS."""
+    return SweepPorts(leads_store(), dossier_jobs())
+
+
+def sweep(*, now: datetime, ports: SweepPorts | None = None) -> dict[str, int]:
+    ports = ports or sweep_ports()
     sent = late = 0
-    for lead in leads_store().waiting_for_pack(created_before=now - SWEEP_AFTER):
+    for lead in ports.store.waiting_for_pack(created_before=now - SWEEP_AFTER):
         if lead.needs_pack:
-            jobs.send(DossierJob(lead.id, lead.pack_requested))
+            ports.jobs.send(DossierJob(lead.id, lead.pack_requested))
             sent += 1
             late += lead.created_at < now - LATE_AFTER
-    sent += _sweep_edited(jobs, asked_before=now - SWEEP_AFTER)
+    sent += _sweep_edited(ports, asked_before=now - SWEEP_AFTER)
     leads_waiting_for_pack(late)
     logger.info("sweep done", extra={"resent": sent, "late": late})
     return {"resent": sent, "late": late}
 
 
-def _sweep_edited(jobs: Any, *, asked_before: datetime) -> int:
+def _sweep_edited(ports: SweepPorts, *, asked_before: datetime) -> int:
     """Edited leads whose new version was never built (markers written with the edit)."""
-    from chalicelib.leads.store import LeadNotFound
-
-    store = leads_store()
-    sent = 0
+    store, sent = ports.store, 0
     for lead_id, _version, asked_at in store.pending_packs():
         try:
             lead = store.get(lead_id)
@@ -190,6 +200,6 @@ def _sweep_edited(jobs: Any, *, asked_before: datetime) -> int:
         if not lead.needs_pack:
             store.clear_pending(lead_id, built_version=lead.pack.version if lead.pack else lead.pack_requested)
         elif datetime.fromisoformat(asked_at) < asked_before:
-            jobs.send(DossierJob(lead.id, lead.pack_requested))
+            ports.jobs.send(DossierJob(lead.id, lead.pack_requested))
             sent += 1
     return sent

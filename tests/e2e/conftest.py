@@ -36,10 +36,11 @@ def browser():
 
 
 class LocalStack:
-    def __init__(self, api_port: int, aws_port: int, proc: subprocess.Popen):
+    def __init__(self, api_port: int, aws_port: int, proc: subprocess.Popen, log: Path):
         self.api = f"http://127.0.0.1:{api_port}"
         self.aws = f"http://127.0.0.1:{aws_port}"
         self.proc = proc
+        self.log = log  # what the stack printed (its handlers' JSON lines, the pump's and schedules' lines)
 
     def client(self, service: str):
         import boto3
@@ -54,8 +55,10 @@ class LocalStack:
 
 
 @contextlib.contextmanager
-def start_stack(log_dir: Path, env_extra: dict[str, str], api_port: int | None = None) -> Iterator[LocalStack]:
-    """scripts/local_stack.py on free ports (or the given API port), stopped on exit."""
+def start_stack(
+    log_dir: Path, env_extra: dict[str, str], api_port: int | None = None, args: tuple[str, ...] = ()
+) -> Iterator[LocalStack]:
+    """scripts/local_stack.py on free ports (or the given API port), with extra `args`, stopped on exit."""
     api_port, aws_port = api_port or free_port(), free_port()
     log = log_dir / "stack.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
@@ -72,13 +75,14 @@ def start_stack(log_dir: Path, env_extra: dict[str, str], api_port: int | None =
                 "--sweep-every",
                 "5",
                 "--no-autoreload",
+                *args,
             ],
             cwd=ROOT,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
-    s = LocalStack(api_port, aws_port, proc)
+    s = LocalStack(api_port, aws_port, proc, log)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -56,19 +56,24 @@ def _submit(page, click, expected: str) -> None:
     assert expected in page.url, (page.url, page.inner_text("body")[:3000])
 
 
-def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
-    stack, browser, valid_submission, tmp_path
-):
-    company = f"Atelier Signature {time.time_ns() % 100000}"
-    lead_id = _submit_lead(stack, {**valid_submission, "company_name": company})
+def sent_to_client(browser, stack, submission: dict):
+    """lead → pack → a consultant signs in and moves it to "envoyé au client": (lead id, their page)."""
+    lead_id = _submit_lead(stack, submission)
     _wait_for(lambda: [m for m in _sent_emails(stack) if lead_id in m.get("body", "")])  # pack built
-
     consultant = _consultant(browser, stack)
     consultant.goto(f"{stack.api}/consultants/leads/{lead_id}")
     _reload_until(consultant, lambda: consultant.inner_text("#pack-version").startswith("Version 1 "))
     consultant.select_option("#status", "envoye_client")
     consultant.click("text=Enregistrer le statut")
     consultant.wait_for_url("**ok=statut")
+    return lead_id, consultant
+
+
+def test_client_signs_files_and_reports_the_decision_the_consultant_confirms(
+    stack, browser, valid_submission, tmp_path
+):
+    company = f"Atelier Signature {time.time_ns() % 100000}"
+    lead_id, consultant = sent_to_client(browser, stack, {**valid_submission, "company_name": company})
     assert "pas encore" in consultant.inner_text("#link-opened")
 
     mail = _wait_for(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -55,6 +55,15 @@ def moto_world(mp: pytest.MonkeyPatch) -> Iterator[None]:
 def aws_env(monkeypatch: pytest.MonkeyPatch):
     with moto_world(monkeypatch):
         yield
+
+
+def in_memory_or_real[T](request: pytest.FixtureRequest, fake: Callable[[], T], real: Callable[[], T]) -> T:
+    """A contract test's adapter (params "in-memory" and a real one): the fake, or the real adapter
+    in moto's world, so every case runs against both."""
+    if request.param == "in-memory":
+        return fake()
+    request.getfixturevalue("aws_env")
+    return real()
 
 
 @pytest.fixture

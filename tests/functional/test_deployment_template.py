@@ -230,6 +230,10 @@ def test_alarms_cover_every_failure_mode_and_notify_the_topic(template):
         "ThrottlesAlarm",
         "OldestJobAgeAlarm",
         "LeadsWaitingForPackAlarm",
+        "ClientRemindersErrorsAlarm",
+        "ClientRemindersMissedAlarm",
+        "DeadlineDigestErrorsAlarm",
+        "DeadlineDigestMissedAlarm",
     }
     runbook = (ROOT / "docs" / "operations.md").read_text()
     for alarm in alarms.values():
@@ -237,6 +241,59 @@ def test_alarms_cover_every_failure_mode_and_notify_the_topic(template):
         assert props["AlarmActions"] == [{"Ref": "AlarmTopic"}]
         anchor = props["AlarmDescription"].rsplit("#", 1)[1]
         assert f"## {anchor.replace('-', ' ')}" in runbook.lower().replace("-", " "), anchor
+
+
+def _watched(alarm: dict, metric_name: str) -> set[str]:
+    """The functions whose AWS/Lambda `metric_name` the alarm reads (plain or metric-math alarms)."""
+    props = alarm["Properties"]
+    stats = [m["MetricStat"]["Metric"] for m in props.get("Metrics", []) if "MetricStat" in m] or [props]
+    return {
+        d["Value"]["Ref"]
+        for m in stats
+        if m.get("Namespace") == "AWS/Lambda" and m.get("MetricName") == metric_name
+        for d in m["Dimensions"]
+        if d["Name"] == "FunctionName"
+    }
+
+
+def test_every_function_has_an_alarm_on_its_failures_its_throttles_and_a_missed_schedule(template):
+    alarms = _resources(template, "AWS::CloudWatch::Alarm")
+    functions = _resources(template, "AWS::Serverless::Function")
+    assert _watched(alarms["ThrottlesAlarm"], "Throttles") == set(functions)
+    crashes = set().union(*(_watched(a, "Errors") for a in alarms.values()))
+    # The API and its authorizer fail as API Gateway 5xx (ApiServerErrorsAlarm); the sweeper's
+    # crashes leave LeadsWaitingForPack missing, and that alarm treats missing data as breaching.
+    assert crashes == set(functions) - {"APIHandler", "ConsultantApiAuth", "SweepStuckLeads"}
+    assert alarms["LeadsWaitingForPackAlarm"]["Properties"]["TreatMissingData"] == "breaching"
+    daily = {
+        name
+        for name, fn in functions.items()
+        for event in fn["Properties"].get("Events", {}).values()
+        if event["Type"] == "Schedule" and event["Properties"]["Schedule"].startswith("cron(")
+    }
+    assert daily == {"DeadlineDigest", "ClientReminders"}
+    for name in daily:  # no run for 24 h: every hourly period empty (Lambda sends no zero) → alarm
+        props = alarms[f"{name}MissedAlarm"]["Properties"]
+        assert _watched(alarms[f"{name}MissedAlarm"], "Invocations") == {name}
+        assert props["Period"] * props["EvaluationPeriods"] == 86400 == props["Period"] * props["DatapointsToAlarm"]
+        assert (props["ComparisonOperator"], props["Threshold"], props["TreatMissingData"]) == (
+            "LessThanThreshold",
+            1,
+            "breaching",
+        )
+
+
+def test_the_local_stack_runs_the_schedules_the_template_gives_eventbridge(template):
+    import app
+    from scripts.local_schedules import scheduled_jobs
+
+    scheduled = {
+        fn["Properties"]["Handler"].removeprefix("app."): event["Properties"]["Schedule"]
+        for fn in _resources(template, "AWS::Serverless::Function").values()
+        for event in fn["Properties"].get("Events", {}).values()
+        if event["Type"] == "Schedule"
+    }
+    assert scheduled == {j.name: j.expression for j in scheduled_jobs(app.app)} and len(scheduled) == 3
 
 
 def test_dashboard_body_is_json_once_substituted(template):

@@ -3,6 +3,8 @@ moto's versioned bucket answer every case the same way, so unit tests on the fak
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -51,3 +53,10 @@ def test_erasing_a_lead_deletes_all_its_versions_and_nothing_of_another_lead(sto
     with pytest.raises(ClientError):
         storage.read(f"dossiers/{LEAD}/v2/devis.pdf")
     assert storage.read(kept.keys["devis.pdf"]) == FILES["devis.pdf"]
+
+
+def test_a_download_link_names_the_object_its_lifetime_and_the_saved_name(storage):
+    key = storage.put_pack(LEAD, 1, FILES).keys["devis.pdf"]
+    url = unquote(storage.presigned_url(key, expires_s=600, filename="a1b2c3d4-v1-devis.pdf"))
+    assert f"/{key}?" in url and "X-Amz-Expires=600" in url
+    assert 'attachment; filename="a1b2c3d4-v1-devis.pdf"' in url

@@ -241,6 +241,8 @@ def _client_space(r: Routes, rec: Recorder, submission: dict[str, Any]) -> None:
         r.page("GET", space + "/decision", base + "/decision", expect=303)
         r.page("POST", space + "/confirmer/{what}", base + "/confirmer/depot", "rev=0", expect=(303, 422))
         r.call("GET", route + "/rappels/arret", link + "/rappels/arret", expect=200)
+        one_click = b"List-Unsubscribe=One-Click"  # RFC 8058, as a mailbox posts it
+        r.call("POST", route + "/rappels/arret", link + "/rappels/arret", expect=200, headers=form, body=one_click)
         r.call("POST", route + "/rappels", link + "/rappels", expect=303, headers=form, body=b"")
         r.page("POST", space + "/revoquer", base + "/revoquer", expect=303)
     other = _built_lead(r, rec, {**submission, "email": "autre.client@transports-voisins.fr"})

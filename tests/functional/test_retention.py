@@ -39,6 +39,27 @@ def test_pack_objects_and_their_old_versions_expire_before_the_lead_does() -> No
     )
 
 
+def test_signed_contracts_expire_once_their_lock_ends_and_not_before() -> None:
+    from chalicelib.config import Settings
+
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    staged = {config["stages"][s]["environment_variables"].get("SIGNED_RETENTION_DAYS") for s in ("dev", "prod")}
+    retention = Settings.model_fields["signed_retention_days"].default
+    assert staged <= {None, str(retention)}  # a stage overriding the lock must move the lifecycle too
+    bucket = json.loads((ROOT / "infra" / "resources.json").read_text())["Resources"]["ClientBucket"]
+    rules = {r["Id"]: r for r in bucket["Properties"]["LifecycleConfiguration"]["Rules"]}
+    signed = rules["expire-signed-after-their-lock"]
+    assert (signed["Status"], signed["Prefix"]) == ("Enabled", "signed/")
+    # The delete marker comes when the lock (signing + retention) ends, never earlier: a marker would
+    # hide a contract the client and the consultants must still download.
+    assert signed["ExpirationInDays"] == retention
+    # The locked version, then noncurrent, goes a day later (its lock has ended by then); S3's lag on top.
+    lifetime = signed["ExpirationInDays"] + signed["NoncurrentVersionExpiration"]["NoncurrentDays"] + LIFECYCLE_LAG_DAYS
+    assert retention < lifetime <= retention + 3
+    markers = rules["remove-expired-signed-delete-markers"]
+    assert (markers["Status"], markers["Prefix"], markers["ExpiredObjectDeleteMarker"]) == ("Enabled", "signed/", True)
+
+
 def _versions_under(prefix: str) -> list[str]:
     from chalicelib import aws
     from chalicelib.config import settings

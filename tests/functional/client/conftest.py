@@ -28,6 +28,31 @@ def sent_emails() -> list[Any]:
     return list(ses_backends[DEFAULT_ACCOUNT_ID]["eu-west-3"].sent_messages)
 
 
+@dataclass
+class Mail:
+    to: list[str]
+    subject: str
+    body: str
+    headers: dict[str, str]
+
+
+def mails_to(address: str) -> list[Mail]:
+    """What moto's SES sent to one address, simple and raw (MIME) messages alike, oldest first."""
+    from email import message_from_string
+    from email.policy import default
+
+    mails = []
+    for m in sent_emails():
+        if hasattr(m, "raw_data"):
+            parsed = message_from_string(m.raw_data, policy=default)
+            # moto adds the To header's addresses to the Destinations given: once each is enough.
+            to, subject, body = list(dict.fromkeys(m.destinations)), str(parsed["Subject"]), parsed.get_content()
+            mails.append(Mail(to, subject, body.replace("\r\n", "\n"), {k: str(v) for k, v in parsed.items()}))
+        else:
+            mails.append(Mail(m.destinations["ToAddresses"], m.subject, m.body, {}))
+    return [m for m in mails if m.to == [address]]
+
+
 def run_jobs(chalice_client: Any) -> int:
     """Deliver every queued job to the real worker handler, as the event source mapping does."""
     from chalicelib import aws

@@ -145,6 +145,34 @@ def test_the_worker_refuses_a_file_whose_real_type_or_size_is_wrong_and_deletes_
     assert "trop volumineux" in _space(sent.id).decision.upload_note
 
 
+def test_the_worker_refuses_a_file_whose_content_is_not_the_type_the_client_chose(local_consultants, sent):
+    from chalicelib import aws
+    from chalicelib.config import settings
+
+    c = local_consultants.client
+    _file(c, sent)
+    _decide(c, sent)
+    post = _upload_form(c, sent, "png")  # the client chose PNG: the policy fixes Content-Type image/png
+    assert _post_to_s3(post, PDF, "image/png").status_code == 303  # S3 only checks the declared type
+    c.http.get(f"/client/{sent.token}/decision/recue")
+    run_jobs(c)
+    decision = _space(sent.id).decision
+    expected = "Ce fichier est un PDF alors que vous aviez choisi une image PNG : recommencez avec le bon type."
+    assert (decision.upload_state, decision.upload_note, decision.upload_type) == ("refuse", expected, None)
+    listed = aws.s3().list_object_versions(Bucket=settings().client_bucket_name, Prefix=post["fields"]["key"])
+    assert not listed.get("Versions")  # the refused file is gone
+    assert f"Fichier refusé : {expected}" in unescape(c.http.get(f"/client/{sent.token}").body.decode())
+    panel = c.http.get(f"/consultants/leads/{sent.id}", headers=local_consultants.cookie()).body.decode()
+    assert f"refusé ({expected})" in unescape(panel)
+
+    post = _upload_form(c, sent, "pdf")  # the same file, declared as what it is, is accepted
+    _post_to_s3(post, PDF)
+    c.http.get(f"/client/{sent.token}/decision/recue")
+    run_jobs(c)
+    decision = _space(sent.id).decision
+    assert (decision.upload_state, decision.upload_note, decision.upload_type) == ("accepte", None, "application/pdf")
+
+
 def test_a_filing_the_consultant_already_recorded_is_confirmed_without_a_second_status_change(local_consultants, sent):
     c = local_consultants.client
     _file(c, sent, "ATL-55")

@@ -36,6 +36,7 @@ PUBLIC = {
     ("/client/{token}/decision/fichier", "POST"),
     ("/client/{token}/decision/recue", "GET"),
     ("/client/{token}/rappels/arret", "GET"),
+    ("/client/{token}/rappels/arret", "POST"),
     ("/client/{token}/rappels", "POST"),
 }
 LEAD_ID = "01k0000000000000000000000a"

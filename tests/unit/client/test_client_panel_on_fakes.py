@@ -1,0 +1,101 @@
+"""The consultant's side of the client space on in-memory adapters: countersigning, confirming the
+client's filing and decision, downloading signed copies and letters, the lead page's panel."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import pytest
+
+from chalicelib.client import service
+from chalicelib.client.jobs import ClientJob
+from chalicelib.client.service import Evidence, Invalid
+from chalicelib.client.work import handle
+from chalicelib.consultants import client_panel
+from chalicelib.leads.model import LeadStatus
+from tests.fakes_client import consultant_ports
+from tests.unit.client.conftest import CONSULTANT, NOW
+
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
+SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
+COUNTERSIGNER = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"]}
+
+
+@pytest.fixture
+def ports(world):
+    return consultant_ports(
+        world.leads, jobs=world.jobs, packs=world.packs, client_files=world.files, spaces=world.spaces
+    )
+
+
+def _client_signed(world, token: str) -> None:
+    opened = world.open(token)
+    form = {"document": "devis.pdf", "sha256": opened.lead.pack.sha256["devis.pdf"], **SIGNER}
+    service.sign(opened, form, BROWSER, ports=world.ports)
+    assert handle(world.jobs.sent[-1], now=NOW, ports=world.work)
+
+
+def _countersign(lead_id: str, ports) -> None:
+    client_panel.countersign(lead_id, COUNTERSIGNER, CONSULTANT, BROWSER, ports=ports)
+
+
+def test_the_organisme_countersigns_a_client_signed_copy_once(world, sent, ports):
+    lead, token = sent
+    with pytest.raises(Invalid, match="pas encore signé"):
+        _countersign(lead.id, ports)
+    _client_signed(world, token)
+    _countersign(lead.id, ports)
+    assert world.jobs.sent[-1] == ClientJob("signature", lead.id, 1, "devis.pdf", "organisme")
+    assert world.spaces.space(lead.id).signature(1, "devis.pdf").organisme.name == "Claire Dubois"
+    assert world.kinds(lead.id)[-1] == "contresignature"
+    with pytest.raises(Invalid, match="déjà contresigné"):
+        _countersign(lead.id, ports)
+
+
+def test_the_client_s_filing_becomes_the_lead_s_status_once_confirmed(world, sent, ports):
+    lead, token = sent
+    filing = {"filed_on": "2026-11-18", "opco_file_number": "AT-2026-0042"}
+    service.declare_filing(world.open(token), filing, ports=world.ports)
+    confirmed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    assert (confirmed.status, confirmed.tracking.opco_file_number) == (LeadStatus.demande_deposee, "AT-2026-0042")
+    assert world.spaces.space(lead.id).filing.confirmed_at is not None
+    with pytest.raises(Invalid, match="Rien à confirmer"):
+        client_panel.confirm(lead.id, "depot", {"rev": confirmed.rev}, CONSULTANT, ports=ports)
+
+
+def test_the_client_s_decision_becomes_the_lead_s_status_with_its_amount(world, sent, ports):
+    lead, token = sent
+    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
+    filed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    decision = {"outcome": "accord", "decided_on": "2026-11-20", "amount": "1200"}
+    service.declare_decision(world.open(token), decision, ports=world.ports)
+    granted = client_panel.confirm(lead.id, "decision", {"rev": filed.rev}, CONSULTANT, ports=ports)
+    assert (granted.status, str(granted.tracking.amount_granted)) == (LeadStatus.accord, "1200.00")
+
+
+def test_signed_copies_and_the_accepted_letter_are_downloaded_through_recorded_short_links(world, sent, ports):
+    lead, token = sent
+    assert client_panel.signed_url(lead.id, "devis.pdf", "client", CONSULTANT, ports=ports) is None
+    assert client_panel.decision_url(lead.id, CONSULTANT, ports=ports) is None
+    _client_signed(world, token)
+    url = unquote(client_panel.signed_url(lead.id, "devis.pdf", "client", CONSULTANT, ports=ports))
+    assert f"/signed/{lead.id}/v1/devis-client.pdf?" in url and "X-Amz-Expires=600" in url
+    assert f'filename="{lead.id[-8:]}-v1-devis-signe-client.pdf"' in url
+    assert world.leads.events(lead.id)[-1]["actor"] == CONSULTANT.label
+    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
+    service.declare_decision(world.open(token), {"outcome": "refus", "decided_on": "2026-11-20"}, ports=world.ports)
+    key = service.upload_form(world.open(token), "image/png", ports=world.ports)["fields"]["key"]
+    world.files.upload(key, b"\x89PNG\r\n\x1a\n the letter", content_type="image/png")
+    service.upload_received(world.open(token), ports=world.ports)
+    handle(world.jobs.sent[-1], now=NOW, ports=world.work)
+    letter = unquote(client_panel.decision_url(lead.id, CONSULTANT, ports=ports))
+    assert f"/{key}?" in letter and f'filename="{lead.id[-8:]}-decision-opco.png"' in letter
+
+
+def test_the_panel_shows_the_link_and_the_signatures_of_the_current_version(world, sent, ports):
+    lead, token = sent
+    _client_signed(world, token)
+    shown = client_panel.panel(world.leads.get(lead.id), ports=ports)
+    assert shown["link_active"] and shown["can_send"] and shown["version"] == 1
+    states = {s["document"]: s["sig"].state if s["sig"] else "a_signer" for s in shown["signatures"]}
+    assert states == {"devis.pdf": "signe", "convention.pdf": "a_signer"}
