@@ -101,9 +101,10 @@ def answered_in_process(boto_client: Any, body: bytes = b"{}") -> Iterator[None]
     with status 200 from here: nothing is sent (SnapStart priming: the SDK's first-call work lands in
     the snapshot; no connection does)."""
     from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
 
     def answer(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, {}, _LocalBody(body))
+        return AWSResponse(request.url, 200, HTTPHeaders(), _LocalBody(body))
 
     events = boto_client.meta.events  # the client's own copy: other clients are untouched
     events.register_first("before-send", answer, unique_id="opco-dossier-answered-in-process")
