@@ -148,7 +148,8 @@ def test_a_list_filters_by_status_date_and_search_and_hides_spam(store, valid_su
 def test_a_history_line_is_added_to_a_lead_and_refused_for_an_unknown_one(store, valid_submission):
     lead = store.submit(submitted_lead(valid_submission, NOW)).lead
     store.add_event(lead.id, "rappel_envoye", at=NOW, details={"echeance": "2026-12-01"}, expires_at=lead.expires_at)
-    store.record_event(lead.id, "telechargement", actor="c@example.fr", now=NOW, details={"fichier": "devis.pdf"})
+    later = NOW + timedelta(seconds=1)  # two lines of the same instant have no defined order
+    store.record_event(lead.id, "telechargement", actor="c@example.fr", now=later, details={"fichier": "devis.pdf"})
     assert [(e["kind"], e["actor"], e["details"]) for e in store.events(lead.id)] == [
         ("rappel_envoye", "systeme", {"echeance": "2026-12-01"}),
         ("telechargement", "c@example.fr", {"fichier": "devis.pdf"}),
