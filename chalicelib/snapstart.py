@@ -114,13 +114,14 @@ def _prime_calls(item: dict[str, Any]) -> None:
             UpdateExpression="ADD hits :one",
             ExpressionAttributeValues={":one": {"N": "1"}},
         ),
+        "SendMessage": lambda: sqs.send_message(
+            QueueUrl=settings().jobs_queue_url, MessageBody=DossierJob("priming", 1).to_body()
+        ),
     }
-    with aws.answered_in_process(ddb):
-        for operation in DYNAMODB_OPERATIONS:
-            calls[operation]()
-    with aws.answered_in_process(sqs):
-        for _ in SQS_OPERATIONS:  # SendMessage
-            sqs.send_message(QueueUrl=settings().jobs_queue_url, MessageBody=DossierJob("priming", 1).to_body())
+    for client, operations in ((ddb, DYNAMODB_OPERATIONS), (sqs, SQS_OPERATIONS)):
+        with aws.answered_in_process(client):
+            for operation in operations:
+                calls[operation]()
 
 
 def refresh() -> None:
