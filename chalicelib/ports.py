@@ -1,8 +1,8 @@
 """What the services need from their adapters, as Protocols.
 
 The AWS and HTTP adapters (leads/store*.py, dossier/jobs.py, dossier/storage.py, dossier/client_files.py,
-company/registry.py, mailer.py) implement them; tests/fakes.py and tests/fakes_client.py hold in-memory
-ones, so a service's unit tests need no moto. tests/functional/test_*_contract.py run the same cases
+company/registry.py, mailer.py) implement them; tests/fakes.py, fakes_storage.py and fakes_client.py hold
+in-memory ones, so a service's unit tests need no moto. tests/functional/test_*_contract.py run the same cases
 against a fake and its moto-backed adapter, so the fake cannot drift from the real thing. The services
 take their ports as one argument defaulting to the real adapters, wired in one function per room.
 """
@@ -225,6 +225,10 @@ class PackReader(Protocol):
     """A pack's file, read back (the worker signs the exact PDF the client saw)."""
 
     def read(self, key: str) -> bytes: ...
+
+
+class PackDocuments(Presigner, PackReader, Protocol):
+    """The dossier bucket as the client's page uses it: a document to download, the prefill to show."""
 
 
 class ClientMail(Protocol):

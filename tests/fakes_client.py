@@ -16,7 +16,8 @@ from botocore.exceptions import ClientError
 
 from chalicelib.leads.client_space import ClientSpace
 from chalicelib.leads.store_client import UPDATE_ATTEMPTS, LinkRecord, SpaceConflict
-from tests.fakes import InMemoryJobQueue, InMemoryLeadStore, InMemoryPackStorage, presigned
+from tests.fakes import InMemoryJobQueue, InMemoryLeadStore
+from tests.fakes_storage import InMemoryPackStorage, presigned
 
 if TYPE_CHECKING:
     from chalicelib.consultants.service import ConsultantPorts

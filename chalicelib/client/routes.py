@@ -14,12 +14,12 @@ from urllib.parse import parse_qs, urlsplit
 
 from chalice import Blueprint, Response
 
-from chalicelib.client import service
-from chalicelib.client.service import Evidence, Invalid, LinkRefused, Opened
+from chalicelib.client import requests, service
+from chalicelib.client.requests import Invalid
+from chalicelib.client.service import Evidence, LinkRefused, Opened
 from chalicelib.intake.http import FORM, html_response, redirect, static_response
 from chalicelib.leads.store_client import SpaceConflict
 from chalicelib.pages import render_page, static_asset
-from chalicelib.pricing.deadline import deadline
 
 bp = Blueprint(__name__)
 BASE = "/client/{token}"
@@ -97,21 +97,10 @@ def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
     return wrapper
 
 
-def _show(o: Opened, status: int = 200, **extra: Any) -> Response:
-    from chalicelib.client.view import page
-    from chalicelib.dossier.storage import dossier_storage
-
-    prefill = None
-    if o.lead.pack and "prefill.json" in o.lead.pack.keys:
-        import json
-
-        prefill = json.loads(dossier_storage().read(o.lead.pack.keys["prefill.json"]))
-    today = service.now().date()
-    view = page(o.lead, o.space, prefill, deadline(o.lead, today), today)
-    params: Any = bp.current_request.query_params or {}
-    return _page(
-        "dossier.html", status, token=o.token, v=view, ok=params.get("ok"), errors=extra.pop("errors", {}), **extra
-    )
+def _show(o: Opened, status: int = 200, errors: dict[str, str] | None = None) -> Response:
+    view = service.page_view(o, today=service.now().date())
+    ok = requests.parse_notice(bp.current_request.query_params)
+    return _page("dossier.html", status, token=o.token, v=view, ok=ok, errors=errors or {})
 
 
 @bp.route("/client-static/client.js", methods=["GET"])
@@ -142,21 +131,21 @@ def _back(o: Opened, ok: str) -> Response:
 @bp.route(BASE + "/signature", methods=["POST"], content_types=[FORM])
 @client_route
 def sign(o: Opened) -> Response:
-    service.sign(o, _form(), Evidence.of(bp.current_request))
+    service.sign(o, requests.parse_signature(_form()), Evidence.of(bp.current_request))
     return _back(o, "signature")
 
 
 @bp.route(BASE + "/depot", methods=["POST"], content_types=[FORM])
 @client_route
 def filing(o: Opened) -> Response:
-    service.declare_filing(o, _form())
+    service.declare_filing(o, requests.parse_filing(_form(), service.now().date()))
     return _back(o, "depot")
 
 
 @bp.route(BASE + "/decision", methods=["POST"], content_types=[FORM])
 @client_route
 def decision(o: Opened) -> Response:
-    service.declare_decision(o, _form())
+    service.declare_decision(o, requests.parse_decision(_form(), service.now().date()))
     return _back(o, "decision")
 
 
@@ -164,17 +153,15 @@ def decision(o: Opened) -> Response:
 @client_route
 def upload_form(o: Opened) -> Response:
     """Second step: the form that posts the file straight to S3 (presigned POST)."""
-    kind = str((_form().get("type") or [""])[0])
-    if kind not in service.UPLOAD_TYPES:
-        return _show(o, 422, errors={"file": "Choisissez le type du fichier : PDF, JPEG ou PNG."})
-    post = service.upload_form(o, service.UPLOAD_TYPES[kind])
+    choice = requests.parse_upload_choice(_form())
+    post = service.upload_form(o, choice.content_type)
     s3 = urlsplit(post["url"])
     return _page(
         "upload.html",
         token=o.token,
         post=post,
-        kind=kind,
-        accept=service.UPLOAD_TYPES[kind],
+        kind=choice.kind,
+        accept=choice.content_type,
         form_origin=f"{s3.scheme}://{s3.netloc}",
     )
 

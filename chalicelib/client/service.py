@@ -7,14 +7,19 @@ with the actor "client" and in the day's list for the consultants' digest.
 
 from __future__ import annotations
 
+import json
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
+from chalicelib.client.requests import DecisionInput, FilingInput, SignatureInput, SignerInput
+from chalicelib.client.requests import Invalid as Invalid  # the consultants' side of the space raises it too
+from chalicelib.client.requests import parse_signer as parse_signer  # the countersignature's form: same fields
+from chalicelib.client.view import page
 from chalicelib.client.wiring import ClientPorts, client_ports
 from chalicelib.leads.client_space import (
     CONSENT_TEXT,
@@ -28,13 +33,11 @@ from chalicelib.leads.client_space import (
 )
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound
-from chalicelib.leads.workflow import TransitionRefused, parse_amount
-from chalicelib.web import UserError
+from chalicelib.pricing.deadline import deadline
 
 if TYPE_CHECKING:
     from chalicelib.ports import ClientSpaces
 
-UPLOAD_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 CLOSED = (LeadStatus.abandonne, LeadStatus.spam)
 
 
@@ -45,10 +48,6 @@ class LinkRefused(Exception):
         super().__init__(kind)
         self.kind = kind
         self.status = status
-
-
-class Invalid(UserError):
-    """A client's form with a mistake: French message for one field."""
 
 
 class Opened(NamedTuple):
@@ -112,6 +111,14 @@ def open_link(token: str, *, at: datetime | None = None, ports: ClientPorts | No
     return Opened(lead, space, token)
 
 
+def page_view(o: Opened, *, today: date, ports: ClientPorts | None = None) -> dict[str, Any]:
+    """What the client's page shows: the dossier, with the portal's fields from the pack's prefill."""
+    lead, prefill = o.lead, None
+    if lead.pack and "prefill.json" in lead.pack.keys:
+        prefill = json.loads((ports or client_ports()).packs.read(lead.pack.keys["prefill.json"]))
+    return page(lead, o.space, prefill, deadline(lead, today), today)
+
+
 def _record(store: ClientSpaces, lead: Lead, kind: str, at: datetime, details: dict[str, Any]) -> None:
     store.record_action(lead.id, kind, at=at, details=details, expires_at=lead.expires_at)
 
@@ -135,34 +142,16 @@ def document_url(o: Opened, name: str, *, ports: ClientPorts | None = None) -> s
     return url
 
 
-def _text(data: dict[str, Any], name: str, limit: int) -> str:
-    value = data.get(name) or [""]
-    text = str(value[0] if isinstance(value, list) else value).strip()
-    if len(text) > limit:
-        raise Invalid(name, f"{limit} caractères au plus.")
-    return text
-
-
-def parse_signer(data: dict[str, Any]) -> tuple[str, str]:
-    name, role = _text(data, "name", 120), _text(data, "role", 120)
-    if len(name) < 3:
-        raise Invalid("name", "Indiquez vos prénom et nom.")
-    if len(role) < 2:
-        raise Invalid("role", "Indiquez votre qualité (par exemple : gérante, directeur des ressources humaines).")
-    if _text(data, "consent", 10) != "oui":
-        raise Invalid("consent", "Cochez la case pour consentir à la signature électronique.")
-    return name, role
-
-
 def new_signer(
     party: Literal["client", "organisme"],
-    data: dict[str, Any],
+    who: SignerInput | Mapping[str, Any],
     evidence: Evidence,
     *,
     pdf_sha256: str,
 ) -> Signer:
-    """The audit trail of one signature from its form: who, as what, with which consent, when."""
-    name, role = parse_signer(data)
+    """The audit trail of one signature: who, as what, with which consent, when. `who` is parsed, or
+    the countersignature's form (consultants/client_panel.py), parsed here until its door does it."""
+    name, role = who if isinstance(who, SignerInput) else parse_signer(who)
     return Signer(
         party=party,
         name=name,
@@ -175,10 +164,9 @@ def new_signer(
     )
 
 
-def sign(o: Opened, data: dict[str, Any], evidence: Evidence, *, ports: ClientPorts | None = None) -> Signature:
+def sign(o: Opened, form: SignatureInput, evidence: Evidence, *, ports: ClientPorts | None = None) -> Signature:
     """Record the client's signature of one document of the current pack; the worker stamps it."""
-    lead, space = o.lead, o.space
-    document = _text(data, "document", 40)
+    lead, space, document = o.lead, o.space, form.document
     if document not in SIGNABLE or not lead.pack:
         raise Invalid("document", "Document à signer inconnu.")
     version, expected = lead.pack.version, lead.pack.sha256.get(document)
@@ -188,10 +176,10 @@ def sign(o: Opened, data: dict[str, Any], evidence: Evidence, *, ports: ClientPo
         )
     if not expected:  # a pack built before signatures existed: its hashes were never recorded
         raise Invalid("document", "Ce document doit d'abord être régénéré par votre conseiller : contactez-le.")
-    if _text(data, "sha256", 64) != expected:
+    if form.sha256 != expected:
         raise Invalid("document", "Le document a changé depuis l'ouverture de la page : rechargez-la puis signez.")
     _unsigned(space, version, document)
-    signer = new_signer("client", data, evidence, pdf_sha256=expected)
+    signer = new_signer("client", form.signer, evidence, pdf_sha256=expected)
     at = signer.signed_at
     sig = Signature(document=document, version=version, source_sha256=expected, client=signer)
     ports = ports or client_ports()
@@ -214,25 +202,9 @@ def queue_job(job: ClientJob, *, ports: ClientPorts | None = None) -> None:
     (ports or client_ports()).jobs.send(job)
 
 
-def _date(data: dict[str, Any], name: str, today: date) -> date:
-    raw = _text(data, name, 10)
-    try:
-        value = date.fromisoformat(raw)
-    except ValueError:
-        raise Invalid(name, "Indiquez une date (jj/mm/aaaa).") from None
-    if value > today:
-        raise Invalid(name, "La date ne peut pas être dans le futur.")
-    if value.year < today.year - 2:
-        raise Invalid(name, "Date trop ancienne : vérifiez l'année.")
-    return value
-
-
-def declare_filing(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None = None) -> Filing:
+def declare_filing(o: Opened, form: FilingInput, *, ports: ClientPorts | None = None) -> Filing:
     at = now()
-    filed_on = _date(data, "filed_on", at.date())
-    number = _text(data, "opco_file_number", 60)
-    if len(number) < 3:
-        raise Invalid("opco_file_number", "Indiquez le numéro de dossier donné par l'OPCO.")
+    filed_on, number = form
     filing = Filing(filed_on=filed_on, opco_file_number=number, declared_at=at)
     ports = ports or client_ports()
     store = ports.spaces
@@ -243,22 +215,11 @@ def declare_filing(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None
     return filing
 
 
-def declare_decision(o: Opened, data: dict[str, Any], *, ports: ClientPorts | None = None) -> Decision:
+def declare_decision(o: Opened, form: DecisionInput, *, ports: ClientPorts | None = None) -> Decision:
     _filed(o.space)
     at = now()
-    outcome = _text(data, "outcome", 20)
-    if outcome not in OUTCOME_LABELS:
-        raise Invalid("outcome", "Choisissez la décision de l'OPCO : accord, accord partiel ou refus.")
-    decided_on = _date(data, "decided_on", at.date())
-    amount: Decimal | None = None
-    if outcome != "refus":
-        try:
-            amount = parse_amount(_text(data, "amount", 20) or None, "amount")
-        except TransitionRefused as exc:
-            raise Invalid("amount", exc.message) from None
-        if amount is None or amount <= 0:
-            raise Invalid("amount", "Indiquez le montant accordé par l'OPCO (en euros HT).")
-    decision = Decision(outcome=outcome, decided_on=decided_on, amount=amount, declared_at=at)  # type: ignore[arg-type]
+    outcome, decided_on, amount = form
+    decision = Decision(outcome=outcome, decided_on=decided_on, amount=amount, declared_at=at)
     ports = ports or client_ports()
     store = ports.spaces
     store.update(o.lead.id, lambda s: _filed(s).model_copy(update={"decision": decision}), read=o.space)

@@ -1,6 +1,6 @@
 """The client room's adapters, wired in one place: the page's services, the worker's jobs, the reminders.
 
-Each service takes its ports as a parameter defaulting to these (tests hand in tests/fakes.py's);
+Each service takes its ports as a parameter defaulting to these (tests hand in tests/fakes*.py's);
 the settings a service needs come from here too. Adapters are imported inside the functions: the
 API Lambda imports this module and must not load what it never uses.
 """
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
         JobQueue,
         LeadHistory,
         Mailer,
+        PackDocuments,
         PackReader,
-        Presigner,
         ReminderLeads,
         SignedFiles,
     )
@@ -32,7 +32,7 @@ class ClientPorts:
 
     spaces: ClientSpaces
     leads: LeadHistory
-    packs: Presigner  # the dossier bucket
+    packs: PackDocuments  # the dossier bucket: a document to download, the prefill the page shows
     documents: ClientDocuments  # the client bucket: signed copies, uploaded letters
     jobs: JobQueue  # the worker's queue: stamping a signature, checking an upload
     consultants: Mailer

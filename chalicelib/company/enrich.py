@@ -8,6 +8,7 @@ slow or rate-limited never stops the pack: the lead says so.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -39,21 +40,34 @@ NOTES = {
 }
 
 
-def enrich_from_registry(
-    lead: Lead, now: datetime, *, client: CompanyRegistry | None = None, store: RegistryRecords | None = None
-) -> Lead:
+@dataclass(frozen=True)
+class RegistryPorts:
+    """What the enrichment uses; tests hand in tests/fakes_storage.py's."""
+
+    client: CompanyRegistry  # the registry's API
+    records: RegistryRecords  # its answers cached per SIREN, and the lead's registry fields
+    enabled: bool  # the stage's switch (settings.registry_enabled)
+
+
+def registry_ports() -> RegistryPorts:
+    """The real adapters (the API over HTTP, DynamoDB) and the switch: the one place they are wired."""
+    return RegistryPorts(registry_client(), registry_store(), settings().registry_enabled)
+
+
+def enrich_from_registry(lead: Lead, now: datetime, *, ports: RegistryPorts | None = None) -> Lead:
     """The lead with what the registry says recorded on it and stored.
 
     Looked up once per lead: an answer (ok, not_found) is kept for later pack versions; an
     unavailable registry, or one switched on since, is asked again at the next build.
     """
+    ports = ports or registry_ports()
     prior = lead.registry.status if lead.registry else None
-    if prior in ("ok", "not_found") or (prior and not settings().registry_enabled):
+    if prior in ("ok", "not_found") or (prior and not ports.enabled):
         return lead
-    store = store or registry_store()
-    if not settings().registry_enabled:
+    store = ports.records
+    if not ports.enabled:
         return _record(store, lead, _outcome("disabled", now, None), now)
-    status, record = _lookup(lead.siret, now, client or registry_client(), store)
+    status, record = _lookup(lead.siret, now, ports.client, store)
     enriched = _apply(lead, record) if record else lead
     logger.info(
         "registry lookup",

@@ -49,22 +49,34 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def notify_new_lead(lead: Lead, *, today: date, mailer: Mailer | None = None) -> None:
+def notify_new_lead(lead: Lead, *, today: date, mailer: Mailer) -> None:
     """Best effort: the pack is built whatever SES says; a failure is logged, not retried."""
     try:
         subject, body = new_lead_message(lead, today)
-        (mailer or notifier()).send(subject, body)
+        mailer.send(subject, body)
         logger.info("new lead notified")
     except Exception:
         logger.exception("new lead notification failed")
 
 
-def on_pack_built(event: PackBuilt, *, store: PackRecords | None = None, mailer: Mailer | None = None) -> None:
-    """A lead's first pack makes it a new lead for the consultants: one email per lead.
+@dataclass(frozen=True)
+class NewLeadPorts:
+    """What the new-lead e-mail reads and sends through; tests hand in tests/fakes*.py's."""
 
-    `store` and `mailer` default to DynamoDB and SES (tests hand in tests/fakes.py's)."""
+    leads: PackRecords  # the lead whose first pack was built
+    mailer: Mailer  # the consultants' address
+
+
+def new_lead_ports() -> NewLeadPorts:
+    """The real adapters (DynamoDB, SES)."""
+    return NewLeadPorts(leads_store(), notifier())
+
+
+def on_pack_built(event: PackBuilt, *, ports: NewLeadPorts | None = None) -> None:
+    """A lead's first pack makes it a new lead for the consultants: one email per lead."""
     if event.version == 1:
-        notify_new_lead((store or leads_store()).get(event.lead_id), today=event.today, mailer=mailer)
+        ports = ports or new_lead_ports()
+        notify_new_lead(ports.leads.get(event.lead_id), today=event.today, mailer=ports.mailer)
 
 
 def leads_due(store: LeadListing, today: date, days: int = DIGEST_DAYS) -> list[Lead]:

@@ -26,7 +26,8 @@ from chalicelib.observability import leads_waiting_for_pack, logger, measured_pa
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 
-    from chalicelib.ports import CompanyRegistry, JobQueue, PackRecords, PackStorage, PackSweep, RegistryRecords
+    from chalicelib.company.enrich import RegistryPorts
+    from chalicelib.ports import JobQueue, PackRecords, PackStorage, PackSweep
 
 JOBS_QUEUE = "opco-dossier-jobs"  # app.py subscribes build_dossier; the deployed ARN is set in infra/ (merge template)
 SWEEP_AFTER = timedelta(minutes=3)
@@ -96,22 +97,20 @@ def _build_job(record: Any) -> bool:
 
 @dataclass(frozen=True)
 class PackPorts:
-    """The adapters one pack build uses; tests hand in tests/fakes.py's (no moto)."""
+    """The adapters one pack build uses; tests hand in tests/fakes*.py's (no moto)."""
 
     store: PackRecords
     storage: PackStorage
-    registry: CompanyRegistry
-    registry_records: RegistryRecords
+    registry: RegistryPorts  # the company registry and its cache (company/enrich.py)
     publish: Callable[[PackBuilt], None] = events.publish
 
 
 def pack_ports() -> PackPorts:
     """The real adapters: DynamoDB, S3, the registry over HTTP. The one place they are wired."""
-    from chalicelib.company.registry import registry_client
+    from chalicelib.company.enrich import registry_ports
     from chalicelib.dossier.storage import dossier_storage
-    from chalicelib.leads.store_registry import registry_store
 
-    return PackPorts(leads_store(), dossier_storage(), registry_client(), registry_store())
+    return PackPorts(leads_store(), dossier_storage(), registry_ports())
 
 
 def build_pack(job: DossierJob, *, now: datetime | None = None, ports: PackPorts | None = None) -> bool:
@@ -131,7 +130,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None, ports: PackPorts
         logger.info("dossier job skipped", extra={"pack_version": job.pack_version})
         return False
     # company registry (cached, optional): never blocks the pack
-    lead = enrich_from_registry(lead, now, client=ports.registry, store=ports.registry_records)
+    lead = enrich_from_registry(lead, now, ports=ports.registry)
     content = build_content(
         lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(settings().stage)
     )

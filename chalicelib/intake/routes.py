@@ -162,7 +162,6 @@ def create_lead() -> Any:
         form,
         provenance,
         now=now,
-        retention_days=settings().lead_retention_days,
         idempotency_key=key and keyed_hash(form_token_secret(), "idem", key),
         fingerprint=None if provenance.spam_reasons else _fingerprint(form),
     )

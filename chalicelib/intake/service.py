@@ -6,6 +6,7 @@ is logged and left to the sweeper (docs/architecture.md, "Invariants").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,22 @@ from chalicelib.pricing import price_lead
 
 if TYPE_CHECKING:
     from chalicelib.ports import JobQueue, LeadSubmissions
+
+
+@dataclass(frozen=True)
+class IntakePorts:
+    """What accepting a submission uses; tests hand in tests/fakes.py's."""
+
+    store: LeadSubmissions
+    jobs: JobQueue  # the pack build's queue
+    retention_days: int  # how long the lead is kept (its TTL)
+
+
+def intake_ports() -> IntakePorts:
+    """The real adapters (DynamoDB, SQS) and the retention: the one place they are wired."""
+    from chalicelib.config import settings
+
+    return IntakePorts(leads_store(), dossier_jobs(), settings().lead_retention_days)
 
 
 def new_lead(form: ContactForm, provenance: Provenance, *, now: datetime, retention_days: int) -> Lead:
@@ -42,20 +59,18 @@ def accept_submission(
     provenance: Provenance,
     *,
     now: datetime,
-    retention_days: int,
     idempotency_key: str | None = None,
     fingerprint: str | None = None,
-    store: LeadSubmissions | None = None,
-    jobs: JobQueue | None = None,
+    ports: IntakePorts | None = None,
 ) -> tuple[Lead, bool]:
     """Store the submission; return what the visitor is told about (this submission as a lead,
     with the id to answer) and whether the answer replays an earlier one (same Idempotency-Key).
 
     A repeat of a stored submission is recorded on that lead and answered like a new lead, with an
-    id of its own: the answer never tells whether the SIRET, email and trainings were known.
-    `store` and `jobs` default to the DynamoDB and SQS adapters (tests hand in tests/fakes.py's)."""
-    lead = new_lead(form, provenance, now=now, retention_days=retention_days)
-    stored = (store or leads_store()).submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
+    id of its own: the answer never tells whether the SIRET, email and trainings were known."""
+    ports = ports or intake_ports()
+    lead = new_lead(form, provenance, now=now, retention_days=ports.retention_days)
+    stored = ports.store.submit(lead, idempotency_key=idempotency_key, fingerprint=fingerprint)
     logger.append_keys(lead_id=stored.lead.id)
     logger.info(
         "lead stored",
@@ -70,7 +85,7 @@ def accept_submission(
         lead_received(stored.lead.opco_code, spam=stored.lead.status == LeadStatus.spam)
         if stored.lead.needs_pack:
             try:
-                (jobs or dossier_jobs()).send(DossierJob(stored.lead.id, stored.lead.pack_requested))
+                ports.jobs.send(DossierJob(stored.lead.id, stored.lead.pack_requested))
             except Exception:  # the sweeper re-sends: the visitor's lead is already safe
                 logger.exception("dossier job send failed; the sweeper will retry")
     return lead.model_copy(update={"id": stored.reply_id}), stored.outcome == "replayed"

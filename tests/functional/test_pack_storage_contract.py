@@ -1,4 +1,4 @@
-"""One contract, two dossier storages: the in-memory fake (tests/fakes.py) and DossierStorage on
+"""One contract, two dossier storages: the in-memory fake (tests/fakes_storage.py) and DossierStorage on
 moto's versioned bucket answer every case the same way, so unit tests on the fake hold for S3."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from urllib.parse import unquote
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.fakes import InMemoryPackStorage
+from tests.fakes_storage import InMemoryPackStorage
 
 LEAD, OTHER = "01jstoragecontract00000000a", "01jstoragecontract00000000b"
 FILES = {"devis.pdf": b"%PDF-devis", "prefill.json": b"{}"}

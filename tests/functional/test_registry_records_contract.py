@@ -1,4 +1,4 @@
-"""One contract, two registry records: the in-memory fake (tests/fakes.py) and RegistryStore under
+"""One contract, two registry records: the in-memory fake (tests/fakes_storage.py) and RegistryStore under
 moto cache a company per SIREN and record the lookup on the lead the same way."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.leads.model import RegistryFinding
-from tests.fakes import InMemoryLeadStore, InMemoryRegistryRecords, submitted_lead
+from tests.fakes import InMemoryLeadStore, submitted_lead
+from tests.fakes_storage import InMemoryRegistryRecords
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 

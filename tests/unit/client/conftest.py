@@ -4,19 +4,22 @@ sent to the client with its personal link, and the ports of the page, the worker
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 
-from chalicelib.client.service import Opened, open_link
+from chalicelib.client.requests import DecisionInput, FilingInput, SignatureInput, SignerInput
+from chalicelib.client.service import Evidence, Opened, open_link
 from chalicelib.client.wiring import ClientPorts, ReminderPorts, WorkPorts
+from chalicelib.company.enrich import RegistryPorts
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import LinkPorts, send_link
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import Lead, LeadStatus
-from tests import fakes
+from tests import fakes, fakes_storage
 from tests.fakes_client import InMemoryClientFiles, InMemoryClientMail, InMemoryClientStore
 from tests.unit.conftest import BASE_URL
 
@@ -24,6 +27,17 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 SECRET = "unit-test-form-secret"
 CONSULTANT = Consultant(sub="consultant-1", email="claire@formation-ia.example")
 LINK = re.compile(r"/client/([A-Za-z0-9_-]{43})")
+# What the client's forms say, parsed (client/requests.py; tests/unit/client/test_client_requests.py).
+BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
+SIGNER = SignerInput("Camille Martin", "Gérante")
+FILED = FilingInput(date(2026, 11, 18), "AT-1")
+REFUSED = DecisionInput("refus", date(2026, 11, 20), None)
+GRANTED = DecisionInput("accord", date(2026, 11, 20), Decimal("1200.00"))
+
+
+def signature(opened: Opened, document: str = "devis.pdf", signer: SignerInput = SIGNER) -> SignatureInput:
+    """The signature form of `document` as the page shows it: with the hash of the pack's PDF."""
+    return SignatureInput(document, opened.lead.pack.sha256[document] if opened.lead.pack else "", signer)
 
 
 @pytest.fixture(autouse=True)
@@ -37,10 +51,10 @@ class ClientWorld:
     def __init__(self) -> None:
         self.leads = fakes.InMemoryLeadStore()
         self.spaces = InMemoryClientStore(self.leads)
-        self.packs = fakes.InMemoryPackStorage()
+        self.packs = fakes_storage.InMemoryPackStorage()
         self.files = InMemoryClientFiles()
         self.jobs = fakes.InMemoryJobQueue()
-        self.consultants = fakes.InMemoryMailer()
+        self.consultants = fakes_storage.InMemoryMailer()
         self.mail = InMemoryClientMail()
         self.built: list[PackBuilt] = []  # the worker's pack-built announcements
         self.ports = ClientPorts(
@@ -53,13 +67,10 @@ class ClientWorld:
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""
         lead = self.leads.submit(fakes.submitted_lead(submission, at)).lead
-        pack_ports = PackPorts(
-            self.leads,
-            self.packs,
-            fakes.InMemoryRegistry(),
-            fakes.InMemoryRegistryRecords(self.leads),
-            self.built.append,
+        registry = RegistryPorts(  # switched off, as on the local stage
+            fakes_storage.InMemoryRegistry(), fakes_storage.InMemoryRegistryRecords(self.leads), enabled=False
         )
+        pack_ports = PackPorts(self.leads, self.packs, registry, self.built.append)
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)
         lead = self.leads.leads[lead.id] = self.leads.get(lead.id).model_copy(
             update={"status": LeadStatus.envoye_client}

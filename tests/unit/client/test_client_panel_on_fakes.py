@@ -9,15 +9,13 @@ import pytest
 
 from chalicelib.client import service
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Evidence, Invalid
+from chalicelib.client.service import Invalid
 from chalicelib.client.work import handle
 from chalicelib.consultants import client_panel
 from chalicelib.leads.model import LeadStatus
 from tests.fakes_client import consultant_ports
-from tests.unit.client.conftest import CONSULTANT, NOW
+from tests.unit.client.conftest import BROWSER, CONSULTANT, FILED, GRANTED, NOW, REFUSED, signature
 
-BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
-SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
 COUNTERSIGNER = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"]}
 
 
@@ -30,8 +28,7 @@ def ports(world):
 
 def _client_signed(world, token: str) -> None:
     opened = world.open(token)
-    form = {"document": "devis.pdf", "sha256": opened.lead.pack.sha256["devis.pdf"], **SIGNER}
-    service.sign(opened, form, BROWSER, ports=world.ports)
+    service.sign(opened, signature(opened), BROWSER, ports=world.ports)
     assert handle(world.jobs.sent[-1], now=NOW, ports=world.work)
 
 
@@ -54,8 +51,7 @@ def test_the_organisme_countersigns_a_client_signed_copy_once(world, sent, ports
 
 def test_the_client_s_filing_becomes_the_lead_s_status_once_confirmed(world, sent, ports):
     lead, token = sent
-    filing = {"filed_on": "2026-11-18", "opco_file_number": "AT-2026-0042"}
-    service.declare_filing(world.open(token), filing, ports=world.ports)
+    service.declare_filing(world.open(token), FILED._replace(opco_file_number="AT-2026-0042"), ports=world.ports)
     confirmed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
     assert (confirmed.status, confirmed.tracking.opco_file_number) == (LeadStatus.demande_deposee, "AT-2026-0042")
     assert world.spaces.space(lead.id).filing.confirmed_at is not None
@@ -65,10 +61,9 @@ def test_the_client_s_filing_becomes_the_lead_s_status_once_confirmed(world, sen
 
 def test_the_client_s_decision_becomes_the_lead_s_status_with_its_amount(world, sent, ports):
     lead, token = sent
-    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
+    service.declare_filing(world.open(token), FILED, ports=world.ports)
     filed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
-    decision = {"outcome": "accord", "decided_on": "2026-11-20", "amount": "1200"}
-    service.declare_decision(world.open(token), decision, ports=world.ports)
+    service.declare_decision(world.open(token), GRANTED, ports=world.ports)
     granted = client_panel.confirm(lead.id, "decision", {"rev": filed.rev}, CONSULTANT, ports=ports)
     assert (granted.status, str(granted.tracking.amount_granted)) == (LeadStatus.accord, "1200.00")
 
@@ -82,8 +77,8 @@ def test_signed_copies_and_the_accepted_letter_are_downloaded_through_recorded_s
     assert f"/signed/{lead.id}/v1/devis-client.pdf?" in url and "X-Amz-Expires=600" in url
     assert f'filename="{lead.id[-8:]}-v1-devis-signe-client.pdf"' in url
     assert world.leads.events(lead.id)[-1]["actor"] == CONSULTANT.label
-    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
-    service.declare_decision(world.open(token), {"outcome": "refus", "decided_on": "2026-11-20"}, ports=world.ports)
+    service.declare_filing(world.open(token), FILED, ports=world.ports)
+    service.declare_decision(world.open(token), REFUSED, ports=world.ports)
     key = service.upload_form(world.open(token), "image/png", ports=world.ports)["fields"]["key"]
     world.files.upload(key, b"\x89PNG\r\n\x1a\n the letter", content_type="image/png")
     service.upload_received(world.open(token), ports=world.ports)

@@ -3,20 +3,19 @@ sign, file, report the decision, upload, stop reminders. No moto."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import unquote
 
 import pytest
 
 from chalicelib.client import service
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Evidence, Invalid, LinkRefused
+from chalicelib.client.requests import DecisionInput, FilingInput, Invalid
+from chalicelib.client.service import LinkRefused
 from chalicelib.client.work import handle
 from chalicelib.leads.model import LeadStatus
-from tests.unit.client.conftest import NOW
-
-BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
-SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
+from tests.unit.client.conftest import BROWSER, FILED, NOW, REFUSED, signature
 
 
 def _refusal(world, token: str, at=NOW) -> tuple[str, int]:
@@ -63,11 +62,9 @@ def test_a_document_link_is_short_lived_names_the_file_and_is_recorded(world, se
             service.document_url(world.open(token), name, ports=world.ports)
 
 
-def _sign(world, token: str, **data):
+def _sign(world, token: str, **changes):
     opened = world.open(token)
-    sha = opened.lead.pack.sha256["devis.pdf"]
-    form = {"document": "devis.pdf", "sha256": sha, **SIGNER, **data}
-    return service.sign(opened, form, BROWSER, ports=world.ports)
+    return service.sign(opened, signature(opened)._replace(**changes), BROWSER, ports=world.ports)
 
 
 def test_signing_records_the_signature_queues_its_stamp_and_tells_the_consultants(world, sent):
@@ -88,8 +85,6 @@ def test_a_signature_of_a_changed_or_rebuilding_document_is_refused(world, sent)
     lead, token = sent
     with pytest.raises(Invalid, match="a changé"):
         _sign(world, token, sha256="0" * 64)
-    with pytest.raises(Invalid, match="Cochez la case"):
-        _sign(world, token, consent="")
     world.leads.leads[lead.id] = world.leads.get(lead.id).model_copy(update={"pack_requested": 2})
     with pytest.raises(Invalid, match="nouvelle version"):
         _sign(world, token)
@@ -100,19 +95,17 @@ def test_a_signature_is_kept_when_the_worker_wrote_the_space_in_between(world, s
     lead, token = sent
     opened = world.open(token)
     world.spaces.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": ("J-7:2026-12-01",)}))
-    sha = opened.lead.pack.sha256["convention.pdf"]
-    form = {"document": "convention.pdf", "sha256": sha, **SIGNER}
-    service.sign(opened, form, BROWSER, ports=world.ports)  # from the stale read
+    service.sign(opened, signature(opened, "convention.pdf"), BROWSER, ports=world.ports)  # from the stale read
     space = world.spaces.space(lead.id)
     assert space.signature(1, "convention.pdf") and space.reminders_sent == ("J-7:2026-12-01",)
 
 
 def test_filing_then_the_decision_are_stored_as_proposals_for_the_consultant(world, sent):
     lead, token = sent
-    decision = {"outcome": "accord", "decided_on": "2026-11-20", "amount": "1 200,50"}
+    decision = DecisionInput("accord", date(2026, 11, 20), Decimal("1200.50"))
     with pytest.raises(Invalid, match="déposée"):
         service.declare_decision(world.open(token), decision, ports=world.ports)
-    filed = {"filed_on": "2026-11-18", "opco_file_number": "AT-2026-0042"}
+    filed = FilingInput(date(2026, 11, 18), "AT-2026-0042")
     filing = service.declare_filing(world.open(token), filed, ports=world.ports)
     assert (filing.opco_file_number, filing.confirmed_at) == ("AT-2026-0042", None)
     decided = service.declare_decision(world.open(token), decision, ports=world.ports)
@@ -124,19 +117,9 @@ def test_filing_then_the_decision_are_stored_as_proposals_for_the_consultant(wor
     assert any("décision de l'OPCO (Accord)" in b for b in bodies)
 
 
-def test_a_filing_date_in_the_future_or_without_a_number_is_refused_in_french(world, sent):
-    _, token = sent
-    with pytest.raises(Invalid) as refused:
-        service.declare_filing(
-            world.open(token), {"filed_on": "2999-01-01", "opco_file_number": "AT-1"}, ports=world.ports
-        )
-    assert (refused.value.field, refused.value.message) == ("filed_on", "La date ne peut pas être dans le futur.")
-
-
 def _decided(world, token: str):
-    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
-    decision = {"outcome": "refus", "decided_on": "2026-11-20"}
-    service.declare_decision(world.open(token), decision, ports=world.ports)
+    service.declare_filing(world.open(token), FILED, ports=world.ports)
+    service.declare_decision(world.open(token), REFUSED, ports=world.ports)
 
 
 def test_the_upload_form_fixes_a_key_under_the_lead_and_comes_back_to_the_page(world, sent):
@@ -171,3 +154,11 @@ def test_reminders_are_stopped_and_restarted_each_change_recorded_once(world, se
     service.set_reminders(world.open(token), on=True, ports=world.ports)
     assert not world.spaces.space(lead.id).reminders_off
     assert [k for k in world.kinds(lead.id) if k.startswith("rappels")] == ["rappels_arretes", "rappels_actives"]
+
+
+def test_the_page_shows_the_portal_fields_from_the_pack_s_prefill(world, sent):
+    lead, token = sent
+    view = service.page_view(world.open(token), today=NOW.date(), ports=world.ports)
+    fields = dict(next(step["fields"] for step in view["steps"] if step.get("fields")))
+    assert fields["SIRET de l'établissement"] == lead.siret and fields["IDCC (convention collective)"] == "1486"
+    assert view["deadline"]["known"] and view["documents"][0] == ("devis.pdf", "Devis")

@@ -7,14 +7,11 @@ import pytest
 
 from chalicelib.client import service, signing
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Evidence
+from chalicelib.client.requests import SignerInput
 from chalicelib.client.work import handle
 from chalicelib.dossier.client_files import MAX_UPLOAD_BYTES, signed_key
 from chalicelib.dossier.storage import pack_prefix
-from tests.unit.client.conftest import NOW
-
-BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
-SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
+from tests.unit.client.conftest import BROWSER, FILED, NOW, REFUSED, signature
 
 
 @pytest.fixture
@@ -22,8 +19,7 @@ def signed(world, sent):
     """The client signed the devis: (lead, the stamping job)."""
     lead, token = sent
     opened = world.open(token)
-    form = {"document": "devis.pdf", "sha256": opened.lead.pack.sha256["devis.pdf"], **SIGNER}
-    service.sign(opened, form, BROWSER, ports=world.ports)
+    service.sign(opened, signature(opened), BROWSER, ports=world.ports)
     return lead, world.jobs.sent[-1]
 
 
@@ -63,10 +59,7 @@ def test_the_organisme_s_countersignature_is_stamped_on_the_client_signed_copy(w
     handle(job, now=NOW, ports=world.work)
     client_copy = world.files.read(signed_key(lead.id, 1, "devis.pdf", "client"))
     organisme = service.new_signer(
-        "organisme",
-        {"name": "Claire Dubois", "role": "Directrice", "consent": "oui"},
-        BROWSER,
-        pdf_sha256=signing.sha256(client_copy),
+        "organisme", SignerInput("Claire Dubois", "Directrice"), BROWSER, pdf_sha256=signing.sha256(client_copy)
     )
 
     def countersigned(space):
@@ -83,8 +76,8 @@ def test_the_organisme_s_countersignature_is_stamped_on_the_client_signed_copy(w
 
 def _uploaded(world, sent, body: bytes | None, declared: str = "application/pdf") -> tuple[str, ClientJob]:
     _, token = sent
-    service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
-    service.declare_decision(world.open(token), {"outcome": "refus", "decided_on": "2026-11-20"}, ports=world.ports)
+    service.declare_filing(world.open(token), FILED, ports=world.ports)
+    service.declare_decision(world.open(token), REFUSED, ports=world.ports)
     form = service.upload_form(world.open(token), declared, ports=world.ports)["fields"]
     if body is not None:  # the browser posts the form: S3 keeps the Content-Type its policy fixed
         world.files.upload(form["key"], body, content_type=form["Content-Type"])

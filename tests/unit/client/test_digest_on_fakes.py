@@ -8,7 +8,7 @@ from datetime import datetime, time, timedelta
 from chalicelib.consultants.notify import DigestPorts, send_digest
 from chalicelib.leads.model import LeadStatus
 from chalicelib.pricing.deadline import deadline
-from tests.fakes import InMemoryMailer
+from tests.fakes_storage import InMemoryMailer
 from tests.unit.client.conftest import NOW
 
 

@@ -9,7 +9,7 @@ from chalicelib.client import service
 from chalicelib.client.reminders import actions_since, send_reminders
 from chalicelib.leads.model import LeadStatus
 from chalicelib.pricing.deadline import deadline
-from tests.unit.client.conftest import NOW
+from tests.unit.client.conftest import FILED, NOW
 
 
 def _days_before_deadline(lead, days: int) -> datetime:
@@ -60,8 +60,7 @@ def test_no_reminder_once_the_client_filed_or_stopped_them(world, sent, valid_su
     reminded = _another(world, valid_submission, "rappel@atelier-dupont.fr")
     at = _days_before_deadline(stopped, 8)
     service.set_reminders(world.open(_linked(world, stopped), at), on=False, ports=world.ports)
-    filing = {"filed_on": "2026-11-20", "opco_file_number": "AT-9"}
-    service.declare_filing(world.open(_linked(world, filed), at), filing, ports=world.ports)
+    service.declare_filing(world.open(_linked(world, filed), at), FILED, ports=world.ports)
     _linked(world, reminded)
     assert _send(world, _days_before_deadline(stopped, 2)) == 1
     assert [to for to, _, _ in _reminders(world)] == [reminded.email]

@@ -22,8 +22,9 @@ from chalicelib.intake.antispam import submission_fingerprint
 from chalicelib.leads.listing import LeadFilter
 from chalicelib.leads.model import PackInfo
 from chalicelib.leads.store import LeadNotFound
-from tests.fakes import InMemoryLeadStore, InMemoryPackStorage, submitted_lead
+from tests.fakes import InMemoryLeadStore, submitted_lead
 from tests.fakes_client import FORM_SECRET, InMemoryClientFiles, InMemoryClientStore, consultant_ports
+from tests.fakes_storage import InMemoryPackStorage
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="conseil@example.fr")

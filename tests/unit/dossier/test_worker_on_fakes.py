@@ -1,4 +1,4 @@
-"""The worker's pack build on in-memory adapters (tests/fakes.py): no moto, real PDFs (fpdf2)."""
+"""The worker's pack build on in-memory adapters (tests/fakes*.py): no moto, real PDFs (fpdf2)."""
 
 from __future__ import annotations
 
@@ -7,32 +7,26 @@ from datetime import UTC, datetime
 
 import pytest
 
+from chalicelib.company.enrich import RegistryPorts
 from chalicelib.company.registry import RegistryUnavailable
-from chalicelib.consultants.notify import on_pack_built
+from chalicelib.consultants.notify import NewLeadPorts, on_pack_built
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
-from tests.fakes import (
-    InMemoryLeadStore,
-    InMemoryMailer,
-    InMemoryPackStorage,
-    InMemoryRegistry,
-    InMemoryRegistryRecords,
-    submitted_lead,
-)
+from tests.fakes import InMemoryLeadStore, submitted_lead
+from tests.fakes_storage import InMemoryMailer, InMemoryPackStorage, InMemoryRegistry, InMemoryRegistryRecords
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
 def local_stage(monkeypatch):
-    """The settings the build reads: the stage (the organisme's profile) and the registry switch."""
+    """The setting the build reads: the stage (the organisme's profile)."""
     from chalicelib.config import settings
 
     monkeypatch.setenv("STAGE", "local")
-    monkeypatch.setenv("REGISTRY_ENABLED", "true")
     settings.cache_clear()
     yield
     settings.cache_clear()
@@ -46,9 +40,8 @@ class World:
         self.storage = InMemoryPackStorage()
         self.registry = registry or InMemoryRegistry()
         self.published: list[PackBuilt] = []
-        self.ports = PackPorts(
-            self.store, self.storage, self.registry, InMemoryRegistryRecords(self.store), self.published.append
-        )
+        registry_ports = RegistryPorts(self.registry, InMemoryRegistryRecords(self.store), enabled=True)
+        self.ports = PackPorts(self.store, self.storage, registry_ports, self.published.append)
 
     def lead(self, submission: dict):
         return self.store.submit(submitted_lead(submission, NOW)).lead
@@ -110,11 +103,12 @@ def test_the_registry_down_still_builds_the_pack_marked_unverified(valid_submiss
 
 def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission):
     world, mailer = World(), InMemoryMailer()
+    ports = NewLeadPorts(world.store, mailer)
     lead = world.lead(valid_submission)
     world.build(DossierJob(lead.id, 1))
     for event in world.published:
-        on_pack_built(event, store=world.store, mailer=mailer)
-    on_pack_built(PackBuilt(lead.id, 2, NOW.date()), store=world.store, mailer=mailer)  # a later version: none
+        on_pack_built(event, ports=ports)
+    on_pack_built(PackBuilt(lead.id, 2, NOW.date()), ports=ports)  # a later version: none
     assert len(mailer.sent) == 1
     subject, body = mailer.sent[0]
     assert lead.email not in subject + body and "Martin" not in subject + body

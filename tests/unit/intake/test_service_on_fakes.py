@@ -8,7 +8,7 @@ import pytest
 
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.intake.form import ContactForm
-from chalicelib.intake.service import accept_submission
+from chalicelib.intake.service import IntakePorts, accept_submission
 from chalicelib.leads.model import LeadStatus, Provenance
 from chalicelib.leads.resubmission import RESUBMISSION_EVENT
 from tests.fakes import InMemoryJobQueue, InMemoryLeadStore
@@ -33,11 +33,9 @@ def _accept(submission, store, jobs, *, now=NOW, provenance=Provenance(), key=No
         form,
         provenance,
         now=now,
-        retention_days=30,
         idempotency_key=key,
         fingerprint=fingerprint,
-        store=store,
-        jobs=jobs,
+        ports=IntakePorts(store, jobs, retention_days=30),
     )
 
 
