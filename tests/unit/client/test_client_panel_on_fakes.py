@@ -12,13 +12,14 @@ from chalicelib.client.jobs import ClientJob
 from chalicelib.client.service import Evidence, Invalid
 from chalicelib.client.work import handle
 from chalicelib.consultants import client_panel
+from chalicelib.consultants.requests import Countersignature
 from chalicelib.leads.model import LeadStatus
 from tests.fakes_client import consultant_ports
 from tests.unit.client.conftest import CONSULTANT, NOW
 
 BROWSER = Evidence(ip_hash="ip-hash", user_agent="Firefox")
 SIGNER = {"name": "Camille Martin", "role": "Gérante", "consent": "oui"}
-COUNTERSIGNER = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"]}
+COUNTERSIGNER = Countersignature(document="devis.pdf", name="Claire Dubois", role="Directrice")
 
 
 @pytest.fixture
@@ -56,20 +57,20 @@ def test_the_client_s_filing_becomes_the_lead_s_status_once_confirmed(world, sen
     lead, token = sent
     filing = {"filed_on": "2026-11-18", "opco_file_number": "AT-2026-0042"}
     service.declare_filing(world.open(token), filing, ports=world.ports)
-    confirmed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    confirmed = client_panel.confirm(lead.id, "depot", lead.rev, CONSULTANT, ports=ports)
     assert (confirmed.status, confirmed.tracking.opco_file_number) == (LeadStatus.demande_deposee, "AT-2026-0042")
     assert world.spaces.space(lead.id).filing.confirmed_at is not None
     with pytest.raises(Invalid, match="Rien à confirmer"):
-        client_panel.confirm(lead.id, "depot", {"rev": confirmed.rev}, CONSULTANT, ports=ports)
+        client_panel.confirm(lead.id, "depot", confirmed.rev, CONSULTANT, ports=ports)
 
 
 def test_the_client_s_decision_becomes_the_lead_s_status_with_its_amount(world, sent, ports):
     lead, token = sent
     service.declare_filing(world.open(token), {"filed_on": "2026-11-18", "opco_file_number": "AT-1"}, ports=world.ports)
-    filed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    filed = client_panel.confirm(lead.id, "depot", lead.rev, CONSULTANT, ports=ports)
     decision = {"outcome": "accord", "decided_on": "2026-11-20", "amount": "1200"}
     service.declare_decision(world.open(token), decision, ports=world.ports)
-    granted = client_panel.confirm(lead.id, "decision", {"rev": filed.rev}, CONSULTANT, ports=ports)
+    granted = client_panel.confirm(lead.id, "decision", filed.rev, CONSULTANT, ports=ports)
     assert (granted.status, str(granted.tracking.amount_granted)) == (LeadStatus.accord, "1200.00")
 
 
