@@ -22,18 +22,23 @@ NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadS
 
 
 def countersign(
-    lead_id: str, c: Countersignature, who: Consultant, evidence: Evidence, *, ports: ConsultantPorts | None = None
+    lead_id: str,
+    request: Countersignature,
+    who: Consultant,
+    evidence: Evidence,
+    *,
+    ports: ConsultantPorts | None = None,
 ) -> None:
     ports = ports or consultant_ports()
     lead = ports.leads.get(lead_id)
     space = ports.spaces.space(lead_id)
-    document = c.document
+    document = request.document
     version = lead.pack.version if lead.pack else 0
     if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     _, signed_sha256 = _countersignable(space, version, document)
     # new_signer reads a signature form; this one's name and role were checked at the door (requests.py)
-    form = {"name": c.name, "role": c.role, "consent": "oui"}
+    form = {"name": request.name, "role": request.role, "consent": "oui"}
     signer = new_signer("organisme", form, evidence, pdf_sha256=signed_sha256)
     at = signer.signed_at
 
