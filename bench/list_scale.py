@@ -28,15 +28,16 @@ with mock_aws():
     from chalicelib.intake.form import ContactForm
     from chalicelib.leads.listing import LeadFilter
     from chalicelib.leads.model import Lead, LeadStatus, Provenance
-    from chalicelib.leads.ddb import _index_attrs, _to_ddb
+    from chalicelib.leads.ddb import lead_item
     from chalicelib.leads.store import leads_store
     from moto.dynamodb.models import dynamodb_backends
 
     now = datetime(2026, 11, 1, tzinfo=timezone.utc)
     form = ContactForm.parse({{**submission(0), "start_date": None}}, today=now.date())
-    base = Lead.from_form(form, opco={{"opco": {{"code": "atlas", "name": "Atlas"}}}}, now=now, consent_version="v1",
+    base = Lead.from_form(form, opco={{"opco": {{"code": "atlas", "name": "Atlas"}}, "confidence": "high",
+                          "source": "idcc", "explanation": "", "data_date": ""}}, now=now, consent_version="v1",
                           provenance=Provenance(), spam=False, retention_days=30)
-    template = _to_ddb({{"pk": "x", "sk": "LEAD", **_index_attrs(base), **base.model_dump(mode="json")}})
+    template = lead_item(base)
     backend = dynamodb_backends[DEFAULT_ACCOUNT_ID][settings().aws_region]
     opcos = ["atlas", "opco2i", "akto", "opco_ep"]
     for n in range({size}):  # straight into moto's backend: the same items create() writes

@@ -84,6 +84,36 @@ def override(service: Service, replacement: Any) -> Iterator[Any]:
             _overrides[service] = previous
 
 
+class _LocalBody:
+    """The raw body botocore reads an answer from (AWSResponse.content joins its stream)."""
+
+    def __init__(self, body: bytes):
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+@contextlib.contextmanager
+def answered_in_process(boto_client: Any, body: bytes = b"{}") -> Iterator[None]:
+    """Within the block, calls on `boto_client` run through the whole SDK (parameter validation,
+    serialisation, endpoint resolution, signing, event handlers, the answer's parsing) and get `body`
+    with status 200 from here: nothing is sent (SnapStart priming: the SDK's first-call work lands in
+    the snapshot; no connection does)."""
+    from botocore.awsrequest import AWSResponse
+    from botocore.compat import HTTPHeaders
+
+    def answer(request: Any, **_: Any) -> AWSResponse:
+        return AWSResponse(request.url, 200, HTTPHeaders(), _LocalBody(body))
+
+    events = boto_client.meta.events  # the client's own copy: other clients are untouched
+    events.register_first("before-send", answer, unique_id="opco-dossier-answered-in-process")
+    try:
+        yield
+    finally:
+        events.unregister("before-send", unique_id="opco-dossier-answered-in-process")
+
+
 def refresh_credentials() -> None:
     """Have botocore renew the session's credentials now if they expired or are about to (SnapStart
     restore: the snapshot may be days old). Under SnapStart they come from Lambda's container

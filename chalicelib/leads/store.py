@@ -29,6 +29,7 @@ from chalicelib.leads.ddb import (
     _lead_key,
     _to_ddb,
     event_item,
+    lead_item,
 )
 from chalicelib.leads.listing import LeadFilter, decode_cursor, encode_cursor, key_of, query_plan
 from chalicelib.leads.model import DossierFields, EditStamp, Lead, LeadStatus, PackInfo, Tracking
@@ -113,9 +114,10 @@ class LeadStore(TableAccess):
                     self._point(f"IDEM#{idempotency_key}", owner, reply_id, now_s, window_s)
                 if stored is not None:
                     return stored
-        item = _to_ddb({"pk": f"LEAD#{lead.id}", "sk": "LEAD", **_index_attrs(lead), **lead.model_dump(mode="json")})
         try:
-            self._ddb.put_item(TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+            self._ddb.put_item(
+                TableName=self._table, Item=lead_item(lead), ConditionExpression="attribute_not_exists(pk)"
+            )
         except self._ddb.exceptions.ConditionalCheckFailedException:
             # The SDK retries a write whose answer was lost (a timeout after the commit): finding
             # our own lead is success, not a conflict, or the visitor would get a 500 for a stored lead.

@@ -6,9 +6,12 @@ after-restore hooks and handles a first POST /leads against moto."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from typing import Any
+
+import pytest
 
 from tests.conftest import ROOT
 from tests.functional.conftest import AWS_TEST_ENV
@@ -101,3 +104,30 @@ def test_app_registers_no_hooks_outside_a_snapstart_initialisation() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[]"
+
+
+def test_calls_answered_in_process_send_nothing_and_only_within_the_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Priming's calls (snapstart._prime_calls) are answered by the SDK's own pipeline, never sent: here
+    nothing listens at the endpoint, so a request that left the process would fail."""
+    from botocore.exceptions import EndpointConnectionError
+
+    from chalicelib import aws, config
+
+    with socket.socket() as s:  # a free port, closed again: a connection to it is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    for k, v in {**AWS_TEST_ENV, "AWS_ENDPOINT_URL": f"http://127.0.0.1:{port}"}.items():
+        monkeypatch.setenv(k, v)
+    config.reset()
+    aws.reset()
+    try:
+        ddb, sqs, key = aws.dynamodb(), aws.sqs(), {"pk": {"S": "PRIMING"}, "sk": {"S": "PRIMING"}}
+        with aws.answered_in_process(ddb), aws.answered_in_process(sqs):
+            put = ddb.put_item(TableName="t", Item=key, ConditionExpression="attribute_not_exists(pk)")
+            sent = sqs.send_message(QueueUrl=f"http://127.0.0.1:{port}/123456789012/q", MessageBody="{}")
+        assert put["ResponseMetadata"]["HTTPStatusCode"] == sent["ResponseMetadata"]["HTTPStatusCode"] == 200
+        with pytest.raises(EndpointConnectionError):
+            ddb.get_item(TableName="t", Key=key)
+    finally:
+        config.reset()
+        aws.reset()
