@@ -157,7 +157,9 @@ class LeadEvents(Protocol):
 
 
 class ConsultantLeads(ConsultantEdits, LeadListing, LeadErasure, LeadEvents, Protocol):
-    """The lead store as the consultant service uses it: edits, list, download, erasure."""
+    """The lead store as the consultant service uses it: the lead page, edits, list, download, erasure."""
+
+    def events(self, lead_id: str) -> list[dict[str, Any]]: ...
 
 
 class Presigner(Protocol):

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from chalicelib.client import tokens
 from chalicelib.client.jobs import ClientJob
 from chalicelib.client.mail import notify_consultants
-from chalicelib.client.requests import DecisionInput, FilingInput, SignatureInput, SignerInput
-from chalicelib.client.requests import Invalid as Invalid  # the consultants' side of the space raises it too
-from chalicelib.client.requests import parse_signer as parse_signer  # the countersignature's form: same fields
+from chalicelib.client.requests import DecisionInput, FilingInput, Invalid, SignatureInput, SignerInput
 from chalicelib.client.view import page
 from chalicelib.client.wiring import ClientPorts, client_ports
 from chalicelib.leads.client_space import (
@@ -144,18 +141,16 @@ def document_url(o: Opened, name: str, *, ports: ClientPorts | None = None) -> s
 
 def new_signer(
     party: Literal["client", "organisme"],
-    who: SignerInput | Mapping[str, Any],
+    who: SignerInput,
     evidence: Evidence,
     *,
     pdf_sha256: str,
 ) -> Signer:
-    """The audit trail of one signature: who, as what, with which consent, when. `who` is parsed, or
-    the countersignature's form (consultants/client_panel.py), parsed here until its door does it."""
-    name, role = who if isinstance(who, SignerInput) else parse_signer(who)
+    """The audit trail of one signature: who (parsed at the door, consent given), as what, when."""
     return Signer(
         party=party,
-        name=name,
-        role=role,
+        name=who.name,
+        role=who.role,
         consent=CONSENT_TEXT,
         signed_at=now(),
         ip_hash=evidence.ip_hash,

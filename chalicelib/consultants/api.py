@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from chalice import Blueprint, Response
@@ -11,9 +11,17 @@ from chalice import Blueprint, Response
 from chalicelib.consultants import presenter, service
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.edits import InvalidEdit
+from chalicelib.consultants.requests import (
+    BadRequest,
+    parse_dossier_edit,
+    parse_filter,
+    parse_listing,
+    parse_status_update,
+)
 from chalicelib.intake.errors import TransportError
 from chalicelib.intake.http import json_object, json_response
-from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.leads.listing import LeadFilter
+from chalicelib.leads.store import EditConflict, LeadNotFound
 from chalicelib.leads.workflow import TransitionRefused
 from chalicelib.web import error_body
 
@@ -40,7 +48,7 @@ def answers(view: Callable[..., Response]) -> Callable[..., Response]:
             return json_response(exc.as_json(), 422)
         except TransitionRefused as exc:
             return json_response(exc.as_json(), 422)
-        except service.BadRequest as exc:
+        except BadRequest as exc:
             return json_response(exc.as_json(), 400)
         except EditConflict:
             return _error("rev", "La fiche a été modifiée entre-temps : rechargez-la puis recommencez.", 409)
@@ -52,7 +60,7 @@ def _body() -> dict[str, Any]:
     try:
         return json_object(bp.current_request.raw_body or b"{}")
     except TransportError as exc:
-        raise service.BadRequest("_requete", exc.message) from None
+        raise BadRequest("_requete", exc.message) from None
 
 
 def _who() -> Any:
@@ -62,9 +70,8 @@ def _who() -> Any:
 @bp.route(f"{API}/leads", methods=["GET"])
 @answers
 def list_leads() -> Response:
-    params: Mapping[str, str] = bp.current_request.query_params or {}
-    f = service.parse_filter(params)
-    page = service.list_page(f, params.get("cursor"))
+    f, cursor = parse_listing(bp.current_request.query_params)
+    page = service.list_page(f, cursor)
     today = service.now().date()
     return json_response(
         {
@@ -78,10 +85,10 @@ def list_leads() -> Response:
 @bp.route(f"{API}/leads.csv", methods=["GET"])
 @answers
 def export_csv() -> Response:
-    return csv_response(service.parse_filter(bp.current_request.query_params))
+    return csv_response(parse_filter(bp.current_request.query_params))
 
 
-def csv_response(f: Any) -> Response:
+def csv_response(f: LeadFilter) -> Response:
     body = presenter.to_csv(service.export_leads(f), service.now().date())
     return Response(
         body=body,
@@ -97,15 +104,14 @@ def csv_response(f: Any) -> Response:
 @bp.route(f"{API}/leads/{{lead_id}}", methods=["GET"])
 @answers
 def lead_detail(lead_id: str) -> Response:
-    store = leads_store()
-    lead = store.get(lead_id)
-    return json_response(presenter.detail(lead, store.events(lead_id), service.now().date()))
+    lead, history = service.lead_record(lead_id)
+    return json_response(presenter.detail(lead, history, service.now().date()))
 
 
 @bp.route(f"{API}/leads/{{lead_id}}", methods=["PATCH"])
 @answers
 def edit_lead(lead_id: str) -> Response:
-    lead = service.edit_dossier(lead_id, _body(), _who())
+    lead = service.edit_dossier(lead_id, parse_dossier_edit(_body()), _who())
     return json_response(
         {
             "id": lead.id,
@@ -125,7 +131,7 @@ def erase_lead(lead_id: str) -> Response:
 @bp.route(f"{API}/leads/{{lead_id}}/status", methods=["POST"])
 @answers
 def change_status(lead_id: str) -> Response:
-    lead = service.change_status(lead_id, _body(), _who())
+    lead = service.change_status(lead_id, parse_status_update(_body()), _who())
     return json_response(
         {"id": lead.id, "rev": lead.rev, "status": lead.status.value, "tracking": lead.tracking.model_dump(mode="json")}
     )
@@ -135,7 +141,7 @@ def change_status(lead_id: str) -> Response:
 @answers
 def dossier(lead_id: str) -> Response:
     """The last pack's documents; each download link is a recorded, short-lived presigned URL."""
-    lead = leads_store().get(lead_id)
+    lead = service.get_lead(lead_id)
     docs = sorted(lead.pack.keys) if lead.pack else []
     return json_response(
         {

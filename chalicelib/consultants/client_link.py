@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 
 from chalicelib.client import tokens
 from chalicelib.client.mail import link_message
-from chalicelib.client.service import Invalid, now
+from chalicelib.client.requests import Invalid
+from chalicelib.client.service import now
 from chalicelib.consultants.auth import Consultant
 from chalicelib.leads.client_space import ClientSpace, Link, mask_email
 from chalicelib.leads.model import Lead

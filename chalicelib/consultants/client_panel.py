@@ -9,28 +9,36 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Evidence, Invalid, new_signer, now
+from chalicelib.client.requests import Invalid
+from chalicelib.client.service import Evidence, new_signer, now
 from chalicelib.consultants import service
 from chalicelib.consultants.auth import Consultant
+from chalicelib.consultants.requests import Countersignature, StatusUpdate
 from chalicelib.consultants.service import ConsultantPorts, consultant_ports
 from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace, Signature
 from chalicelib.leads.model import Lead, LeadStatus
+from chalicelib.leads.workflow import StatusChange
 
 NOT_SENDABLE = (LeadStatus.recu, LeadStatus.dossier_pret, LeadStatus.spam, LeadStatus.abandonne)
 
 
 def countersign(
-    lead_id: str, data: dict[str, Any], who: Consultant, evidence: Evidence, *, ports: ConsultantPorts | None = None
+    lead_id: str,
+    request: Countersignature,
+    who: Consultant,
+    evidence: Evidence,
+    *,
+    ports: ConsultantPorts | None = None,
 ) -> None:
     ports = ports or consultant_ports()
     lead = ports.leads.get(lead_id)
     space = ports.spaces.space(lead_id)
-    document = str((data.get("document") or [""])[0])
+    document = request.document
     version = lead.pack.version if lead.pack else 0
     if document not in SIGNABLE:
         raise Invalid("countersign", "Le client n'a pas encore signé ce document (version en cours).")
     _, signed_sha256 = _countersignable(space, version, document)
-    signer = new_signer("organisme", data, evidence, pdf_sha256=signed_sha256)
+    signer = new_signer("organisme", request.signer, evidence, pdf_sha256=signed_sha256)
     at = signer.signed_at
 
     def countersigned(s: ClientSpace) -> ClientSpace:
@@ -54,26 +62,25 @@ def _countersignable(space: ClientSpace, version: int, document: str) -> tuple[S
 
 
 def confirm(
-    lead_id: str, what: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None
+    lead_id: str, what: str, expected_rev: int, who: Consultant, *, ports: ConsultantPorts | None = None
 ) -> Lead:
-    """Turn the client's filing or decision into the lead's status (the consultant's workflow)."""
+    """Turn the client's filing or decision into the lead's status (the consultant's workflow), from the
+    lead's revision the consultant's page shows."""
     ports = ports or consultant_ports()
     store = ports.spaces
     space = store.space(lead_id)
-    rev = data.get("rev")
     if what == "depot" and space.filing and not space.filing.confirmed_at:
         f = space.filing
         lead = ports.leads.get(lead_id)
         if lead.status == LeadStatus.envoye_client:  # else the consultant recorded the filing already
-            change = {"status": LeadStatus.demande_deposee.value, "on": f.filed_on.isoformat()}
-            change["opco_file_number"] = f.opco_file_number
-            lead = service.change_status(lead_id, {**change, "rev": rev}, who, ports=ports)
+            filed = StatusChange(status=LeadStatus.demande_deposee, on=f.filed_on, opco_file_number=f.opco_file_number)
+            lead = service.change_status(lead_id, StatusUpdate(filed, expected_rev), who, ports=ports)
         store.update(lead_id, lambda s: _confirmed(s, "filing"), read=space)
         return lead
     if what == "decision" and space.decision and not space.decision.confirmed_at:
         d = space.decision
-        change = {"status": d.outcome, "on": d.decided_on.isoformat(), "amount_granted": str(d.amount or "")}
-        lead = service.change_status(lead_id, {**change, "rev": rev}, who, ports=ports)
+        decided = StatusChange(status=LeadStatus(d.outcome), on=d.decided_on, amount_granted=d.amount)
+        lead = service.change_status(lead_id, StatusUpdate(decided, expected_rev), who, ports=ports)
         store.update(lead_id, lambda s: _confirmed(s, "decision"), read=space)
         return lead
     raise Invalid("confirm", "Rien à confirmer : la proposition du client a déjà été traitée.")

@@ -7,18 +7,18 @@ from typing import Any
 from chalice import Blueprint, Response
 
 from chalicelib.client.service import Evidence
-from chalicelib.consultants import client_link, client_panel
+from chalicelib.consultants import client_link, client_panel, service
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
+from chalicelib.consultants.requests import parse_countersignature, parse_rev
 from chalicelib.intake.http import FORM, redirect
-from chalicelib.leads.store import leads_store
 
 bp = Blueprint(__name__)
 BASE = "/consultants/leads/{lead_id}/client"
 
 
 def _back(lead_id: str, ok: str) -> Response:
-    """To the lead page's client space; a refusal (client.service.Invalid) is shown there by form_errors."""
+    """To the lead page's client space; a refusal (client.requests.Invalid) is shown there by form_errors."""
     return redirect(f"/consultants/leads/{lead_id}?ok={ok}#client-space")
 
 
@@ -29,7 +29,7 @@ def _who() -> Any:
 @bp.route(BASE + "/lien", methods=["POST"], content_types=[FORM])
 @form_errors
 def send_link(lead_id: str) -> Response:
-    client_link.send_link(leads_store().get(lead_id), _who())
+    service.send_client_link(lead_id, _who())
     return _back(lead_id, "lien")
 
 
@@ -43,7 +43,8 @@ def revoke_link(lead_id: str) -> Response:
 @bp.route(BASE + "/contresigner", methods=["POST"], content_types=[FORM])
 @form_errors
 def countersign(lead_id: str) -> Response:
-    client_panel.countersign(lead_id, form_fields(), _who(), Evidence.of(bp.current_request))
+    countersignature = parse_countersignature(form_fields())
+    client_panel.countersign(lead_id, countersignature, _who(), Evidence.of(bp.current_request))
     return _back(lead_id, "contresigne")
 
 
@@ -51,7 +52,7 @@ def countersign(lead_id: str) -> Response:
 def confirm(lead_id: str, what: str) -> Response:
     @form_errors
     def run(lead_id: str) -> Response:
-        client_panel.confirm(lead_id, what, {k: v[0] for k, v in form_fields().items()}, _who())
+        client_panel.confirm(lead_id, what, parse_rev(form_fields().get("rev")), _who())
         return _back(lead_id, "statut")
 
     return run(lead_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -112,8 +113,8 @@ PARSERS = {
 }
 
 
-def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
-    """Fields present in `data` replace the current ones (blank = back to the lead's value)."""
+def parse_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The editable fields `data` names, parsed (blank = None: back to the lead's value); InvalidEdit."""
     unknown = sorted(set(data) - set(EDITABLE) - {"rev", "csrf"})
     errors: dict[str, str] = dict.fromkeys(unknown, "Champ non modifiable.")
     updates: dict[str, Any] = {}
@@ -128,11 +129,17 @@ def apply_edit(current: DossierFields, data: dict[str, Any]) -> DossierFields:
             updates[name] = PARSERS[name](value)
         except ValueError as exc:
             errors[name] = str(exc)
-    merged = current.model_copy(update=updates)
-    if not errors and merged.start_date and merged.end_date and merged.end_date < merged.start_date:
-        errors["end_date"] = "La date de fin précède la date de début."
     if errors:
         raise InvalidEdit(errors)
+    return updates
+
+
+def apply_edit(current: DossierFields, edit: DossierFields) -> DossierFields:
+    """The fields the edit names (`model_fields_set`) replace the current ones; InvalidEdit when the
+    dates they leave are in the wrong order."""
+    merged = current.model_copy(update={name: getattr(edit, name) for name in edit.model_fields_set})
+    if merged.start_date and merged.end_date and merged.end_date < merged.start_date:
+        raise InvalidEdit({"end_date": "La date de fin précède la date de début."})
     return merged
 
 

@@ -22,9 +22,17 @@ from chalicelib.consultants.api import csv_response
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.client_panel import panel
 from chalicelib.consultants.edits import InvalidEdit
+from chalicelib.consultants.requests import (
+    BadRequest,
+    parse_dossier_form,
+    parse_erasure,
+    parse_filter,
+    parse_listing,
+    parse_status_update,
+)
 from chalicelib.intake.http import FORM, html_response, redirect
 from chalicelib.leads.model import STATUS_LABELS
-from chalicelib.leads.store import EditConflict, LeadNotFound, leads_store
+from chalicelib.leads.store import EditConflict, LeadNotFound
 from chalicelib.pages import STRICT_CSP, consultant_csp, render_page
 from chalicelib.web import UserError
 
@@ -55,15 +63,10 @@ def _who_or_none() -> Any:
         return None
 
 
-def form_fields() -> dict[str, Any]:
+def form_fields() -> dict[str, list[str]]:
     body = bp.current_request.raw_body or b""
     raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     return parse_qs(raw, keep_blank_values=True, max_num_fields=100)
-
-
-def first(data: dict[str, Any], name: str) -> str:
-    value = data.get(name) or [""]
-    return value[0] if isinstance(value, list) else str(value)
 
 
 # --- leads --------------------------------------------------------------------------------
@@ -71,16 +74,15 @@ def first(data: dict[str, Any], name: str) -> str:
 
 @bp.route(BASE, methods=["GET"])
 def lead_list() -> Response:
-    params: Mapping[str, str] = bp.current_request.query_params or {}
     try:
-        f = service.parse_filter(params)
-        page = service.list_page(f, params.get("cursor"))
-    except service.BadRequest as exc:
+        f, cursor = parse_listing(bp.current_request.query_params)
+        page = service.list_page(f, cursor)
+    except BadRequest as exc:
         return consultant_page(
             "list.html",
             400,
             rows=[],
-            filter=service.parse_filter({}),
+            filter=parse_filter({}),
             params={},
             error=exc.message,
             opcos=_opcos(),
@@ -97,25 +99,24 @@ def lead_list() -> Response:
         next_url=next_url,
         error=None,
         export_url=f"{BASE}/leads.csv?{urlencode(f.as_params())}",
-        first_page=not params.get("cursor"),
+        first_page=not cursor,
     )
 
 
 @bp.route(f"{BASE}/leads.csv", methods=["GET"])
 def export_csv() -> Response:
     try:
-        return csv_response(service.parse_filter(bp.current_request.query_params))
-    except service.BadRequest as exc:
+        return csv_response(parse_filter(bp.current_request.query_params))
+    except BadRequest as exc:
         return html_response(exc.message, 400, csp=STRICT_CSP)
 
 
 def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
-    store = leads_store()
     try:
-        lead = store.get(lead_id)
+        lead, history = service.lead_record(lead_id)
     except LeadNotFound:
         return consultant_page("missing.html", 404)
-    view = presenter.detail(lead, store.events(lead_id), service.now().date())
+    view = presenter.detail(lead, history, service.now().date())
     params: Mapping[str, str] = bp.current_request.query_params or {}
     ok = params.get("ok")
 
@@ -163,24 +164,21 @@ def lead_detail(lead_id: str) -> Response:
 @bp.route(f"{BASE}/leads/{{lead_id}}/dossier", methods=["POST"], content_types=[FORM])
 @form_errors
 def edit_dossier(lead_id: str) -> Response:
-    data = form_fields()
-    data.setdefault("subrogation", [""])
-    service.edit_dossier(lead_id, data, current_consultant(bp.current_request))
+    service.edit_dossier(lead_id, parse_dossier_form(form_fields()), current_consultant(bp.current_request))
     return redirect(f"{BASE}/leads/{lead_id}?ok=dossier")
 
 
 @bp.route(f"{BASE}/leads/{{lead_id}}/statut", methods=["POST"], content_types=[FORM])
 @form_errors
 def change_status(lead_id: str) -> Response:
-    service.change_status(lead_id, form_fields(), current_consultant(bp.current_request))
+    service.change_status(lead_id, parse_status_update(form_fields()), current_consultant(bp.current_request))
     return redirect(f"{BASE}/leads/{lead_id}?ok=statut")
 
 
 @bp.route(f"{BASE}/leads/{{lead_id}}/effacer", methods=["POST"], content_types=[FORM])
 @form_errors
 def erase(lead_id: str) -> Response:
-    if first(form_fields(), "confirmation") != "EFFACER":
-        raise service.BadRequest("confirmation", "Tapez EFFACER pour confirmer l'effacement définitif.")
+    parse_erasure(form_fields())
     service.erase_lead(lead_id, current_consultant(bp.current_request))
     return redirect(f"{BASE}?efface=1")
 

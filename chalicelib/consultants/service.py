@@ -1,44 +1,43 @@
 """What the consultant API and pages both do: list, edit, change status, download, export, erase.
 
-Handlers parse and answer; this module calls the domain (pure) and the adapters (store, storage, jobs)
-through its ports, wired in consultant_ports().
+Handlers parse (consultants/requests.py) and answer; this module takes typed values and calls the
+domain (pure) and the adapters (store, storage, jobs) through its ports, wired in consultant_ports().
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.consultants.auth import Consultant
 from chalicelib.consultants.client_link import LinkPorts, link_ports, send_link
 from chalicelib.consultants.edits import apply_edit, changed_fields, keep_defaults
 from chalicelib.consultants.presenter import effective
+from chalicelib.consultants.requests import BadRequest, DossierEdit, StatusUpdate
 from chalicelib.dossier.jobs import DossierJob
 from chalicelib.leads.listing import InvalidCursor, LeadFilter
 from chalicelib.leads.model import EditStamp, Lead, LeadStatus
 from chalicelib.leads.store import LeadPage
-from chalicelib.leads.workflow import apply_change, parse_change
+from chalicelib.leads.workflow import apply_change
 from chalicelib.observability import logger
-from chalicelib.web import UserError
 
 if TYPE_CHECKING:
+    from chalicelib.leads.client_space import ClientSpace
     from chalicelib.ports import ClientBucket, ClientSpaces, ConsultantLeads, JobQueue, PackFiles
 
 PAGE_SIZE = 25
 EXPORT_MAX_ROWS = 5000
-# Filter dates outside these bounds name no lead (and 9999-12-31 + 1 day overflows).
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 30)
-MAX_REV = 2**53  # a JSON number any client reads exactly; DynamoDB numbers stop at 38 digits
-
-
-class BadRequest(UserError):
-    """A parameter the consultant's request got wrong (400)."""
 
 
 class DocumentNotFound(Exception):
     pass
+
+
+class LeadRecord(NamedTuple):
+    lead: Lead
+    history: list[dict[str, Any]]
 
 
 def now() -> datetime:
@@ -75,34 +74,6 @@ def consultant_ports() -> ConsultantPorts:
     )
 
 
-def _param(params: Mapping[str, Any], name: str) -> str | None:
-    value = (params.get(name) or "").strip()
-    return value or None
-
-
-def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
-    params = params or {}
-    status = _param(params, "status")
-    if status and status not in LeadStatus.__members__:
-        raise BadRequest("status", "Statut inconnu.")
-    opco = _param(params, "opco")
-    if opco and (len(opco) > 40 or not opco.replace("-", "").replace("_", "").isalnum()):
-        raise BadRequest("opco", "OPCO inconnu.")
-    dates: dict[str, date | None] = {}
-    for name in ("from", "to"):
-        value = _param(params, name)
-        try:
-            day = dates[name] = date.fromisoformat(value) if value else None
-        except ValueError:
-            raise BadRequest(name, "Date invalide (format attendu : AAAA-MM-JJ).") from None
-        if day and not FIRST_DAY <= day <= LAST_DAY:
-            raise BadRequest(name, "Date hors limites : choisissez une date entre 2000 et 2999.")
-    query = _param(params, "q")
-    if query and len(query) > 100:
-        raise BadRequest("q", "Recherche trop longue (100 caractères au plus).")
-    return LeadFilter(status=status, opco=opco, date_from=dates["from"], date_to=dates["to"], query=query)
-
-
 def list_page(
     f: LeadFilter, cursor: str | None, limit: int = PAGE_SIZE, *, ports: ConsultantPorts | None = None
 ) -> LeadPage:
@@ -126,37 +97,33 @@ def export_leads(f: LeadFilter, *, ports: ConsultantPorts | None = None) -> Iter
             return
 
 
-def parse_rev(value: Any) -> int:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, bool) or (isinstance(value, str) and len(value) > 20):
-        value = None  # True is not revision 1; a 5,000-digit string is no revision at all
-    try:
-        rev = int(value)
-    except (TypeError, ValueError, OverflowError):  # None, "abc", 1e400 (inf)
-        raise BadRequest("rev", "Révision manquante : rechargez la fiche puis recommencez.") from None
-    if not 0 <= rev <= MAX_REV or (isinstance(value, float) and value != rev):
-        raise BadRequest("rev", "Révision invalide : rechargez la fiche puis recommencez.")
-    return rev
-
-
-def _stamp(data: dict[str, Any], who: Consultant) -> EditStamp:
+def _stamp(expected_rev: int, who: Consultant) -> EditStamp:
     """The edit's revision (the one the consultant's page was loaded at), author and time."""
-    return EditStamp(expected_rev=parse_rev(data.get("rev")), actor=who.label, now=now())
+    return EditStamp(expected_rev=expected_rev, actor=who.label, now=now())
 
 
-def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
-    """Validate the edit, store it with the next pack version, and queue that version."""
+def lead_record(lead_id: str, *, ports: ConsultantPorts | None = None) -> LeadRecord:
+    """A lead and its history, oldest line first (LeadNotFound for a lead that is gone)."""
+    leads = (ports or consultant_ports()).leads
+    return LeadRecord(leads.get(lead_id), leads.events(lead_id))
+
+
+def get_lead(lead_id: str, *, ports: ConsultantPorts | None = None) -> Lead:
+    return (ports or consultant_ports()).leads.get(lead_id)
+
+
+def edit_dossier(lead_id: str, edit: DossierEdit, who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+    """Store the edit with the next pack version, and queue that version."""
     ports = ports or consultant_ports()
     store = ports.leads
     lead = store.get(lead_id)
     if lead.status == LeadStatus.spam:
         raise BadRequest("status", "Une demande indésirable n'a pas de dossier à modifier.")
-    dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, data), effective(lead))
+    dossier = keep_defaults(lead.dossier, apply_edit(lead.dossier, edit.fields), effective(lead))
     changed = changed_fields(lead.dossier, dossier)
     if not changed:
         return lead
-    updated = store.update_dossier(lead_id, dossier, _stamp(data, who), changed=changed)
+    updated = store.update_dossier(lead_id, dossier, _stamp(edit.expected_rev, who), changed=changed)
     try:
         ports.jobs.send(DossierJob(lead_id, updated.pack_requested))
     except Exception:  # the pending marker lets the sweeper send it again
@@ -164,11 +131,11 @@ def edit_dossier(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: 
     return updated
 
 
-def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
+def change_status(lead_id: str, update: StatusUpdate, who: Consultant, *, ports: ConsultantPorts | None = None) -> Lead:
     ports = ports or consultant_ports()
     store = ports.leads
     lead = store.get(lead_id)
-    change = parse_change(data)
+    change = update.change
     today = now().date()
     tracking = apply_change(lead.status, lead.tracking, change, today=today)
     details = {"le": (change.on or today).isoformat()}
@@ -176,13 +143,20 @@ def change_status(lead_id: str, data: dict[str, Any], who: Consultant, *, ports:
         details["montant"] = str(change.amount_granted)
     if change.opco_file_number:
         details["numero_dossier_opco"] = change.opco_file_number
-    updated = store.change_status(lead_id, change.status, tracking, _stamp(data, who), details=details)
+    stamp = _stamp(update.expected_rev, who)
+    updated = store.change_status(lead_id, change.status, tracking, stamp, details=details)
     if change.status == LeadStatus.envoye_client:  # the client gets its personal link (chalicelib/client)
         try:
             send_link(updated, who, ports=ports.client_link)
         except Exception:  # the status stands; the lead page offers to send the link again
             logger.exception("client link not sent after envoye_client")
     return updated
+
+
+def send_client_link(lead_id: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> ClientSpace:
+    """A new personal link for the lead's client (the lead page's button); the last one stops working."""
+    ports = ports or consultant_ports()
+    return send_link(ports.leads.get(lead_id), who, ports=ports.client_link)
 
 
 def download_url(lead_id: str, name: str, who: Consultant, *, ports: ConsultantPorts | None = None) -> tuple[str, int]:

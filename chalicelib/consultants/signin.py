@@ -41,7 +41,8 @@ from chalicelib.consultants.hosted_ui import (
     safe_code,
 )
 from chalicelib.consultants.jwks import NotAuthenticated
-from chalicelib.consultants.pages import consultant_page, first, form_fields
+from chalicelib.consultants.pages import consultant_page, form_fields
+from chalicelib.consultants.requests import field_text
 from chalicelib.intake.http import FORM
 from chalicelib.observability import logger
 
@@ -163,7 +164,7 @@ def dev_sign_in_page() -> Response:
 @bp.route(f"{BASE}/dev/connexion", methods=["POST"], content_types=[FORM])
 def dev_sign_in() -> Response:
     _dev_only()
-    email = first(form_fields(), "email").strip().lower()
+    email = field_text(form_fields(), "email").lower()
     if "@" not in email or len(email) > 120:
         return consultant_page("dev_signin.html", 422, who=None, error="Indiquez une adresse e-mail.", email=email)
     max_age = settings().session_max_age_s

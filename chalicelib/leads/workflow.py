@@ -7,6 +7,7 @@ or close it (abandonne) at any point. Spam stays apart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -112,7 +113,7 @@ def apply_change(current: LeadStatus, tracking: Tracking, change: StatusChange, 
     return tracking.model_copy(update=updates)
 
 
-def parse_change(data: dict[str, Any]) -> StatusChange:
+def parse_change(data: Mapping[str, Any]) -> StatusChange:
     """A status change from JSON or a page form (strings); raise TransitionRefused in French."""
 
     def text(name: str, limit: int) -> str | None:

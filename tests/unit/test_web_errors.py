@@ -2,7 +2,7 @@
 
 import pytest
 
-from chalicelib.client.service import Invalid
+from chalicelib.client.requests import Invalid
 from chalicelib.consultants.edits import InvalidEdit
 from chalicelib.consultants.service import BadRequest
 from chalicelib.intake.errors import InvalidSubmission, TransportError

@@ -9,14 +9,15 @@ import pytest
 
 from chalicelib.client import service
 from chalicelib.client.jobs import ClientJob
-from chalicelib.client.service import Invalid
+from chalicelib.client.requests import Invalid, SignerInput
 from chalicelib.client.work import handle
 from chalicelib.consultants import client_panel
+from chalicelib.consultants.requests import Countersignature
 from chalicelib.leads.model import LeadStatus
 from tests.fakes_client import consultant_ports
 from tests.unit.client.conftest import BROWSER, CONSULTANT, FILED, GRANTED, NOW, REFUSED, signature
 
-COUNTERSIGNER = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"]}
+COUNTERSIGNER = Countersignature(document="devis.pdf", signer=SignerInput("Claire Dubois", "Directrice"))
 
 
 @pytest.fixture
@@ -52,19 +53,19 @@ def test_the_organisme_countersigns_a_client_signed_copy_once(world, sent, ports
 def test_the_client_s_filing_becomes_the_lead_s_status_once_confirmed(world, sent, ports):
     lead, token = sent
     service.declare_filing(world.open(token), FILED._replace(opco_file_number="AT-2026-0042"), ports=world.ports)
-    confirmed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    confirmed = client_panel.confirm(lead.id, "depot", lead.rev, CONSULTANT, ports=ports)
     assert (confirmed.status, confirmed.tracking.opco_file_number) == (LeadStatus.demande_deposee, "AT-2026-0042")
     assert world.spaces.space(lead.id).filing.confirmed_at is not None
     with pytest.raises(Invalid, match="Rien à confirmer"):
-        client_panel.confirm(lead.id, "depot", {"rev": confirmed.rev}, CONSULTANT, ports=ports)
+        client_panel.confirm(lead.id, "depot", confirmed.rev, CONSULTANT, ports=ports)
 
 
 def test_the_client_s_decision_becomes_the_lead_s_status_with_its_amount(world, sent, ports):
     lead, token = sent
     service.declare_filing(world.open(token), FILED, ports=world.ports)
-    filed = client_panel.confirm(lead.id, "depot", {"rev": lead.rev}, CONSULTANT, ports=ports)
+    filed = client_panel.confirm(lead.id, "depot", lead.rev, CONSULTANT, ports=ports)
     service.declare_decision(world.open(token), GRANTED, ports=world.ports)
-    granted = client_panel.confirm(lead.id, "decision", {"rev": filed.rev}, CONSULTANT, ports=ports)
+    granted = client_panel.confirm(lead.id, "decision", filed.rev, CONSULTANT, ports=ports)
     assert (granted.status, str(granted.tracking.amount_granted)) == (LeadStatus.accord, "1200.00")
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from chalicelib.consultants.edits import InvalidEdit, apply_edit
+from chalicelib.consultants.edits import InvalidEdit, apply_edit, parse_fields
 from chalicelib.consultants.presenter import safe_cell
 from chalicelib.leads.listing import search_term, search_text
 from chalicelib.leads.model import DossierFields, Tracking
@@ -71,11 +71,12 @@ def test_french_amounts_parse():
 
 
 def test_dossier_edits_validate_in_french_and_blank_means_default():
-    edited = apply_edit(DossierFields(trainees=4), {"trainees": "6", "price_ht": "2 900,00", "notes": ""})
+    edit = DossierFields(**parse_fields({"trainees": "6", "price_ht": "2 900,00", "notes": ""}))
+    edited = apply_edit(DossierFields(trainees=4, place="Lyon", notes="x"), edit)
     assert edited.trainees == 6 and edited.price_ht == Decimal("2900.00") and edited.notes is None
+    assert edited.place == "Lyon"  # a field the edit does not name stays
     with pytest.raises(InvalidEdit) as exc:
-        apply_edit(
-            DossierFields(),
+        parse_fields(
             {
                 "trainees": "0",
                 "start_date": "2027-03-10",
