@@ -70,6 +70,12 @@ class Flow:
 
 
 @dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    refresh_token: str | None  # absent from a refresh answer unless Cognito rotates refresh tokens
+
+
+@dataclass(frozen=True)
 class HostedUi:
     domain: str  # https://<prefix>.auth.<region>.amazoncognito.com
     client_id: str
@@ -102,8 +108,8 @@ class HostedUi:
         query = {"client_id": self.client_id, "logout_uri": self.logout_uri}
         return f"{self.domain}/logout?{urllib.parse.urlencode(query)}"
 
-    def exchange_code(self, code: str, flow: Flow) -> str:
-        """The ID token for an authorization code (one use, bound to the flow's PKCE verifier)."""
+    def exchange_code(self, code: str, flow: Flow) -> Tokens:
+        """The tokens for an authorization code (one use, bound to the flow's PKCE verifier)."""
         form = {
             "grant_type": "authorization_code",
             "client_id": self.client_id,
@@ -111,27 +117,48 @@ class HostedUi:
             "redirect_uri": self.redirect_uri,
             "code_verifier": flow.verifier,
         }
+        return self._tokens(form, "Ce lien de connexion n'est plus valable : reconnectez-vous.")
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        """Fresh tokens for a refresh token (public client: no secret). Cognito refuses a revoked or
+        expired one with a 400, which is a SignInFailed like an outage: the caller signs in again."""
+        form = {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token}
+        return self._tokens(form, "Votre session a expiré : reconnectez-vous.")
+
+    def revoke(self, refresh_token: str) -> bool:
+        """Revoke a refresh token (and the tokens it issued) at /oauth2/revoke; False when Cognito
+        could not be told (sign-out goes on: the token still dies at its validity's end)."""
+        try:
+            self._post("/oauth2/revoke", {"token": refresh_token, "client_id": self.client_id})
+        except (OSError, ValueError):  # HTTPError is an OSError
+            return False
+        return True
+
+    def _post(self, path: str, form: dict[str, str]) -> bytes:
         request = urllib.request.Request(  # noqa: S310 (the configured https Cognito domain)
-            f"{self.domain}/oauth2/token",
+            f"{self.domain}{path}",
             data=urllib.parse.urlencode(form).encode(),
             method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
         )
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 (configured https URL)
+            body: bytes = response.read()
+            return body
+
+    def _tokens(self, form: dict[str, str], refused: str) -> Tokens:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 (configured https URL)
-                answer = json.loads(response.read())
+            answer = json.loads(self._post("/oauth2/token", form))
         except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500:  # invalid_grant: unknown, expired or already used code, wrong verifier
-                raise SignInFailed(
-                    400, "Ce lien de connexion n'est plus valable : reconnectez-vous.", f"token endpoint {exc.code}"
-                ) from None
+            if 400 <= exc.code < 500:  # invalid_grant: unknown, expired, used or revoked grant, wrong verifier
+                raise SignInFailed(400, refused, f"token endpoint {exc.code}") from None
             raise _unavailable(f"token endpoint {exc.code}") from None
         except (OSError, ValueError):
             raise _unavailable("token endpoint unreachable") from None
         token = answer.get("id_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise _unavailable("no id_token in the answer")
-        return token
+        refresh = answer.get("refresh_token")
+        return Tokens(token, refresh if isinstance(refresh, str) and refresh else None)
 
 
 def _unavailable(reason: str) -> SignInFailed:

@@ -301,7 +301,7 @@ def _consultant_routes(r: Routes, lead_id: str, erased: tuple[str, str]) -> None
     r.page("POST", PAGES + "/{lead_id}/statut", f"{PAGES}/{lead_id}/statut", status, expect=303)
     r.page("GET", PAGES + "/{lead_id}/documents/{name}", f"{PAGES}/{lead_id}/documents/devis.pdf", expect=303)
     r.page("POST", PAGES + "/{lead_id}/effacer", f"{PAGES}/{erased[1]}/effacer", "confirmation=EFFACER", expect=303)
-    r.page("POST", "/consultants/deconnexion", "/consultants/deconnexion", expect=303)
+    r.page("POST", "/consultants/auth/deconnexion", "/consultants/deconnexion", expect=303)
 
 
 def _sweeper_and_digest(r: Routes, rec: Recorder, lead_id: str, submission: dict[str, Any]) -> None:
