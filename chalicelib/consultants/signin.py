@@ -171,6 +171,11 @@ def refresh_session() -> Response:
     are cleared and the consultant goes to the sign-in page (never a 500: Cognito down included)."""
     request = bp.current_request
     target = safe_next(_query().get("next"))
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        # A link from another site (the e-mail digest): the browser withheld the Strict cookies on
+        # the whole redirect chain. A page of ours moving on makes the next request same-site, with
+        # its cookies; answering "signed out" here would clear a session that is still fine.
+        return consultant_page("continue.html", who=None, target=cookie_path(target), headers=NO_STORE)
     refresh_token = request_cookie(request.headers, REFRESH_COOKIE)
     ui = hosted_ui()
     try:

@@ -179,3 +179,13 @@ def test_renewal_returns_to_a_lead_page_with_its_query(hosted: Hosted) -> None:
     refresh = hosted.signed_in()["consultant_refresh"]
     resp = _renew(hosted, f"{LEAD_PAGE}?ok=statut", consultant_refresh=refresh)
     assert resp.status_code == 303 and resp.headers["Location"] == f"{LEAD_PAGE}?ok=statut"
+
+
+def test_a_link_from_another_site_moves_on_to_the_page_without_touching_the_cookies(hosted: Hosted) -> None:
+    # Cross-site, the browser sends no Strict cookie: renewal cannot tell, so it moves on same-site.
+    resp = hosted.client.http.get(
+        f"/consultants/auth/refresh?{urlencode({'next': LEAD_PAGE})}", headers={**SITE, "Sec-Fetch-Site": "cross-site"}
+    )
+    assert resp.status_code == 200 and "Set-Cookie" not in resp.headers
+    assert f'content="0;url={LEAD_PAGE}"' in resp.body.decode() and resp.headers["Cache-Control"] == "no-store"
+    assert hosted.idp.token_calls == []
