@@ -206,7 +206,7 @@ def sign_out() -> Response:
     ui = hosted_ui()
     refresh_token = request_cookie(bp.current_request.headers, REFRESH_COOKIE)
     if ui and refresh_token:  # best effort: an unrevoked token still dies at its validity's end
-        logger.info("consultant refresh token revoked", extra={"revoked": ui.revoke(refresh_token)})
+        logger.info("consultant refresh token revocation", extra={"revoked": ui.revoke(refresh_token)})
     location = ui.logout_url() if ui else f"{BASE}/connexion"
     cleared = [cleared_cookie(), _refresh_cookie("", 0)]
     headers: dict[str, str | list[str]] = {"Location": location, "Set-Cookie": cleared, **NO_STORE}
