@@ -127,7 +127,7 @@ def test_sign_out_revokes_the_refresh_token_so_it_renews_nothing_afterwards(host
     _ends_at_sign_in(_renew(hosted, "/consultants", consultant_refresh=refresh))
     logs = capfd.readouterr()
     assert (
-        "refresh token revocation" in logs.out and '"revoked": true' in logs.out and refresh not in logs.out + logs.err
+        "refresh token revocation" in logs.out and '"revoked":true' in logs.out and refresh not in logs.out + logs.err
     )
 
 
