@@ -22,6 +22,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from chalicelib.consultants.renewal import HOME, safe_next
+
 FLOW_COOKIE = "consultant_signin"
 FLOW_MAX_AGE_S = 600  # time to type a password and a TOTP code
 SCOPES = "openid email"
@@ -42,11 +44,13 @@ class Flow:
     state: str
     nonce: str
     verifier: str
+    next: str = HOME  # the workspace page to open once signed in (safe_next: never another site)
 
     @classmethod
-    def new(cls) -> Flow:
+    def new(cls, next_path: str | None = None) -> Flow:
         # 32 random bytes each: 43 URL-safe characters, the verifier's minimum length in RFC 7636.
-        return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48))
+        state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
+        return cls(state, nonce, verifier, safe_next(next_path))
 
     @property
     def challenge(self) -> str:
@@ -54,14 +58,18 @@ class Flow:
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def cookie_value(self) -> str:
-        return f"{self.state}.{self.nonce}.{self.verifier}"
+        return f"{self.state}.{self.nonce}.{self.verifier}.{base64.urlsafe_b64encode(self.next.encode()).decode()}"
 
     @classmethod
     def from_cookie(cls, value: str | None) -> Flow:
         parts = (value or "").split(".")
-        if len(parts) != 3 or not all(parts) or not all(len(p) <= 128 for p in parts):
+        if len(parts) != 4 or not all(parts[:3]) or not all(len(p) <= 128 for p in parts[:3]):
             raise SignInFailed(400, "Votre demande de connexion a expiré : recommencez.", "no flow cookie")
-        return cls(*parts)
+        try:
+            next_path = base64.urlsafe_b64decode(parts[3].encode()).decode()
+        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+            next_path = HOME
+        return cls(parts[0], parts[1], parts[2], safe_next(next_path))  # checked again: it came from a browser
 
     def check_state(self, state: str | None) -> None:
         if not state or not hmac.compare_digest(state.encode(), self.state.encode()):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from chalice import Blueprint, NotFoundError, Response
 
@@ -49,6 +50,7 @@ from chalicelib.consultants.jwks import NotAuthenticated
 from chalicelib.consultants.pages import consultant_page, form_fields
 from chalicelib.consultants.renewal import (
     AUTH_PATH,
+    HOME,
     REFRESH_COOKIE,
     REFRESH_MAX_AGE_S,
     REFRESH_PATH,
@@ -99,10 +101,12 @@ def _session_max_age(who: Consultant) -> int:
 @bp.route(f"{BASE}/connexion", methods=["GET"])
 def sign_in() -> Response:
     session = request_cookie(bp.current_request.headers, COOKIE)
+    target = safe_next(_query().get("next"))
     if session:
         try:
             verify_token(session)
-            return Response(body="", status_code=303, headers={"Location": BASE, **NO_STORE})  # signed in already
+            location = cookie_path(target)  # signed in already
+            return Response(body="", status_code=303, headers={"Location": location, **NO_STORE})
         except NotAuthenticated:
             pass
     # A failed renewal clears the cookies before coming here, so it says so in the query.
@@ -112,6 +116,7 @@ def sign_in() -> Response:
         who=None,
         dev=local_signing_enabled(),
         hosted=hosted_ui() is not None,
+        start=f"{BASE}/connexion/cognito" + (f"?{urlencode({'next': target})}" if target != HOME else ""),
         expired=expired,
         headers={"Set-Cookie": cleared_cookie()} if expired else None,
     )
@@ -122,7 +127,7 @@ def start_sign_in() -> Response:
     ui = hosted_ui()
     if ui is None:
         raise NotFoundError("Page introuvable")
-    flow = Flow.new()
+    flow = Flow.new(_query().get("next"))
     headers = {"Location": ui.authorize_url(flow), "Set-Cookie": _flow_cookie(flow.cookie_value(), FLOW_MAX_AGE_S)}
     return Response(body="", status_code=303, headers={**headers, **NO_STORE})
 
@@ -135,7 +140,7 @@ def callback() -> Response:
     params = _query()
     clear_flow = _flow_cookie("", 0)  # one use, whatever happens next
     try:
-        who, tokens = _complete(ui, params)
+        who, tokens, flow_next = _complete(ui, params)
     except SignInFailed as exc:
         logger.info("consultant sign-in refused", extra={"reason": exc.reason})
         return consultant_page(
@@ -145,16 +150,17 @@ def callback() -> Response:
     cookies = [session_cookie(tokens.id_token, max_age=_session_max_age(who)), clear_flow]
     if tokens.refresh_token:
         cookies.append(_refresh_cookie(tokens.refresh_token, REFRESH_MAX_AGE_S))
-    return consultant_page("signed_in.html", who=None, target=f"{ui.base_url}{BASE}", headers={"Set-Cookie": cookies})
+    target = f"{ui.base_url}{flow_next}"
+    return consultant_page("signed_in.html", who=None, target=target, headers={"Set-Cookie": cookies})
 
 
-def _complete(ui: HostedUi, params: Mapping[str, str]) -> tuple[Consultant, Tokens]:
+def _complete(ui: HostedUi, params: Mapping[str, str]) -> tuple[Consultant, Tokens, str]:
     if params.get("error"):  # the consultant cancelled, or Cognito refused
         raise SignInFailed(400, "La connexion a été annulée ou refusée : recommencez.", "authorize error")
     flow = Flow.from_cookie(request_cookie(bp.current_request.headers, FLOW_COOKIE))
     flow.check_state(params.get("state"))
     tokens = ui.exchange_code(safe_code(params.get("code")), flow)
-    return _verified(tokens, nonce=flow.nonce), tokens
+    return _verified(tokens, nonce=flow.nonce), tokens, flow.next
 
 
 def _verified(tokens: Tokens, *, nonce: str | None = None) -> Consultant:
@@ -186,7 +192,9 @@ def refresh_session() -> Response:
     except SignInFailed as exc:
         logger.info("consultant session not renewed", extra={"reason": exc.reason})
         had_session = bool(refresh_token or request_cookie(request.headers, COOKIE))
-        location = cookie_path(f"{BASE}/connexion") + ("?session=expiree" if had_session else "")
+        query = {"session": "expiree"} if had_session else {}
+        query |= {"next": target} if target != HOME else {}  # sign-in comes back to the page asked for
+        location = cookie_path(f"{BASE}/connexion") + (f"?{urlencode(query)}" if query else "")
         cleared = [cleared_cookie(), _refresh_cookie("", 0)]
         return Response(body="", status_code=303, headers={"Location": location, "Set-Cookie": cleared, **NO_STORE})
     logger.info("consultant session renewed", extra={"sub": who.sub})

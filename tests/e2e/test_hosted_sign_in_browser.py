@@ -101,12 +101,12 @@ def test_a_consultant_signs_in_with_mfa_is_renewed_after_expiry_and_signs_out(
     # session still holds, so no password.
     context.clear_cookies(name="consultant_refresh")
     context.add_cookies([{**session, "value": _expired_session(idp)}])
-    page.goto(f"{stack.api}/consultants")
-    assert page.url == f"{stack.api}/consultants/connexion?session=expiree"
+    page.goto(f"{stack.api}/consultants?statut=nouveau")
+    assert page.url == f"{stack.api}/consultants/connexion?session=expiree&next=%2Fconsultants%3Fstatut%3Dnouveau"
     assert "Votre session a expiré" in page.content()
     assert not any(c["name"] == "consultant_session" for c in context.cookies())
     page.click("text=Se connecter")
-    page.wait_for_url(f"{stack.api}/consultants", timeout=10_000)
+    page.wait_for_url(f"{stack.api}/consultants?statut=nouveau", timeout=10_000)  # back to the page asked for
     assert len(idp.token_calls) == 3
 
     # Sign-out ends everything: the refresh token (revoked), our cookies, Cognito's session (/logout).

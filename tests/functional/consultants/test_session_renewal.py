@@ -7,6 +7,7 @@ callback does and comes back; any failure clears both cookies and ends at the si
 
 from __future__ import annotations
 
+import base64
 import socket
 import time
 from typing import Any
@@ -16,7 +17,7 @@ import jwt
 import pytest
 
 from tests.functional.consultants.conftest import AUDIENCE, ISSUER, ORIGIN, _configure
-from tests.functional.consultants.hosted import EMAIL, Hosted, cookie_values, set_cookies
+from tests.functional.consultants.hosted import EMAIL, Hosted, Started, cookie_values, set_cookies
 
 SITE = {"Host": "consultants.example", "Origin": ORIGIN}
 LEAD_PAGE = "/consultants/leads/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"
@@ -38,9 +39,12 @@ def _renew(hosted: Hosted, next_path: str, **cookies: str) -> Any:
     return _get(hosted, f"/consultants/auth/refresh?{urlencode({'next': next_path})}", **cookies)
 
 
-def _ends_at_sign_in(resp: Any, *, expired: bool = True) -> None:
+def _ends_at_sign_in(resp: Any, *, expired: bool = True, then: str | None = None) -> None:
     assert resp.status_code == 303
-    assert resp.headers["Location"] == "/consultants/connexion" + ("?session=expiree" if expired else "")
+    location = urlsplit(resp.headers["Location"])
+    assert location.path == "/consultants/connexion"
+    expected = {"session": ["expiree"]} if expired else {}
+    assert parse_qs(location.query) == expected | ({"next": [then]} if then else {})
     assert cookie_values(resp) == {"consultant_session": "", "consultant_refresh": ""}  # both cleared
     assert all("Max-Age=0" in c for c in set_cookies(resp))
 
@@ -134,13 +138,13 @@ def test_sign_out_revokes_the_refresh_token_so_it_renews_nothing_afterwards(host
 def test_an_expired_refresh_token_ends_at_sign_in(hosted: Hosted) -> None:
     refresh = hosted.signed_in()["consultant_refresh"]
     hosted.idp.refresh_expired = True  # past the app client's RefreshTokenValidity
-    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh))
+    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh), then=LEAD_PAGE)
 
 
 def test_a_renewed_token_for_another_app_client_is_refused(hosted: Hosted) -> None:
     refresh = hosted.signed_in()["consultant_refresh"]
     hosted.idp.audience = "another-app-client"
-    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh))
+    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh), then=LEAD_PAGE)
 
 
 def test_cognito_down_during_renewal_ends_at_sign_in_not_a_500(hosted: Hosted, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,7 +153,7 @@ def test_cognito_down_during_renewal_ends_at_sign_in_not_a_500(hosted: Hosted, m
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
     _configure(monkeypatch, COGNITO_DOMAIN=f"http://127.0.0.1:{port}", COGNITO_TIMEOUT_S="1")
-    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh))
+    _ends_at_sign_in(_renew(hosted, LEAD_PAGE, consultant_refresh=refresh), then=LEAD_PAGE)
 
 
 @pytest.mark.parametrize(
@@ -191,3 +195,33 @@ def test_a_link_from_another_site_moves_on_to_the_page_without_touching_the_cook
     assert resp.status_code == 200 and "Set-Cookie" not in resp.headers
     assert f'content="0;url={LEAD_PAGE}"' in resp.body.decode() and resp.headers["Cache-Control"] == "no-store"
     assert hosted.idp.token_calls == []
+
+
+def test_a_failed_renewal_signs_in_again_and_comes_back_to_the_page_asked_for(hosted: Hosted) -> None:
+    failed = _renew(hosted, f"{LEAD_PAGE}?ok=statut", consultant_session=_id_token(hosted, -60))
+    _ends_at_sign_in(failed, then=f"{LEAD_PAGE}?ok=statut")
+    page = _get(hosted, failed.headers["Location"]).body.decode()
+    start = f"/consultants/connexion/cognito?{urlencode({'next': f'{LEAD_PAGE}?ok=statut'})}"
+    assert f'href="{start.replace("&", "&amp;")}"' in page
+    resp = hosted.client.http.get(start)
+    flow_cookie = resp.headers["Set-Cookie"].split(";")[0]
+    authorize = {k: v[0] for k, v in parse_qs(urlsplit(resp.headers["Location"]).query).items()}
+    started = Started(resp.headers["Location"], flow_cookie)
+    assert authorize["redirect_uri"] == f"{ORIGIN}/consultants/callback"  # the registered one, whatever next is
+    answer = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
+    assert answer.status_code == 200 and f'url={ORIGIN}{LEAD_PAGE}?ok=statut"' in answer.body.decode()
+
+
+@pytest.mark.parametrize("next_path", ["//evil.example", "https://evil.example/consultants", "/\\evil.example"])
+def test_sign_in_returns_only_to_a_workspace_page_of_this_site(hosted: Hosted, next_path: str) -> None:
+    resp = hosted.client.http.get(f"/consultants/connexion/cognito?{urlencode({'next': next_path})}")
+    started = Started(resp.headers["Location"], resp.headers["Set-Cookie"].split(";")[0])
+    answer = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
+    assert answer.status_code == 200 and f'url={ORIGIN}/consultants"' in answer.body.decode()
+    # A flow cookie rewritten in the browser to point elsewhere is checked again at the callback.
+    fresh = hosted.start()
+    state, nonce, verifier, _ = fresh.flow_cookie.split("=", 1)[1].split(".")
+    forged_next = base64.urlsafe_b64encode(next_path.encode()).decode()
+    forged = Started(fresh.authorize_url, f"consultant_signin={state}.{nonce}.{verifier}.{forged_next}")
+    answer = hosted.callback(hosted.sign_in_at_idp(forged), forged.flow_cookie)
+    assert answer.status_code == 200 and f'url={ORIGIN}/consultants"' in answer.body.decode()

@@ -40,3 +40,13 @@ def test_the_renewal_url_carries_the_page_and_its_query_as_next() -> None:
     assert renewal_url("/consultants", None) == f"{REFRESH_PATH}?next=%2Fconsultants"
     assert renewal_url("/consultants", {"q": "a b"}) == f"{REFRESH_PATH}?next=%2Fconsultants%3Fq%3Da%2Bb"
     assert safe_next("/consultants?q=a+b") == "/consultants?q=a+b"
+
+
+def test_the_sign_in_flow_carries_a_safe_return_path_through_its_cookie() -> None:
+    from chalicelib.consultants.hosted_ui import Flow
+
+    flow = Flow.new("/consultants/leads/abc?ok=statut")
+    assert Flow.from_cookie(flow.cookie_value()) == flow
+    assert Flow.new("//evil.example").next == "/consultants"
+    state, nonce, verifier, _ = flow.cookie_value().split(".")
+    assert Flow.from_cookie(f"{state}.{nonce}.{verifier}.%%%").next == "/consultants"  # not base64: home
