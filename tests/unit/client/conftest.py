@@ -70,7 +70,7 @@ class ClientWorld:
         registry = RegistryPorts(  # switched off, as on the local stage
             fakes_storage.InMemoryRegistry(), fakes_storage.InMemoryRegistryRecords(self.leads), enabled=False
         )
-        pack_ports = PackPorts(self.leads, self.packs, registry, self.built.append)
+        pack_ports = PackPorts(self.leads, self.packs, registry, "local", self.built.append)
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)
         lead = self.leads.leads[lead.id] = self.leads.get(lead.id).model_copy(
             update={"status": LeadStatus.envoye_client}

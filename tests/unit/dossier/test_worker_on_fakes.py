@@ -12,6 +12,7 @@ from chalicelib.company.registry import RegistryUnavailable
 from chalicelib.consultants.notify import NewLeadPorts, on_pack_built
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
+from chalicelib.dossier.organisme import OrganismeProfileError
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
@@ -21,27 +22,16 @@ from tests.fakes_storage import InMemoryMailer, InMemoryPackStorage, InMemoryReg
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
-@pytest.fixture(autouse=True)
-def local_stage(monkeypatch):
-    """The setting the build reads: the stage (the organisme's profile)."""
-    from chalicelib.config import settings
-
-    monkeypatch.setenv("STAGE", "local")
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
-
-
 class World:
     """One worker's adapters, in memory; `published` holds the pack-built announcements."""
 
-    def __init__(self, registry: InMemoryRegistry | None = None):
+    def __init__(self, registry: InMemoryRegistry | None = None, stage: str = "local"):
         self.store = InMemoryLeadStore()
         self.storage = InMemoryPackStorage()
         self.registry = registry or InMemoryRegistry()
         self.published: list[PackBuilt] = []
         registry_ports = RegistryPorts(self.registry, InMemoryRegistryRecords(self.store), enabled=True)
-        self.ports = PackPorts(self.store, self.storage, registry_ports, self.published.append)
+        self.ports = PackPorts(self.store, self.storage, registry_ports, stage, self.published.append)
 
     def lead(self, submission: dict):
         return self.store.submit(submitted_lead(submission, NOW)).lead
@@ -81,6 +71,14 @@ def test_a_job_for_an_erased_lead_writes_nothing(valid_submission):
     assert world.storage.objects == {} and world.published == []
 
 
+def test_the_stage_comes_from_the_wiring_and_prod_s_sample_profile_prints_nothing(valid_submission):
+    world = World(stage="prod")  # templates/organisme/prod.json ships as a placeholder
+    lead = world.lead(valid_submission)
+    with pytest.raises(OrganismeProfileError):  # SQS retries, then the DLQ alarm: a person fills it in
+        world.build(DossierJob(lead.id, 1))
+    assert world.storage.objects == {} and world.published == [] and world.store.get(lead.id).pack is None
+
+
 def test_a_lead_erased_while_its_pack_is_written_leaves_no_file_behind(valid_submission):
     world = World()
     lead = world.lead(valid_submission)
@@ -101,7 +99,7 @@ def test_the_registry_down_still_builds_the_pack_marked_unverified(valid_submiss
     assert (company["idcc"], company["adresse"]) == ("1486", None)  # what the client declared, nothing more
 
 
-def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission):
+def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission, local_settings):
     world, mailer = World(), InMemoryMailer()
     ports = NewLeadPorts(world.store, mailer)
     lead = world.lead(valid_submission)
