@@ -145,6 +145,6 @@ def consultant_ports(leads: InMemoryLeadStore, **changes: Any) -> ConsultantPort
     spaces, secret = InMemoryClientStore(leads), lambda: FORM_SECRET
     links = LinkPorts(spaces, leads, InMemoryClientMail(), secret)
     ports = ConsultantPorts(
-        leads, InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, secret, spaces, links
+        leads, InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, secret, spaces, links, "local"
     )
     return replace(ports, **changes)
