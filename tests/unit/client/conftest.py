@@ -60,9 +60,9 @@ class ClientWorld:
         self.ports = ClientPorts(
             self.spaces, self.leads, self.packs, self.files, self.jobs, self.consultants, 600, BASE_URL
         )
-        self.work = WorkPorts(self.spaces, self.leads, self.packs, self.files, self.consultants, "local")
-        self.reminders = ReminderPorts(self.leads, self.spaces, self.mail, lambda: SECRET)
-        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: SECRET)
+        self.work = WorkPorts(self.spaces, self.leads, self.packs, self.files, self.consultants, "local", BASE_URL)
+        self.reminders = ReminderPorts(self.leads, self.spaces, self.mail, lambda: SECRET, BASE_URL)
+        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: SECRET, BASE_URL)
 
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""

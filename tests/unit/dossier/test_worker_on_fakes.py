@@ -18,6 +18,7 @@ from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
 from tests.fakes import InMemoryLeadStore, submitted_lead
 from tests.fakes_storage import InMemoryMailer, InMemoryPackStorage, InMemoryRegistry, InMemoryRegistryRecords
+from tests.unit.conftest import BASE_URL
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
@@ -99,9 +100,9 @@ def test_the_registry_down_still_builds_the_pack_marked_unverified(valid_submiss
     assert (company["idcc"], company["adresse"]) == ("1486", None)  # what the client declared, nothing more
 
 
-def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission, local_settings):
+def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission):
     world, mailer = World(), InMemoryMailer()
-    ports = NewLeadPorts(world.store, mailer)
+    ports = NewLeadPorts(world.store, mailer, BASE_URL)
     lead = world.lead(valid_submission)
     world.build(DossierJob(lead.id, 1))
     for event in world.published:
