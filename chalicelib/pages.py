@@ -31,11 +31,10 @@ def render_page(name: str, **context: Any) -> str:
     return _env().get_template(name).render(**context)
 
 
-def lead_url(lead_id: str) -> str:
-    """The consultant's page of a lead: the e-mails to consultants link to it."""
-    from chalicelib.config import settings
-
-    return f"{settings().public_base_url}/consultants/leads/{lead_id}"
+def lead_url(base_url: str, lead_id: str) -> str:
+    """The consultant's page of a lead: the e-mails to consultants link to it (base_url: the site's
+    public address, which each service's wiring hands over)."""
+    return f"{base_url}/consultants/leads/{lead_id}"
 
 
 @functools.cache

@@ -141,10 +141,11 @@ def consultant_ports(leads: InMemoryLeadStore, **changes: Any) -> ConsultantPort
     """The consultant service's ports, all in memory on `leads`; `changes` replaces some of them."""
     from chalicelib.consultants.client_link import LinkPorts
     from chalicelib.consultants.service import ConsultantPorts
+    from tests.unit.conftest import BASE_URL
 
     spaces, secret = InMemoryClientStore(leads), lambda: FORM_SECRET
-    links = LinkPorts(spaces, leads, InMemoryClientMail(), secret)
+    links = LinkPorts(spaces, leads, InMemoryClientMail(), secret, BASE_URL)
     ports = ConsultantPorts(
-        leads, InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, secret, spaces, links
+        leads, InMemoryJobQueue(), InMemoryPackStorage(), InMemoryClientFiles(), 600, secret, spaces, links, "local"
     )
     return replace(ports, **changes)

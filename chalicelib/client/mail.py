@@ -18,13 +18,13 @@ if TYPE_CHECKING:
     from chalicelib.ports import Mailer
 
 
-def page_url(token: str) -> str:
-    from chalicelib.config import settings
-
-    return f"{settings().public_base_url}/client/{token}"
+def page_url(base_url: str, token: str) -> str:
+    return f"{base_url}/client/{token}"
 
 
-def link_message(lead: Lead, token: str, *, consultant: str, deposit_before: date | None) -> tuple[str, str]:
+def link_message(
+    lead: Lead, token: str, *, base_url: str, consultant: str, deposit_before: date | None
+) -> tuple[str, str]:
     subject = "Votre dossier de financement de formation : documents à signer"
     lines = [
         f"Bonjour {lead.first_name} {lead.last_name},",
@@ -35,7 +35,7 @@ def link_message(lead: Lead, token: str, *, consultant: str, deposit_before: dat
         "",
         f"Date limite de dépôt de la demande à l'OPCO : {fr_date(deposit_before, 'à confirmer avec nous')}",
         "",
-        f"Votre page : {page_url(token)}",
+        f"Votre page : {page_url(base_url, token)}",
         "",
         "Ce lien est personnel et valable 60 jours : ne le transférez pas. S'il a expiré,",
         "répondez à ce message pour en recevoir un nouveau.",
@@ -43,7 +43,7 @@ def link_message(lead: Lead, token: str, *, consultant: str, deposit_before: dat
     return subject, "\n".join(lines)
 
 
-def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left: int) -> tuple[str, str]:
+def reminder_message(lead: Lead, token: str, *, base_url: str, deposit_before: date, days_left: int) -> tuple[str, str]:
     subject = f"Rappel : votre demande de prise en charge est à déposer avant le {fr_date(deposit_before)}"
     lines = [
         f"Bonjour {lead.first_name} {lead.last_name},",
@@ -53,25 +53,26 @@ def reminder_message(lead: Lead, token: str, *, deposit_before: date, days_left:
         "Les étapes et les champs pré-remplis sont sur votre page ; une fois la demande déposée,",
         "indiquez-le sur la page : les rappels s'arrêtent.",
         "",
-        f"Votre page : {page_url(token)}",
+        f"Votre page : {page_url(base_url, token)}",
         "",
-        f"Ne plus recevoir ces rappels : {unsubscribe_url(token)}",
+        f"Ne plus recevoir ces rappels : {unsubscribe_url(base_url, token)}",
     ]
     return subject, "\n".join(lines)
 
 
-def unsubscribe_url(token: str) -> str:
-    return f"{page_url(token)}/rappels/arret"
+def unsubscribe_url(base_url: str, token: str) -> str:
+    return f"{page_url(base_url, token)}/rappels/arret"
 
 
-def unsubscribe_headers(token: str) -> dict[str, str]:
+def unsubscribe_headers(base_url: str, token: str) -> dict[str, str]:
     """RFC 8058 one-click unsubscribe: the mailbox shows its own button and POSTs to the URL."""
-    return {"List-Unsubscribe": f"<{unsubscribe_url(token)}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    url = unsubscribe_url(base_url, token)
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def notify_consultants(lead: Lead, what: str, mailer: Mailer) -> None:
+def notify_consultants(lead: Lead, what: str, mailer: Mailer, base_url: str) -> None:
     """Best effort: the client's action is stored whatever SES says."""
     try:
-        mailer.send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(lead.id)}")
+        mailer.send(f"Espace client : {what}", f"{what}.\n\nOuvrir le dossier : {lead_url(base_url, lead.id)}")
     except Exception:
         logger.exception("client action notification failed")

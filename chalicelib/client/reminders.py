@@ -66,8 +66,9 @@ def _remind(ports: ReminderPorts, lead: Lead, today: date, now: datetime) -> boo
     days_left = (deposit_before - today).days
     # Recorded before sending: a crash between the two loses one reminder rather than doubling it.
     store.update(lead.id, lambda s: s.model_copy(update={"reminders_sent": (*s.reminders_sent, mark)}), read=space)
-    message = reminder_message(lead, token, deposit_before=deposit_before, days_left=days_left)
-    ports.mail.send(lead.email, *message, headers=unsubscribe_headers(token))
+    base_url = ports.public_base_url
+    message = reminder_message(lead, token, base_url=base_url, deposit_before=deposit_before, days_left=days_left)
+    ports.mail.send(lead.email, *message, headers=unsubscribe_headers(base_url, token))
     ports.leads.add_event(
         lead.id, "rappel_envoye", at=now, details={"echeance": deposit_before.isoformat()}, expires_at=lead.expires_at
     )
@@ -105,11 +106,11 @@ def actions_since(since: datetime, until: datetime, *, spaces: ClientSpaces | No
     return sorted((a for a in rows if since.isoformat() <= a["at"] < until.isoformat()), key=lambda a: a["at"])
 
 
-def digest_lines(actions: list[dict[str, Any]]) -> list[str]:
+def digest_lines(actions: list[dict[str, Any]], base_url: str) -> list[str]:
     if not actions:
         return []
     lines = ["", "Actions des clients sur leur page (dernières 24 heures) :", ""]
     for a in actions:
         what = ACTION_LABELS.get(a["kind"], a["kind"])
-        lines.append(f"- {a['at'][11:16]} UTC — le client {what} — {lead_url(a['lead_id'])}")
+        lines.append(f"- {a['at'][11:16]} UTC — le client {what} — {lead_url(base_url, a['lead_id'])}")
     return lines

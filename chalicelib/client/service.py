@@ -183,7 +183,12 @@ def sign(o: Opened, form: SignatureInput, evidence: Evidence, *, ports: ClientPo
     store.update(lead.id, lambda s: _unsigned(s, version, document).with_signature(sig), read=space)
     _record(store, lead, "signature_client", at, {"document": document, "version": version, "sha256": expected})
     queue_job(ClientJob("signature", lead.id, version=version, document=document, party="client"), ports=ports)
-    notify_consultants(lead, f"le client a signé « {SIGNABLE[document]} » (version {version})", ports.consultants)
+    notify_consultants(
+        lead,
+        f"le client a signé « {SIGNABLE[document]} » (version {version})",
+        ports.consultants,
+        ports.public_base_url,
+    )
     return sig
 
 
@@ -206,7 +211,7 @@ def declare_filing(o: Opened, form: FilingInput, *, ports: ClientPorts | None = 
     store.update(o.lead.id, lambda s: s.model_copy(update={"filing": filing}), read=o.space)
     _record(store, o.lead, "depot_declare", at, {"le": filed_on.isoformat(), "numero_dossier_opco": number})
     what = f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer"
-    notify_consultants(o.lead, what, ports.consultants)
+    notify_consultants(o.lead, what, ports.consultants, ports.public_base_url)
     return filing
 
 
@@ -221,7 +226,7 @@ def declare_decision(o: Opened, form: DecisionInput, *, ports: ClientPorts | Non
     details = {"decision": outcome, "le": decided_on.isoformat(), "montant": str(amount) if amount else None}
     _record(store, o.lead, "decision_declaree", at, {k: v for k, v in details.items() if v})
     what = f"le client signale la décision de l'OPCO ({OUTCOME_LABELS[outcome]}), à confirmer"
-    notify_consultants(o.lead, what, ports.consultants)
+    notify_consultants(o.lead, what, ports.consultants, ports.public_base_url)
     return decision
 
 

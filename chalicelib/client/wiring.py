@@ -73,10 +73,11 @@ class WorkPorts:
     files: SignedFiles  # the client bucket
     consultants: Mailer
     stage: str  # the organisme's letterhead on the signature certificate
+    public_base_url: str  # the consultants' link to the lead
 
 
 def work_ports() -> WorkPorts:
-    """The real adapters (DynamoDB, both buckets, SES) and the stage."""
+    """The real adapters (DynamoDB, both buckets, SES), the stage and the site's address."""
     from chalicelib.config import settings
     from chalicelib.dossier.client_files import client_files
     from chalicelib.dossier.storage import dossier_storage
@@ -84,7 +85,10 @@ def work_ports() -> WorkPorts:
     from chalicelib.leads.store_client import client_store
     from chalicelib.mailer import notifier
 
-    return WorkPorts(client_store(), leads_store(), dossier_storage(), client_files(), notifier(), settings().stage)
+    s = settings()
+    return WorkPorts(
+        client_store(), leads_store(), dossier_storage(), client_files(), notifier(), s.stage, s.public_base_url
+    )
 
 
 @dataclass(frozen=True)
@@ -95,13 +99,15 @@ class ReminderPorts:
     spaces: ClientSpaces
     mail: ClientMail  # to the client's own address
     form_secret: Callable[[], str]  # the personal link's key
+    public_base_url: str  # the client's page, its unsubscribe link
 
 
 def reminder_ports() -> ReminderPorts:
-    """The real adapters (DynamoDB, SES, Secrets Manager)."""
+    """The real adapters (DynamoDB, SES, Secrets Manager) and the site's address."""
+    from chalicelib.config import settings
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
     from chalicelib.mailer import client_mailer
     from chalicelib.secret_store import form_token_secret
 
-    return ReminderPorts(leads_store(), client_store(), client_mailer(), form_token_secret)
+    return ReminderPorts(leads_store(), client_store(), client_mailer(), form_token_secret, settings().public_base_url)

@@ -149,6 +149,8 @@ def _check_upload(ports: WorkPorts, lead: Lead, space: ClientSpace) -> bool:
 
     ports.spaces.update(lead.id, checked, read=space)
     if not note:
-        notify_consultants(lead, "le client a joint le courrier de décision de l'OPCO", ports.consultants)
+        notify_consultants(
+            lead, "le client a joint le courrier de décision de l'OPCO", ports.consultants, ports.public_base_url
+        )
     logger.info("decision upload checked", extra={"accepted": not note})
     return True

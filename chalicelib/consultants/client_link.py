@@ -29,16 +29,18 @@ class LinkPorts:
     leads: LeadEvents
     mail: ClientMail
     form_secret: Callable[[], str]  # the personal link's key
+    public_base_url: str  # the client's page the e-mail links to
 
 
 def link_ports() -> LinkPorts:
-    """The real adapters (DynamoDB, SES, Secrets Manager): the one place they are wired."""
+    """The real adapters (DynamoDB, SES, Secrets Manager) and the site's address: the one place they are wired."""
+    from chalicelib.config import settings
     from chalicelib.leads.store import leads_store
     from chalicelib.leads.store_client import client_store
     from chalicelib.mailer import client_mailer
     from chalicelib.secret_store import form_token_secret
 
-    return LinkPorts(client_store(), leads_store(), client_mailer(), form_token_secret)
+    return LinkPorts(client_store(), leads_store(), client_mailer(), form_token_secret, settings().public_base_url)
 
 
 def send_link(
@@ -68,7 +70,11 @@ def send_link(
         lead.id, lambda s: s.model_copy(update={"link": link, "expires_at": lead.expires_at}), read=space
     )
     subject, body = link_message(
-        lead, token, consultant=who.label, deposit_before=deadline(lead, at.date()).deposit_before
+        lead,
+        token,
+        base_url=ports.public_base_url,
+        consultant=who.label,
+        deposit_before=deadline(lead, at.date()).deposit_before,
     )
     ports.mail.send(lead.email, subject, body)
     ports.leads.record_event(

@@ -95,16 +95,16 @@ def _confirmed(space: ClientSpace, what: str) -> ClientSpace | None:
 
 def panel(lead: Lead, *, ports: ConsultantPorts | None = None) -> dict[str, Any]:
     """What the consultant's lead page shows of the client space."""
-    space = (ports or consultant_ports()).spaces.space(lead.id)
+    ports = ports or consultant_ports()
+    space = ports.spaces.space(lead.id)
     version = lead.pack.version if lead.pack else 0
     signatures = [
         {"document": doc, "label": label, "sig": space.signature(version, doc)} for doc, label in SIGNABLE.items()
     ]
     older = [s for key, s in space.signatures.items() if not key.startswith(f"{version}/")]
-    from chalicelib.config import settings
     from chalicelib.dossier.organisme import organisme_profile
 
-    signatory = organisme_profile(settings().stage).signatory
+    signatory = organisme_profile(ports.stage).signatory
     return {
         "signatory": signatory,
         "space": space,

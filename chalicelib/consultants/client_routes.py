@@ -10,14 +10,14 @@ from chalicelib.client.service import Evidence
 from chalicelib.consultants import client_link, client_panel, service
 from chalicelib.consultants.auth import current_consultant
 from chalicelib.consultants.pages import consultant_page, form_errors, form_fields
-from chalicelib.consultants.requests import parse_countersignature, parse_rev
+from chalicelib.consultants.requests import LeadNotice, parse_countersignature, parse_rev
 from chalicelib.intake.http import FORM, redirect
 
 bp = Blueprint(__name__)
 BASE = "/consultants/leads/{lead_id}/client"
 
 
-def _back(lead_id: str, ok: str) -> Response:
+def _back(lead_id: str, ok: LeadNotice) -> Response:
     """To the lead page's client space; a refusal (client.requests.Invalid) is shown there by form_errors."""
     return redirect(f"/consultants/leads/{lead_id}?ok={ok}#client-space")
 

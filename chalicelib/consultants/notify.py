@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 DIGEST_DAYS = 7
 
 
-def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
+def new_lead_message(lead: Lead, today: date, base_url: str) -> tuple[str, str]:
     e = presenter.effective(lead)
     dl = deadline(lead, today)
     opco = lead.opco_name or "OPCO à confirmer"
@@ -44,16 +44,16 @@ def new_lead_message(lead: Lead, today: date) -> tuple[str, str]:
         f"Début souhaité : {fr_date(e['start_date'])}",
         f"Demande {dl.wording}" + (" (EN RETARD)" if dl.late else ""),
         "",
-        f"Ouvrir le dossier : {lead_url(lead.id)}",
+        f"Ouvrir le dossier : {lead_url(base_url, lead.id)}",
     ]
     return subject, "\n".join(lines)
 
 
-def notify_new_lead(lead: Lead, *, today: date, mailer: Mailer) -> None:
+def notify_new_lead(lead: Lead, *, today: date, ports: NewLeadPorts) -> None:
     """Best effort: the pack is built whatever SES says; a failure is logged, not retried."""
     try:
-        subject, body = new_lead_message(lead, today)
-        mailer.send(subject, body)
+        subject, body = new_lead_message(lead, today, ports.public_base_url)
+        ports.mailer.send(subject, body)
         logger.info("new lead notified")
     except Exception:
         logger.exception("new lead notification failed")
@@ -65,18 +65,21 @@ class NewLeadPorts:
 
     leads: PackRecords  # the lead whose first pack was built
     mailer: Mailer  # the consultants' address
+    public_base_url: str  # the link to the lead
 
 
 def new_lead_ports() -> NewLeadPorts:
-    """The real adapters (DynamoDB, SES)."""
-    return NewLeadPorts(leads_store(), notifier())
+    """The real adapters (DynamoDB, SES) and the site's address."""
+    from chalicelib.config import settings
+
+    return NewLeadPorts(leads_store(), notifier(), settings().public_base_url)
 
 
 def on_pack_built(event: PackBuilt, *, ports: NewLeadPorts | None = None) -> None:
     """A lead's first pack makes it a new lead for the consultants: one email per lead."""
     if event.version == 1:
         ports = ports or new_lead_ports()
-        notify_new_lead(ports.leads.get(event.lead_id), today=event.today, mailer=ports.mailer)
+        notify_new_lead(ports.leads.get(event.lead_id), today=event.today, ports=ports)
 
 
 def leads_due(store: LeadListing, today: date, days: int = DIGEST_DAYS) -> list[Lead]:
@@ -96,7 +99,7 @@ def leads_due(store: LeadListing, today: date, days: int = DIGEST_DAYS) -> list[
     return sorted(due, key=lambda lead: deadline(lead, today).deposit_before or date.max)  # all dated
 
 
-def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
+def digest_message(leads: list[Lead], today: date, base_url: str) -> tuple[str, str]:
     subject = (
         f"Échéances OPCO : {len(leads)} dossier(s) à déposer d'ici le {fr_date(today + timedelta(days=DIGEST_DAYS))}"
     )
@@ -104,7 +107,7 @@ def digest_message(leads: list[Lead], today: date) -> tuple[str, str]:
     for lead in leads:
         opco = lead.opco_name or "OPCO à confirmer"
         deposit = deadline(lead, today).deposit_before
-        lines.append(f"- avant le {fr_date(deposit)} — {opco} — {label(lead.status)} — {lead_url(lead.id)}")
+        lines.append(f"- avant le {fr_date(deposit)} — {opco} — {label(lead.status)} — {lead_url(base_url, lead.id)}")
     return subject, "\n".join(lines)
 
 
@@ -120,13 +123,15 @@ class DigestPorts:
     leads: LeadListing
     spaces: ClientSpaces  # the client actions of the day
     mailer: Mailer  # the consultants' address
+    public_base_url: str  # the links to the leads
 
 
 def digest_ports() -> DigestPorts:
-    """The real adapters (DynamoDB, SES): the one place they are wired."""
+    """The real adapters (DynamoDB, SES) and the site's address: the one place they are wired."""
+    from chalicelib.config import settings
     from chalicelib.leads.store_client import client_store
 
-    return DigestPorts(leads_store(), client_store(), notifier())
+    return DigestPorts(leads_store(), client_store(), notifier(), settings().public_base_url)
 
 
 def send_digest(*, today: date, now: datetime | None = None, ports: DigestPorts | None = None) -> dict[str, int]:
@@ -136,9 +141,9 @@ def send_digest(*, today: date, now: datetime | None = None, ports: DigestPorts 
     now = now or datetime.combine(today, datetime.min.time(), UTC)
     actions = actions_since(now - timedelta(days=1), now, spaces=ports.spaces)
     if leads or actions:
-        subject, body = digest_message(leads, today)
+        subject, body = digest_message(leads, today, ports.public_base_url)
         if not leads:
             subject = f"Espace client : {len(actions)} action(s) de clients"
-        ports.mailer.send(subject, body + "\n".join(["", *digest_lines(actions)]))
+        ports.mailer.send(subject, body + "\n".join(["", *digest_lines(actions, ports.public_base_url)]))
     logger.info("deadline digest", extra={"due": len(leads), "client_actions": len(actions)})
     return {"due": len(leads), "client_actions": len(actions)}

@@ -9,7 +9,7 @@ this site, so no form token is needed.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -27,6 +27,7 @@ from chalicelib.consultants.requests import (
     parse_dossier_form,
     parse_erasure,
     parse_filter,
+    parse_lead_notice,
     parse_listing,
     parse_status_update,
 )
@@ -117,9 +118,7 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     except LeadNotFound:
         return consultant_page("missing.html", 404)
     view = presenter.detail(lead, history, service.now().date())
-    params: Mapping[str, str] = bp.current_request.query_params or {}
-    ok = params.get("ok")
-
+    ok = parse_lead_notice(bp.current_request.query_params)
     extra.setdefault("client", panel(lead))
     return consultant_page(
         "detail.html",

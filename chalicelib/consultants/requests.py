@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, cast, get_args
 
 from chalicelib.client.requests import SignerInput, parse_signer
 from chalicelib.consultants.edits import parse_fields
@@ -82,6 +82,18 @@ def parse_filter(params: Mapping[str, Any] | None) -> LeadFilter:
 def parse_listing(params: Mapping[str, Any] | None) -> Listing:
     """The list's query parameters; the cursor is checked by the store, against the filter's index."""
     return Listing(parse_filter(params), _text(params or {}, "cursor"))
+
+
+# --- the lead page ---------------------------------------------------------------------------------
+
+# What the consultant just did, shown once on the lead page (`?ok=`, set by the redirects after a form).
+LeadNotice = Literal["dossier", "statut", "lien", "revoque", "contresigne"]
+
+
+def parse_lead_notice(params: Mapping[str, Any] | None) -> LeadNotice | None:
+    """The lead page's `ok` parameter; any other value says nothing."""
+    ok = _text(params or {}, "ok")
+    return cast(LeadNotice, ok) if ok in get_args(LeadNotice) else None
 
 
 # --- edits ----------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ class ConsultantPorts:
     form_secret: Callable[[], str]  # the duplicate fingerprint's key, read by an erasure only
     spaces: ClientSpaces  # the client space: what the lead page shows, countersignatures, confirmations
     client_link: LinkPorts  # "envoyé au client" e-mails the client its personal link
+    stage: str  # the organisme's profile: who countersigns on the lead page
 
 
 def consultant_ports() -> ConsultantPorts:
@@ -67,10 +68,19 @@ def consultant_ports() -> ConsultantPorts:
     from chalicelib.leads.store import leads_store
     from chalicelib.secret_store import form_token_secret
 
-    expiry = min(settings().presign_expiry_s, PRESIGN_MAX_S)
+    s = settings()
+    expiry = min(s.presign_expiry_s, PRESIGN_MAX_S)
     links = link_ports()
     return ConsultantPorts(
-        leads_store(), dossier_jobs(), dossier_storage(), client_files(), expiry, form_token_secret, links.spaces, links
+        leads_store(),
+        dossier_jobs(),
+        dossier_storage(),
+        client_files(),
+        expiry,
+        form_token_secret,
+        links.spaces,
+        links,
+        s.stage,
     )
 
 

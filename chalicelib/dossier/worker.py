@@ -102,21 +102,22 @@ class PackPorts:
     store: PackRecords
     storage: PackStorage
     registry: RegistryPorts  # the company registry and its cache (company/enrich.py)
+    stage: str  # the organisme's profile printed on the pack (templates/organisme/<stage>.json)
     publish: Callable[[PackBuilt], None] = events.publish
 
 
 def pack_ports() -> PackPorts:
-    """The real adapters: DynamoDB, S3, the registry over HTTP. The one place they are wired."""
+    """The real adapters (DynamoDB, S3, the registry over HTTP) and the stage. The one place they are wired."""
     from chalicelib.company.enrich import registry_ports
+    from chalicelib.config import settings
     from chalicelib.dossier.storage import dossier_storage
 
-    return PackPorts(leads_store(), dossier_storage(), registry_ports())
+    return PackPorts(leads_store(), dossier_storage(), registry_ports(), settings().stage)
 
 
 def build_pack(job: DossierJob, *, now: datetime | None = None, ports: PackPorts | None = None) -> bool:
     """Build the requested pack version once; return False when there was nothing to do."""
     from chalicelib.company.enrich import enrich_from_registry
-    from chalicelib.config import settings
     from chalicelib.dossier.content import build_content
     from chalicelib.dossier.organisme import organisme_profile
     from chalicelib.dossier.render import render_pack
@@ -132,7 +133,7 @@ def build_pack(job: DossierJob, *, now: datetime | None = None, ports: PackPorts
     # company registry (cached, optional): never blocks the pack
     lead = enrich_from_registry(lead, now, ports=ports.registry)
     content = build_content(
-        lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(settings().stage)
+        lead, version=lead.pack_requested, today=now.date(), organisme=organisme_profile(ports.stage)
     )
     files = render_pack(content)
     written = storage.put_pack(lead.id, content.version, files)

@@ -312,6 +312,56 @@ def test_dashboard_body_is_json_once_substituted(template):
     } <= titles
 
 
+def _dashboard_widgets(template: dict) -> list[dict]:
+    # ${...} placeholders sit inside JSON strings: the body parses as it is, references unresolved.
+    return json.loads(template["Resources"]["Dashboard"]["Properties"]["DashboardBody"]["Fn::Sub"])["widgets"]
+
+
+def _as_sub(value) -> str:
+    """An alarm's dimension value as the dashboard writes it: {"Ref": X} is "${X}"."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"${{{value['Ref']}}}"
+    resource, attribute = value["Fn::GetAtt"]
+    return f"${{{resource}.{attribute}}}"
+
+
+def _alarmed_metrics(alarm: dict):
+    props = alarm["Properties"]
+    metrics = (
+        [props] if "MetricName" in props else [m["MetricStat"]["Metric"] for m in props["Metrics"] if "MetricStat" in m]
+    )
+    for m in metrics:
+        yield m["Namespace"], m["MetricName"], frozenset((d["Name"], _as_sub(d["Value"])) for d in m["Dimensions"])
+
+
+def _graphed_metrics(widgets: list[dict]):
+    for widget in widgets:
+        for row in widget["properties"].get("metrics", []) if widget["type"] == "metric" else []:
+            names = [v for v in row if isinstance(v, str)]  # [namespace, name, dim, value, ..., {options}]
+            if names:
+                yield names[0], names[1], frozenset(zip(names[2::2], names[3::2], strict=True))
+
+
+def test_the_dashboard_shows_every_alarm_and_graphs_every_metric_an_alarm_watches(template):
+    alarms = _resources(template, "AWS::CloudWatch::Alarm")
+    widgets = _dashboard_widgets(template)
+    (alarm_widget,) = [w for w in widgets if w["type"] == "alarm"]
+    assert sorted(alarm_widget["properties"]["alarms"]) == sorted(f"${{{name}.Arn}}" for name in alarms)
+    graphed = set(_graphed_metrics(widgets))
+    for name, alarm in alarms.items():
+        for metric in _alarmed_metrics(alarm):
+            assert metric in graphed, (name, metric)
+    assert any(m[:2] == ("OpcoDossier", "ClientReminderFailed") for m in graphed)  # the daily jobs' own metric
+
+
+def test_the_dashboard_s_recent_errors_search_every_function_log_group(template):
+    (log_widget,) = [w for w in _dashboard_widgets(template) if w["type"] == "log"]
+    sources = set(re.findall(r"SOURCE '\$\{(\w+)\}'", log_widget["properties"]["query"]))
+    assert sources == set(_function_log_groups(template))
+
+
 def test_saved_queries_search_every_function_log_group(template):
     queries = _resources(template, "AWS::Logs::QueryDefinition")
     groups = [{"Ref": name} for name in _function_log_groups(template)]

@@ -60,9 +60,9 @@ class ClientWorld:
         self.ports = ClientPorts(
             self.spaces, self.leads, self.packs, self.files, self.jobs, self.consultants, 600, BASE_URL
         )
-        self.work = WorkPorts(self.spaces, self.leads, self.packs, self.files, self.consultants, "local")
-        self.reminders = ReminderPorts(self.leads, self.spaces, self.mail, lambda: SECRET)
-        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: SECRET)
+        self.work = WorkPorts(self.spaces, self.leads, self.packs, self.files, self.consultants, "local", BASE_URL)
+        self.reminders = ReminderPorts(self.leads, self.spaces, self.mail, lambda: SECRET, BASE_URL)
+        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: SECRET, BASE_URL)
 
     def lead_sent_to_client(self, submission: dict, at: datetime = NOW) -> tuple[Lead, str]:
         """A lead with its pack v1 (real PDFs), at envoye_client, and the token of its personal link."""
@@ -70,7 +70,7 @@ class ClientWorld:
         registry = RegistryPorts(  # switched off, as on the local stage
             fakes_storage.InMemoryRegistry(), fakes_storage.InMemoryRegistryRecords(self.leads), enabled=False
         )
-        pack_ports = PackPorts(self.leads, self.packs, registry, self.built.append)
+        pack_ports = PackPorts(self.leads, self.packs, registry, "local", self.built.append)
         assert build_pack(DossierJob(lead.id, 1), now=at, ports=pack_ports)
         lead = self.leads.leads[lead.id] = self.leads.get(lead.id).model_copy(
             update={"status": LeadStatus.envoye_client}

@@ -93,5 +93,6 @@ def test_the_panel_shows_the_link_and_the_signatures_of_the_current_version(worl
     _client_signed(world, token)
     shown = client_panel.panel(world.leads.get(lead.id), ports=ports)
     assert shown["link_active"] and shown["can_send"] and shown["version"] == 1
+    assert shown["signatory"].name == "Dominique Exemple"  # the local stage's sample organisme (the ports')
     states = {s["document"]: s["sig"].state if s["sig"] else "a_signer" for s in shown["signatures"]}
     assert states == {"devis.pdf": "signe", "convention.pdf": "a_signer"}

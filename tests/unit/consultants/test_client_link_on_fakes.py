@@ -19,6 +19,7 @@ from chalicelib.leads.store import LeadNotFound
 from chalicelib.leads.workflow import StatusChange
 from tests.fakes import InMemoryLeadStore, submitted_lead
 from tests.fakes_client import InMemoryClientMail, InMemoryClientStore, consultant_ports
+from tests.unit.conftest import BASE_URL
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 WHO = Consultant(sub="consultant-1", email="claire@formation-ia.example")
@@ -34,7 +35,7 @@ class World:
         self.leads = InMemoryLeadStore()
         self.spaces = InMemoryClientStore(self.leads)
         self.mail = InMemoryClientMail()
-        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: "unit-test-secret")
+        self.links = LinkPorts(self.spaces, self.leads, self.mail, lambda: "unit-test-secret", BASE_URL)
         lead = self.leads.submit(submitted_lead(submission, NOW)).lead
         self.lead = self.leads.record_pack(lead.id, PackInfo(version=1, built_at=NOW, keys={}), now=NOW)
 

@@ -19,6 +19,7 @@ from chalicelib.consultants.requests import (
     parse_dossier_form,
     parse_erasure,
     parse_filter,
+    parse_lead_notice,
     parse_listing,
     parse_rev,
     parse_status_update,
@@ -199,3 +200,13 @@ def test_a_countersignature_names_its_document_and_signatory():
 def test_a_countersignature_without_its_signatory_or_consent_is_refused_in_french(change, field, message):
     form = {"document": ["devis.pdf"], "name": ["Claire Dubois"], "role": ["Directrice"], "consent": ["oui"], **change}
     assert _refusal(parse_countersignature, form) == {field: message}
+
+
+@pytest.mark.parametrize("ok", ["dossier", "statut", "lien", "revoque", "contresigne"])
+def test_the_lead_page_shows_the_notice_of_what_the_consultant_just_did(ok: str) -> None:
+    assert parse_lead_notice({"ok": ok}) == ok
+
+
+@pytest.mark.parametrize("params", [None, {}, {"ok": ""}, {"ok": "piratage"}, {"ok": "STATUT"}, {"ok": "<b>lien</b>"}])
+def test_the_lead_page_ignores_an_absent_or_unknown_notice(params: dict[str, str] | None) -> None:
+    assert parse_lead_notice(params) is None

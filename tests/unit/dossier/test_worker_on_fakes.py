@@ -12,36 +12,27 @@ from chalicelib.company.registry import RegistryUnavailable
 from chalicelib.consultants.notify import NewLeadPorts, on_pack_built
 from chalicelib.dossier.events import PackBuilt
 from chalicelib.dossier.jobs import DossierJob
+from chalicelib.dossier.organisme import OrganismeProfileError
 from chalicelib.dossier.worker import PackPorts, build_pack
 from chalicelib.leads.model import EditStamp, LeadStatus
 from chalicelib.leads.store import LeadNotFound
 from tests.fakes import InMemoryLeadStore, submitted_lead
 from tests.fakes_storage import InMemoryMailer, InMemoryPackStorage, InMemoryRegistry, InMemoryRegistryRecords
+from tests.unit.conftest import BASE_URL
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def local_stage(monkeypatch):
-    """The setting the build reads: the stage (the organisme's profile)."""
-    from chalicelib.config import settings
-
-    monkeypatch.setenv("STAGE", "local")
-    settings.cache_clear()
-    yield
-    settings.cache_clear()
 
 
 class World:
     """One worker's adapters, in memory; `published` holds the pack-built announcements."""
 
-    def __init__(self, registry: InMemoryRegistry | None = None):
+    def __init__(self, registry: InMemoryRegistry | None = None, stage: str = "local"):
         self.store = InMemoryLeadStore()
         self.storage = InMemoryPackStorage()
         self.registry = registry or InMemoryRegistry()
         self.published: list[PackBuilt] = []
         registry_ports = RegistryPorts(self.registry, InMemoryRegistryRecords(self.store), enabled=True)
-        self.ports = PackPorts(self.store, self.storage, registry_ports, self.published.append)
+        self.ports = PackPorts(self.store, self.storage, registry_ports, stage, self.published.append)
 
     def lead(self, submission: dict):
         return self.store.submit(submitted_lead(submission, NOW)).lead
@@ -81,6 +72,14 @@ def test_a_job_for_an_erased_lead_writes_nothing(valid_submission):
     assert world.storage.objects == {} and world.published == []
 
 
+def test_the_stage_comes_from_the_wiring_and_prod_s_sample_profile_prints_nothing(valid_submission):
+    world = World(stage="prod")  # templates/organisme/prod.json ships as a placeholder
+    lead = world.lead(valid_submission)
+    with pytest.raises(OrganismeProfileError):  # SQS retries, then the DLQ alarm: a person fills it in
+        world.build(DossierJob(lead.id, 1))
+    assert world.storage.objects == {} and world.published == [] and world.store.get(lead.id).pack is None
+
+
 def test_a_lead_erased_while_its_pack_is_written_leaves_no_file_behind(valid_submission):
     world = World()
     lead = world.lead(valid_submission)
@@ -103,7 +102,7 @@ def test_the_registry_down_still_builds_the_pack_marked_unverified(valid_submiss
 
 def test_the_first_pack_sends_the_consultants_one_email_without_contact_details(valid_submission):
     world, mailer = World(), InMemoryMailer()
-    ports = NewLeadPorts(world.store, mailer)
+    ports = NewLeadPorts(world.store, mailer, BASE_URL)
     lead = world.lead(valid_submission)
     world.build(DossierJob(lead.id, 1))
     for event in world.published:
