@@ -1,8 +1,10 @@
-"""A fake Cognito hosted UI on loopback: /oauth2/authorize, /oauth2/token, /logout and the JWKS.
+"""A fake Cognito hosted UI on loopback: /oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout, JWKS.
 
 It checks what Cognito checks (client id, registered redirect and logout URIs, S256 PKCE, one-use
 codes bound to their redirect URI) and signs ID tokens with a real RSA key, carrying the `nonce`
 of the authorize request. Signing in takes an e-mail, the password and a TOTP code (MFA required).
+A code also yields a refresh token (grant_type=refresh_token gives a new ID token, without a nonce,
+as Cognito's does) until /oauth2/revoke revokes it or `refresh_expired` says its validity ended.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ class FakeCognito:
     grants: dict[str, Grant] = field(default_factory=dict)
     token_calls: list[dict[str, str]] = field(default_factory=list)
     logouts: int = 0
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # refresh token -> e-mail
+    revoked: list[str] = field(default_factory=list)
+    refresh_expired: bool = False  # every refresh token past its RefreshTokenValidity
 
     @property
     def jwks_url(self) -> str:
@@ -92,6 +97,8 @@ class FakeCognito:
 
     def token(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
         self.token_calls.append(form)
+        if form.get("grant_type") == "refresh_token":
+            return self.refresh(form)
         grant = self.grants.pop(form.get("code", ""), None)  # one use, even when the rest is wrong
         if form.get("grant_type") != "authorization_code" or form.get("client_id") != self.client_id:
             return 400, {"error": "unauthorized_client"}
@@ -101,12 +108,28 @@ class FakeCognito:
         digest = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
         if not verifier or digest != grant.challenge:
             return 400, {"error": "invalid_grant"}
-        return 200, {
-            "id_token": self.id_token(grant),
-            "access_token": "opaque",
-            "token_type": "Bearer",
-            "expires_in": 3600,
-        }
+        refresh_token = secrets.token_urlsafe(48)
+        self.refresh_tokens[refresh_token] = grant.email
+        return 200, {**self._answer(grant), "refresh_token": refresh_token}
+
+    def refresh(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if form.get("client_id") != self.client_id or "client_secret" in form:
+            return 400, {"error": "invalid_client"}
+        email = self.refresh_tokens.get(form.get("refresh_token", ""))
+        if email is None or self.refresh_expired:  # unknown, revoked or expired: Cognito says the same
+            return 400, {"error": "invalid_grant"}
+        return 200, self._answer(Grant("", "", None, email))  # no new refresh token: Cognito does not rotate
+
+    def revoke(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        if form.get("client_id") != self.client_id:
+            return 400, {"error": "invalid_client"}
+        token = form.get("token", "")
+        if self.refresh_tokens.pop(token, None) is not None:
+            self.revoked.append(token)
+        return 200, {}  # Cognito answers 200 for an unknown token too (RFC 7009)
+
+    def _answer(self, grant: Grant) -> dict[str, Any]:
+        return {"id_token": self.id_token(grant), "access_token": "opaque", "token_type": "Bearer", "expires_in": 3600}
 
 
 def _page(body: str) -> bytes:
@@ -170,8 +193,8 @@ def _handler(idp: FakeCognito) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
             path = urlsplit(self.path).path
-            if path == "/oauth2/token":
-                status, answer = idp.token(form)
+            if path in ("/oauth2/token", "/oauth2/revoke"):
+                status, answer = (idp.token if path == "/oauth2/token" else idp.revoke)(form)
                 self._send(status, json.dumps(answer).encode(), "application/json")
             elif path == "/login":
                 if form.get("password") != PASSWORD or form.get("totp") != TOTP or idp.authorize_error(form):

@@ -30,6 +30,7 @@ from chalice import AuthResponse, Response
 
 from chalicelib.config import settings
 from chalicelib.consultants.jwks import JwksKeys, NotAuthenticated
+from chalicelib.consultants.renewal import REFRESH_PATH, RENEW_BEFORE_S, SIGN_OUT_PATH, renewal_url
 
 if TYPE_CHECKING:  # PyJWT is imported on first use: every Lambda imports app.py (docs/benchmarks.md)
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -55,8 +56,9 @@ PUBLIC_PATHS = frozenset(
         "/consultants/connexion",
         "/consultants/connexion/cognito",
         "/consultants/callback",
-        "/consultants/deconnexion",
         "/consultants/dev/connexion",
+        REFRESH_PATH,
+        SIGN_OUT_PATH,
     }
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -181,14 +183,24 @@ def consultant_gate(event: Any, get_response: Any) -> Any:
     if not path.startswith(PREFIX) or path in PUBLIC_PATHS:
         return get_response(event)
     token, source = token_from_headers(event.headers)
+    # A page (GET, not the Bearer API) with no, an expired or a soon-expiring session goes through
+    # renewal first; anything else keeps the plain answer (a POST would lose its body on the way).
+    renewable = event.method == "GET" and source != "bearer" and not path.startswith(f"{PREFIX}/api")
     try:
         who = verify_token(token)
     except NotAuthenticated:
-        return _denied(path, event.method)
+        return _renew(path, event) if renewable else _denied(path, event.method)
+    if renewable and who.expires_at - time.time() < RENEW_BEFORE_S:
+        return _renew(path, event)
     if source == "cookie" and event.method not in SAFE_METHODS and not same_origin(event.headers):
         return Response(body={"message": "Origine de la requête refusée."}, status_code=403)
     event.context["consultant"] = who.as_context()
     return get_response(event)
+
+
+def _renew(path: str, event: Any) -> Response:
+    location = cookie_path(renewal_url(path, dict(event.query_params or {})))
+    return Response(body="", status_code=303, headers={"Location": location, "Cache-Control": "no-store"})
 
 
 def _denied(path: str, method: str) -> Response:

@@ -22,6 +22,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
+from chalicelib.consultants.renewal import HOME, safe_next
+
 FLOW_COOKIE = "consultant_signin"
 FLOW_MAX_AGE_S = 600  # time to type a password and a TOTP code
 SCOPES = "openid email"
@@ -42,11 +44,13 @@ class Flow:
     state: str
     nonce: str
     verifier: str
+    next: str = HOME  # the workspace page to open once signed in (safe_next: never another site)
 
     @classmethod
-    def new(cls) -> Flow:
+    def new(cls, next_path: str | None = None) -> Flow:
         # 32 random bytes each: 43 URL-safe characters, the verifier's minimum length in RFC 7636.
-        return cls(secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48))
+        state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(48)
+        return cls(state, nonce, verifier, safe_next(next_path))
 
     @property
     def challenge(self) -> str:
@@ -54,19 +58,29 @@ class Flow:
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def cookie_value(self) -> str:
-        return f"{self.state}.{self.nonce}.{self.verifier}"
+        return f"{self.state}.{self.nonce}.{self.verifier}.{base64.urlsafe_b64encode(self.next.encode()).decode()}"
 
     @classmethod
     def from_cookie(cls, value: str | None) -> Flow:
         parts = (value or "").split(".")
-        if len(parts) != 3 or not all(parts) or not all(len(p) <= 128 for p in parts):
+        if len(parts) != 4 or not all(parts[:3]) or not all(len(p) <= 128 for p in parts[:3]):
             raise SignInFailed(400, "Votre demande de connexion a expiré : recommencez.", "no flow cookie")
-        return cls(*parts)
+        try:
+            next_path = base64.urlsafe_b64decode(parts[3].encode()).decode()
+        except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+            next_path = HOME
+        return cls(parts[0], parts[1], parts[2], safe_next(next_path))  # checked again: it came from a browser
 
     def check_state(self, state: str | None) -> None:
         if not state or not hmac.compare_digest(state.encode(), self.state.encode()):
             message = "Demande de connexion inattendue : recommencez depuis la page de connexion."
             raise SignInFailed(400, message, "state")
+
+
+@dataclass(frozen=True)
+class Tokens:
+    id_token: str
+    refresh_token: str | None  # absent from a refresh answer unless Cognito rotates refresh tokens
 
 
 @dataclass(frozen=True)
@@ -102,8 +116,8 @@ class HostedUi:
         query = {"client_id": self.client_id, "logout_uri": self.logout_uri}
         return f"{self.domain}/logout?{urllib.parse.urlencode(query)}"
 
-    def exchange_code(self, code: str, flow: Flow) -> str:
-        """The ID token for an authorization code (one use, bound to the flow's PKCE verifier)."""
+    def exchange_code(self, code: str, flow: Flow) -> Tokens:
+        """The tokens for an authorization code (one use, bound to the flow's PKCE verifier)."""
         form = {
             "grant_type": "authorization_code",
             "client_id": self.client_id,
@@ -111,27 +125,48 @@ class HostedUi:
             "redirect_uri": self.redirect_uri,
             "code_verifier": flow.verifier,
         }
+        return self._tokens(form, "Ce lien de connexion n'est plus valable : reconnectez-vous.")
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        """Fresh tokens for a refresh token (public client: no secret). Cognito refuses a revoked or
+        expired one with a 400, which is a SignInFailed like an outage: the caller signs in again."""
+        form = {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh_token}
+        return self._tokens(form, "Votre session a expiré : reconnectez-vous.")
+
+    def revoke(self, refresh_token: str) -> bool:
+        """Revoke a refresh token (and the tokens it issued) at /oauth2/revoke; False when Cognito
+        could not be told (sign-out goes on: the token still dies at its validity's end)."""
+        try:
+            self._post("/oauth2/revoke", {"token": refresh_token, "client_id": self.client_id})
+        except (OSError, ValueError):  # HTTPError is an OSError
+            return False
+        return True
+
+    def _post(self, path: str, form: dict[str, str]) -> bytes:
         request = urllib.request.Request(  # noqa: S310 (the configured https Cognito domain)
-            f"{self.domain}/oauth2/token",
+            f"{self.domain}{path}",
             data=urllib.parse.urlencode(form).encode(),
             method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
         )
+        with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 (configured https URL)
+            body: bytes = response.read()
+            return body
+
+    def _tokens(self, form: dict[str, str], refused: str) -> Tokens:
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:  # noqa: S310 (configured https URL)
-                answer = json.loads(response.read())
+            answer = json.loads(self._post("/oauth2/token", form))
         except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500:  # invalid_grant: unknown, expired or already used code, wrong verifier
-                raise SignInFailed(
-                    400, "Ce lien de connexion n'est plus valable : reconnectez-vous.", f"token endpoint {exc.code}"
-                ) from None
+            if 400 <= exc.code < 500:  # invalid_grant: unknown, expired, used or revoked grant, wrong verifier
+                raise SignInFailed(400, refused, f"token endpoint {exc.code}") from None
             raise _unavailable(f"token endpoint {exc.code}") from None
         except (OSError, ValueError):
             raise _unavailable("token endpoint unreachable") from None
         token = answer.get("id_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise _unavailable("no id_token in the answer")
-        return token
+        refresh = answer.get("refresh_token")
+        return Tokens(token, refresh if isinstance(refresh, str) and refresh else None)
 
 
 def _unavailable(reason: str) -> SignInFailed:

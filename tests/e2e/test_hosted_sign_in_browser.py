@@ -51,7 +51,13 @@ def _sign_in_at_idp(page: Any) -> None:
     page.click("button[type=submit]")
 
 
-def test_a_consultant_signs_in_with_mfa_comes_back_after_expiry_and_signs_out(
+def _expired_session(idp: FakeCognito) -> str:
+    past = int(time.time()) - 3600
+    claims = {"sub": "s", "email": EMAIL, "iss": ISSUER, "aud": CLIENT_ID, "token_use": "id", "iat": past, "exp": past}
+    return jwt.encode(claims, idp.key, algorithm="RS256", headers={"kid": idp.kid})
+
+
+def test_a_consultant_signs_in_with_mfa_is_renewed_after_expiry_and_signs_out(
     hosted: tuple[LocalStack, FakeCognito], browser: Any
 ) -> None:
     stack, idp = hosted
@@ -68,28 +74,47 @@ def test_a_consultant_signs_in_with_mfa_comes_back_after_expiry_and_signs_out(
     _sign_in_at_idp(page)
     page.wait_for_url(f"{stack.api}/consultants", timeout=10_000)
     assert page.locator("header .who").inner_text().startswith(EMAIL)
-    session = next(c for c in context.cookies() if c["name"] == "consultant_session")
+    cookies = {c["name"]: c for c in context.cookies()}
+    session, refresh = cookies["consultant_session"], cookies["consultant_refresh"]
     assert session["httpOnly"] and session["sameSite"] == "Strict" and session["path"] == "/consultants"
-    assert not any(c["name"] == "consultant_signin" for c in context.cookies())  # the flow cookie is spent
+    assert refresh["httpOnly"] and refresh["sameSite"] == "Strict" and refresh["path"] == "/consultants/auth"
+    assert 43_000 < refresh["expires"] - time.time() <= 43_200  # the app client's 12 hours
+    assert "consultant_signin" not in cookies  # the flow cookie is spent
     assert len(idp.token_calls) == 1 and idp.token_calls[0]["code_verifier"]
 
-    # Expired session: back through sign-in; Cognito's own session still holds, so no password.
-    past = int(time.time()) - 3600
-    claims = {"sub": "s", "email": EMAIL, "iss": ISSUER, "aud": CLIENT_ID, "token_use": "id", "iat": past, "exp": past}
-    expired = jwt.encode(claims, idp.key, algorithm="RS256", headers={"kid": idp.kid})
-    context.add_cookies([{**session, "value": expired}])
-    page.goto(f"{stack.api}/consultants")
-    assert page.url == f"{stack.api}/consultants/connexion"
-    assert "Votre session a expiré" in page.content()
-    page.click("text=Se connecter")
-    page.wait_for_url(f"{stack.api}/consultants", timeout=10_000)
-    assert len(idp.token_calls) == 2
+    # Expired session: renewed with the refresh token on the way, the page asked for opens, no sign-in.
+    context.add_cookies([{**session, "value": _expired_session(idp)}])
+    page.goto(f"{stack.api}/consultants?statut=nouveau")
+    assert page.url == f"{stack.api}/consultants?statut=nouveau"
+    assert page.locator("header .who").inner_text().startswith(EMAIL)
+    assert len(idp.token_calls) == 2 and idp.token_calls[1]["grant_type"] == "refresh_token"
 
-    # Sign-out ends both sessions: ours (cookie) and Cognito's (/logout), then the sign-in page.
+    # A link from another site (the e-mail digest) carries no Strict cookie: the page still opens
+    # signed in, through one same-site hop, and the session survives.
+    page.goto(f"{idp.base_url}/.well-known/jwks.json")
+    page.evaluate("url => { window.location.href = url }", f"{stack.api}/consultants?statut=nouveau")
+    page.wait_for_url(f"{stack.api}/consultants?statut=nouveau", timeout=10_000)
+    assert page.locator("header .who").inner_text().startswith(EMAIL)
+    assert {"consultant_session", "consultant_refresh"} <= {c["name"] for c in context.cookies()}
+
+    # No refresh token any more (e.g. past its 12 hours): back through sign-in; Cognito's own
+    # session still holds, so no password.
+    context.clear_cookies(name="consultant_refresh")
+    context.add_cookies([{**session, "value": _expired_session(idp)}])
+    page.goto(f"{stack.api}/consultants?statut=nouveau")
+    assert page.url == f"{stack.api}/consultants/connexion?session=expiree&next=%2Fconsultants%3Fstatut%3Dnouveau"
+    assert "Votre session a expiré" in page.content()
+    assert not any(c["name"] == "consultant_session" for c in context.cookies())
+    page.click("text=Se connecter")
+    page.wait_for_url(f"{stack.api}/consultants?statut=nouveau", timeout=10_000)  # back to the page asked for
+    assert len(idp.token_calls) == 3
+
+    # Sign-out ends everything: the refresh token (revoked), our cookies, Cognito's session (/logout).
+    refresh_token = next(c["value"] for c in context.cookies() if c["name"] == "consultant_refresh")
     page.click("text=Se déconnecter")
     page.wait_for_url(f"{stack.api}/consultants/connexion", timeout=10_000)
-    assert idp.logouts == 1
-    assert not any(c["name"] == "consultant_session" for c in context.cookies())
+    assert idp.logouts == 1 and idp.revoked == [refresh_token]
+    assert not any(c["name"] in ("consultant_session", "consultant_refresh") for c in context.cookies())
     page.goto(f"{stack.api}/consultants")
     assert page.url == f"{stack.api}/consultants/connexion"
     page.click("text=Se connecter")

@@ -291,6 +291,7 @@ def _consultant_routes(r: Routes, lead_id: str, erased: tuple[str, str]) -> None
     # a hosted UI configured they answer 404; tests/functional/consultants/test_hosted_sign_in.py runs the flow.
     r.page("GET", "/consultants/connexion/cognito", "/consultants/connexion/cognito", expect=404)
     r.page("GET", "/consultants/callback", "/consultants/callback?code=c&state=s", expect=404)
+    r.page("GET", "/consultants/auth/refresh", "/consultants/auth/refresh?next=%2Fconsultants", expect=303)
     r.call("GET", "/openapi.json", "/openapi.json", expect=200)
     r.page("POST", "/consultants/dev/connexion", "/consultants/dev/connexion", "email=a%40b.fr", expect=404)
     r.page("GET", "/consultants", "/consultants")
@@ -301,7 +302,7 @@ def _consultant_routes(r: Routes, lead_id: str, erased: tuple[str, str]) -> None
     r.page("POST", PAGES + "/{lead_id}/statut", f"{PAGES}/{lead_id}/statut", status, expect=303)
     r.page("GET", PAGES + "/{lead_id}/documents/{name}", f"{PAGES}/{lead_id}/documents/devis.pdf", expect=303)
     r.page("POST", PAGES + "/{lead_id}/effacer", f"{PAGES}/{erased[1]}/effacer", "confirmation=EFFACER", expect=303)
-    r.page("POST", "/consultants/deconnexion", "/consultants/deconnexion", expect=303)
+    r.page("POST", "/consultants/auth/deconnexion", "/consultants/auth/deconnexion", expect=303)
 
 
 def _sweeper_and_digest(r: Routes, rec: Recorder, lead_id: str, submission: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.fake_cognito import FakeCognito, serve_cognito
 from tests.jwks import serve_jwks
 
 ISSUER = "https://cognito-idp.eu-west-3.amazonaws.com/eu-west-3_TESTPOOL"
@@ -111,4 +113,26 @@ def local_consultants(aws_env, monkeypatch, signing_keys, local_key_file):
         yield Consultants(c, signing_keys, "local")
     from chalicelib import config
 
+    config.reset()
+
+
+@pytest.fixture
+def hosted(aws_env: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The deployed shape with the Cognito hosted UI (tests/functional/consultants/hosted.py)."""
+    from chalice.test import Client
+
+    from app import app
+    from chalicelib import config
+    from tests.functional.consultants.hosted import Hosted
+
+    idp = FakeCognito(
+        client_id=AUDIENCE,
+        callback_url=f"{ORIGIN}/consultants/callback",
+        logout_url=f"{ORIGIN}/consultants/connexion",
+        issuer=ISSUER,
+    )
+    with serve_cognito(idp):
+        _configure(monkeypatch, COGNITO_DOMAIN=idp.base_url, JWKS_URL=idp.jwks_url, REGISTRY_ENABLED="false")
+        with Client(app, stage_name="dev") as c:
+            yield Hosted(c, idp)
     config.reset()

@@ -23,7 +23,8 @@ PUBLIC = {
     ("/consultants/connexion", "GET"),
     ("/consultants/connexion/cognito", "GET"),
     ("/consultants/callback", "GET"),
-    ("/consultants/deconnexion", "POST"),
+    ("/consultants/auth/refresh", "GET"),
+    ("/consultants/auth/deconnexion", "POST"),
     ("/consultants/dev/connexion", "GET"),
     ("/consultants/dev/connexion", "POST"),
     # The client space: gated by the personal link's token instead (tests/functional/client).
@@ -79,6 +80,15 @@ def test_every_route_outside_the_public_list_is_a_consultant_route():
     assert api and all(e.authorizer is not None and e.authorizer.name == "consultant_api_auth" for e in api)
 
 
+def _to_sign_in_or_renewal(resp) -> bool:
+    """A page without a valid session goes to sign-in, or to renewal (which signs in with a refresh
+    token or ends at sign-in: tests/functional/consultants/test_session_renewal.py)."""
+    location = resp.headers.get("Location", "")
+    return resp.status_code == 303 and (
+        location == "/consultants/connexion" or location.startswith("/consultants/auth/refresh?next=")
+    )
+
+
 @pytest.mark.parametrize("setup", ["consultants", "local_consultants"])
 def test_every_protected_route_refuses_missing_and_bad_tokens(setup, request):
     c = request.getfixturevalue(setup)
@@ -86,15 +96,16 @@ def test_every_protected_route_refuses_missing_and_bad_tokens(setup, request):
     checked = 0
     for path, method, entry in _protected_routes():
         resp = _call(c.client, path, method, entry, {})
-        assert resp.status_code in (401, 403) or (
-            method == "GET" and resp.status_code == 303 and resp.headers["Location"] == "/consultants/connexion"
-        ), (path, method, "no token", resp.status_code)
+        assert resp.status_code in (401, 403) or (method == "GET" and _to_sign_in_or_renewal(resp)), (
+            path,
+            method,
+            "no token",
+            resp.status_code,
+        )
         for reason, token in bad.items():
             for headers in (c.bearer(token), c.cookie(token)):
                 resp = _call(c.client, path, method, entry, headers)
-                denied = resp.status_code in (401, 403) or (
-                    resp.status_code == 303 and resp.headers["Location"] == "/consultants/connexion"
-                )
+                denied = resp.status_code in (401, 403) or _to_sign_in_or_renewal(resp)
                 assert denied, (path, method, reason, list(headers), resp.status_code, resp.body[:200])
                 checked += 1
     assert checked > 100

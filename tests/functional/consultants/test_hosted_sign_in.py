@@ -6,86 +6,12 @@ round trip, the redirect URI and one-use codes like Cognito does.
 
 from __future__ import annotations
 
-import http.client
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.fake_cognito import PASSWORD, TOTP, FakeCognito, serve_cognito
 from tests.functional.consultants.conftest import AUDIENCE, ISSUER, ORIGIN, _configure
-
-EMAIL = "claire@formation-ia.example"
-
-
-@dataclass
-class Started:
-    authorize_url: str
-    flow_cookie: str  # "consultant_signin=<value>"
-
-    @property
-    def params(self) -> dict[str, str]:
-        return {k: v[0] for k, v in parse_qs(urlsplit(self.authorize_url).query).items()}
-
-
-@dataclass
-class Hosted:
-    client: Any
-    idp: FakeCognito
-
-    def start(self) -> Started:
-        resp = self.client.http.get("/consultants/connexion/cognito")
-        assert resp.status_code == 303
-        cookie = resp.headers["Set-Cookie"]
-        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/consultants/callback" in cookie
-        return Started(resp.headers["Location"], cookie.split(";")[0])
-
-    def sign_in_at_idp(self, started: Started) -> dict[str, str]:
-        """The consultant types e-mail, password and TOTP on the (fake) hosted UI; returns the callback's query."""
-        split = urlsplit(self.idp.base_url)
-        conn = http.client.HTTPConnection(split.hostname or "127.0.0.1", split.port, timeout=5)
-        form = {**started.params, "username": EMAIL, "password": PASSWORD, "totp": TOTP}
-        conn.request("POST", "/login", urlencode(form), {"Content-Type": "application/x-www-form-urlencoded"})
-        resp = conn.getresponse()
-        assert resp.status == 302, resp.read()
-        location = resp.getheader("Location") or ""
-        assert location.startswith(f"{ORIGIN}/consultants/callback?")
-        return {k: v[0] for k, v in parse_qs(urlsplit(location).query).items()}
-
-    def callback(self, query: dict[str, str], cookie: str | None) -> Any:
-        headers = {"Cookie": cookie} if cookie else {}
-        return self.client.http.get(f"/consultants/callback?{urlencode(query)}", headers=headers)
-
-
-@pytest.fixture
-def hosted(aws_env: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Hosted]:
-    from chalice.test import Client
-
-    from app import app
-    from chalicelib import config
-
-    idp = FakeCognito(
-        client_id=AUDIENCE,
-        callback_url=f"{ORIGIN}/consultants/callback",
-        logout_url=f"{ORIGIN}/consultants/connexion",
-        issuer=ISSUER,
-    )
-    with serve_cognito(idp):
-        _configure(monkeypatch, COGNITO_DOMAIN=idp.base_url, JWKS_URL=idp.jwks_url, REGISTRY_ENABLED="false")
-        with Client(app, stage_name="dev") as c:
-            yield Hosted(c, idp)
-    config.reset()
-
-
-def _cookies(resp: Any) -> list[str]:
-    value = resp.headers.get("Set-Cookie") or []
-    return value if isinstance(value, list) else [value]
-
-
-def _signs_in(resp: Any) -> bool:
-    return any(c.startswith("consultant_session=") and not c.startswith("consultant_session=;") for c in _cookies(resp))
+from tests.functional.consultants.hosted import EMAIL, Hosted, set_cookies, signs_in
 
 
 def test_the_sign_in_page_sends_the_consultant_to_the_hosted_ui(hosted: Hosted) -> None:
@@ -106,7 +32,7 @@ def test_a_completed_sign_in_sets_a_strict_session_cookie_that_opens_the_workspa
     started = hosted.start()
     resp = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
     assert resp.status_code == 200, resp.body
-    cookies = _cookies(resp)
+    cookies = set_cookies(resp)
     session = next(c for c in cookies if c.startswith("consultant_session="))
     assert all(flag in session for flag in ("HttpOnly", "Secure", "SameSite=Strict", "Path=/consultants;"))
     assert 3500 <= int(session.split("Max-Age=")[1].split(";")[0]) <= 3600  # the ID token's lifetime
@@ -139,7 +65,7 @@ def test_a_callback_that_does_not_match_its_flow_signs_nobody_in(hosted: Hosted,
     calls = len(hosted.idp.token_calls)
     resp = hosted.callback(query, cookie)
     assert resp.status_code == status
-    assert not _signs_in(resp)
+    assert not signs_in(resp)
     assert "connexion" in resp.body.decode().lower()
     expected_calls = calls + 1 if case == "bad code" else calls  # refused before Cognito is asked
     assert len(hosted.idp.token_calls) == expected_calls
@@ -151,7 +77,7 @@ def test_a_replayed_callback_is_refused(hosted: Hosted) -> None:
     assert hosted.callback(query, started.flow_cookie).status_code == 200
     replay = hosted.callback(query, started.flow_cookie)  # same URL and cookie, e.g. from a history or a log
     assert replay.status_code == 400
-    assert not _signs_in(replay)
+    assert not signs_in(replay)
 
 
 @pytest.mark.parametrize("mismatch", ["audience", "nonce"])
@@ -160,7 +86,7 @@ def test_an_id_token_for_another_app_client_or_sign_in_is_refused(hosted: Hosted
     started = hosted.start()
     resp = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
     assert resp.status_code == 401
-    assert not _signs_in(resp)
+    assert not signs_in(resp)
 
 
 def test_the_sign_in_page_says_when_a_session_expired_and_skips_itself_when_signed_in(hosted: Hosted) -> None:
@@ -176,7 +102,7 @@ def test_the_sign_in_page_says_when_a_session_expired_and_skips_itself_when_sign
     assert "Max-Age=0" in page.headers["Set-Cookie"]
     started = hosted.start()
     answer = hosted.callback(hosted.sign_in_at_idp(started), started.flow_cookie)
-    session = next(c for c in _cookies(answer) if c.startswith("consultant_session="))
+    session = next(c for c in set_cookies(answer) if c.startswith("consultant_session="))
     token = session.split(";")[0].split("=", 1)[1]
     again = hosted.client.http.get("/consultants/connexion", headers={"Cookie": f"consultant_session={token}"})
     assert again.status_code == 303 and again.headers["Location"] == "/consultants"
@@ -197,7 +123,7 @@ def test_cognito_unreachable_is_a_french_502(hosted: Hosted, monkeypatch: pytest
 
 def test_sign_out_clears_the_session_and_ends_the_cognito_session(hosted: Hosted) -> None:
     resp = hosted.client.http.post(
-        "/consultants/deconnexion",
+        "/consultants/auth/deconnexion",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "consultants.example", "Origin": ORIGIN},
         body=b"",
     )
@@ -205,7 +131,9 @@ def test_sign_out_clears_the_session_and_ends_the_cognito_session(hosted: Hosted
     location = urlsplit(resp.headers["Location"])
     assert f"{location.scheme}://{location.netloc}{location.path}" == f"{hosted.idp.base_url}/logout"
     assert parse_qs(location.query) == {"client_id": [AUDIENCE], "logout_uri": [f"{ORIGIN}/consultants/connexion"]}
-    assert "consultant_session=;" in resp.headers["Set-Cookie"] and "Max-Age=0" in resp.headers["Set-Cookie"]
+    cleared = set_cookies(resp)
+    assert any(c.startswith("consultant_session=;") and "Max-Age=0" in c for c in cleared)
+    assert any(c.startswith("consultant_refresh=;") and "Max-Age=0" in c for c in cleared)
 
 
 @pytest.mark.parametrize(
@@ -220,7 +148,7 @@ def test_sign_out_clears_the_session_and_ends_the_cognito_session(hosted: Hosted
 )
 def test_sign_out_from_another_site_is_refused(hosted: Hosted, headers: dict[str, str]) -> None:
     resp = hosted.client.http.post(
-        "/consultants/deconnexion",
+        "/consultants/auth/deconnexion",
         headers={"Content-Type": "application/x-www-form-urlencoded", "Host": "consultants.example", **headers},
         body=b"",
     )
