@@ -10,16 +10,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
 from chalicelib.client import requests, service
 from chalicelib.client.requests import Invalid
 from chalicelib.client.service import Evidence, LinkRefused, Opened
-from chalicelib.intake.http import FORM, html_response, redirect, static_response
+from chalicelib.intake.http import FORM, form_fields, html_response, redirect, static_response
 from chalicelib.leads.store_client import SpaceConflict
 from chalicelib.pages import render_page, static_asset
+from chalicelib.web import UserError
 
 bp = Blueprint(__name__)
 BASE = "/client/{token}"
@@ -53,9 +54,7 @@ def _ip_hash() -> str:
 
 
 def _form() -> dict[str, Any]:
-    body = bp.current_request.raw_body or b""
-    raw = body[:16384].decode("utf-8", "replace") if isinstance(body, bytes) else str(body)[:16384]
-    return parse_qs(raw, keep_blank_values=True, max_num_fields=30)
+    return form_fields((bp.current_request.raw_body or b"")[:16384], max_fields=30)
 
 
 def _same_origin() -> bool:
@@ -89,7 +88,7 @@ def client_route(view: Callable[..., Response]) -> Callable[..., Response]:
             return view(opened, **params)
         except LinkRefused as exc:
             return _page("refused.html", exc.status, kind=exc.kind)
-        except Invalid as exc:  # a form's mistake: the page again, the message by its field
+        except UserError as exc:  # a form's mistake (Invalid, too many fields): the page again, by its field
             return _show(opened, 422, errors=exc.by_field())
         except SpaceConflict:
             return _show(service.open_link(token), 409, errors={"_": "La page a changé entre-temps : recommencez."})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import urlencode
 
 from chalice import Blueprint, Response
 
@@ -31,6 +31,7 @@ from chalicelib.consultants.requests import (
     parse_listing,
     parse_status_update,
 )
+from chalicelib.intake import http
 from chalicelib.intake.http import FORM, html_response, redirect
 from chalicelib.leads.model import STATUS_LABELS
 from chalicelib.leads.store import EditConflict, LeadNotFound
@@ -65,9 +66,7 @@ def _who_or_none() -> Any:
 
 
 def form_fields() -> dict[str, list[str]]:
-    body = bp.current_request.raw_body or b""
-    raw = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    return parse_qs(raw, keep_blank_values=True, max_num_fields=100)
+    return http.form_fields(bp.current_request.raw_body, max_fields=100)
 
 
 # --- leads --------------------------------------------------------------------------------

@@ -46,11 +46,18 @@ def parse_body(request: Any) -> dict[str, Any]:
     except UnicodeDecodeError:
         raise TransportError(400, "Le contenu envoyé n'est pas encodé en UTF-8.") from None
     if kind == FORM:
-        try:
-            return parse_qs(text, keep_blank_values=True, max_num_fields=200)
-        except ValueError:
-            raise TransportError(400, "Le formulaire envoyé contient trop de champs.") from None
+        return form_fields(text, max_fields=200)
     return json_object(text)
+
+
+def form_fields(raw: bytes | str | None, *, max_fields: int) -> dict[str, list[str]]:
+    """An urlencoded body as {name: [values]}; more fields than `max_fields` is a French 400, never a 500
+    (parse_qs raises ValueError). Undecodable bytes become U+FFFD: a form's own checks then refuse them."""
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else (raw or "")
+    try:
+        return parse_qs(text, keep_blank_values=True, max_num_fields=max_fields)
+    except ValueError:
+        raise TransportError(400, "Le formulaire envoyé contient trop de champs.") from None
 
 
 MAX_JSON_DEPTH = 16  # our bodies are two levels deep; deeper is a probe, not a form

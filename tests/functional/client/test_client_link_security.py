@@ -127,3 +127,15 @@ def test_a_closed_lead_opens_no_page(local_consultants, sent):
         body=json.dumps({"status": "abandonne", "rev": rev, "reason": "projet reporté"}),
     )
     _refused(c.http.get(f"/client/{sent.token}"), 410, "n'est plus valable")
+
+
+def test_a_form_with_too_many_fields_gets_a_french_answer_on_both_sides_not_a_500(local_consultants, sent):
+    c = local_consultants.client
+    flood = {f"champ{i}": "x" for i in range(150)}  # over the client's 30 and the consultant's 100
+    client_side = form(c, f"/client/{sent.token}/depot", flood)
+    assert client_side.status_code == 422
+    assert "contient trop de champs" in client_side.body.decode()
+    path = f"/consultants/leads/{sent.id}/client/contresigner"
+    consultant_side = form(c, path, flood, local_consultants.cookie())
+    assert consultant_side.status_code == 422
+    assert "contient trop de champs" in consultant_side.body.decode()
