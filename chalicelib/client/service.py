@@ -30,6 +30,7 @@ from chalicelib.leads.client_space import (
 )
 from chalicelib.leads.model import Lead, LeadStatus
 from chalicelib.leads.store import LeadNotFound
+from chalicelib.pricing import price_lead
 from chalicelib.pricing.deadline import deadline
 
 if TYPE_CHECKING:
@@ -109,11 +110,13 @@ def open_link(token: str, *, at: datetime | None = None, ports: ClientPorts | No
 
 
 def page_view(o: Opened, *, today: date, ports: ClientPorts | None = None) -> dict[str, Any]:
-    """What the client's page shows: the dossier, with the portal's fields from the pack's prefill."""
+    """What the client's page shows: the dossier, with the portal's fields from the pack's prefill, and the
+    estimate priced as the pack and the consultant's page price it (the consultant's edits included: the
+    estimate stored at intake is the visitor's request, not the dossier)."""
     lead, prefill = o.lead, None
     if lead.pack and "prefill.json" in lead.pack.keys:
         prefill = json.loads((ports or client_ports()).packs.read(lead.pack.keys["prefill.json"]))
-    return page(lead, o.space, prefill, deadline(lead, today), today)
+    return page(lead, o.space, prefill, deadline(lead, today), price_lead(lead, today).estimate, today)
 
 
 def _record(store: ClientSpaces, lead: Lead, kind: str, at: datetime, details: dict[str, Any]) -> None:

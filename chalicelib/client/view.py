@@ -8,6 +8,7 @@ from typing import Any
 from chalicelib.formats import fr_date, fr_hours, fr_money
 from chalicelib.leads.client_space import OUTCOME_LABELS, SIGNABLE, ClientSpace
 from chalicelib.leads.model import Lead
+from chalicelib.opco import FundingEstimate
 
 DOCUMENT_LABELS = {
     "devis.pdf": "Devis",
@@ -104,7 +105,14 @@ def signatures(lead: Lead, space: ClientSpace) -> list[dict[str, Any]]:
     return rows
 
 
-def page(lead: Lead, space: ClientSpace, prefill: dict[str, Any] | None, deadline: Any, today: date) -> dict[str, Any]:
+def page(
+    lead: Lead,
+    space: ClientSpace,
+    prefill: dict[str, Any] | None,
+    deadline: Any,
+    estimate: FundingEstimate | None,
+    today: date,
+) -> dict[str, Any]:
     trainings = ((prefill or {}).get("action") or {}).get("intitule")
     return {
         "company": lead.company_name,
@@ -115,7 +123,7 @@ def page(lead: Lead, space: ClientSpace, prefill: dict[str, Any] | None, deadlin
         "hours": fr_hours(hours)
         if (hours := ((prefill or {}).get("action") or {}).get("duree_heures_par_stagiaire"))
         else None,
-        "estimate": lead.estimate,
+        "estimate": estimate,
         "deadline": deadline_view(deadline, today),
         "steps": steps(prefill, deadline.deposit_before),
         "documents": [(n, DOCUMENT_LABELS[n]) for n in DOCUMENT_LABELS if lead.pack and n in lead.pack.keys],

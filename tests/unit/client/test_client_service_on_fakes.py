@@ -162,3 +162,14 @@ def test_the_page_shows_the_portal_fields_from_the_pack_s_prefill(world, sent):
     fields = dict(next(step["fields"] for step in view["steps"] if step.get("fields")))
     assert fields["SIRET de l'établissement"] == lead.siret and fields["IDCC (convention collective)"] == "1486"
     assert view["deadline"]["known"] and view["documents"][0] == ("devis.pdf", "Devis")
+
+
+def test_the_page_s_estimate_follows_the_consultant_s_edits_as_the_pack_does(world, sent):
+    from chalicelib.pricing import price_lead
+
+    lead, token = sent
+    edited = lead.model_copy(update={"dossier": lead.dossier.model_copy(update={"price_ht": Decimal("900.00")})})
+    world.leads.leads[lead.id] = edited
+    estimate = service.page_view(world.open(token), today=NOW.date(), ports=world.ports)["estimate"]
+    assert estimate == price_lead(edited, NOW.date()).estimate
+    assert estimate is not None and estimate.price_ht == Decimal("900.00")  # the edited price, not the request
