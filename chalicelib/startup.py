@@ -1,10 +1,10 @@
 """Fail closed: a deployed stage refuses to start without its stage, its secrets and its CORS origins.
 
-app.py calls check() when the API function loads it (its handler is app.app): a misconfigured
-deployment logs one clear line and raises, so the function's init fails and it serves no traffic
-(API Gateway answers 502) instead of running with a public form key, or with no allowed website
-origin. The other functions' handlers are Blueprint modules that never import app.py; they read
-no secret and serve no origin, and without STAGE their settings fail on first use.
+app.py calls check() when a function loads it: every function's handler is `app.<name>`. A
+misconfigured API (handler app.app) logs one clear line and raises, so its init fails and it serves
+no traffic (API Gateway answers 502) instead of running with a public form key, or with no allowed
+website origin. Every function checks its settings; only the API also reads its secrets at init (the
+worker, the schedules and the authorizer read theirs on first use).
 """
 
 from __future__ import annotations

@@ -50,13 +50,11 @@ def new_lead_message(lead: Lead, today: date, base_url: str) -> tuple[str, str]:
 
 
 def notify_new_lead(lead: Lead, *, today: date, ports: NewLeadPorts) -> None:
-    """Best effort: the pack is built whatever SES says; a failure is logged, not retried."""
-    try:
-        subject, body = new_lead_message(lead, today, ports.public_base_url)
-        ports.mailer.send(subject, body)
-        logger.info("new lead notified")
-    except Exception:
-        logger.exception("new lead notification failed")
+    """Best effort, as every "pack built" listener: dossier/events.py's publish logs a failure (the pack
+    is built whatever SES says) and does not retry it."""
+    subject, body = new_lead_message(lead, today, ports.public_base_url)
+    ports.mailer.send(subject, body)
+    logger.info("new lead notified")
 
 
 @dataclass(frozen=True)
