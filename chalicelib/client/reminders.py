@@ -98,11 +98,10 @@ def send_reminders(*, now: datetime, ports: ReminderPorts | None = None) -> dict
     return {"sent": sent}
 
 
-def actions_since(since: datetime, until: datetime, *, spaces: ClientSpaces | None = None) -> list[dict[str, Any]]:
+def actions_since(since: datetime, until: datetime, *, spaces: ClientSpaces) -> list[dict[str, Any]]:
     """The client actions between two moments (the digest's last 24 hours), oldest first."""
-    store = spaces or reminder_ports().spaces
     days = {since.date(), until.date()}
-    rows = [a for day in sorted(days) for a in store.actions_of(day)]
+    rows = [a for day in sorted(days) for a in spaces.actions_of(day)]
     return sorted((a for a in rows if since.isoformat() <= a["at"] < until.isoformat()), key=lambda a: a["at"])
 
 

@@ -18,6 +18,7 @@ from chalicelib.client.mail import notify_consultants
 from chalicelib.client.requests import DecisionInput, FilingInput, Invalid, SignatureInput, SignerInput
 from chalicelib.client.view import page
 from chalicelib.client.wiring import ClientPorts, client_ports
+from chalicelib.formats import fr_date
 from chalicelib.leads.client_space import (
     CONSENT_TEXT,
     OUTCOME_LABELS,
@@ -213,7 +214,7 @@ def declare_filing(o: Opened, form: FilingInput, *, ports: ClientPorts | None = 
     store = ports.spaces
     store.update(o.lead.id, lambda s: s.model_copy(update={"filing": filing}), read=o.space)
     _record(store, o.lead, "depot_declare", at, {"le": filed_on.isoformat(), "numero_dossier_opco": number})
-    what = f"le client a déposé la demande à l'OPCO le {filed_on:%d/%m/%Y}, à confirmer"
+    what = f"le client a déposé la demande à l'OPCO le {fr_date(filed_on)}, à confirmer"
     notify_consultants(o.lead, what, ports.consultants, ports.public_base_url)
     return filing
 

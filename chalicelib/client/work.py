@@ -72,7 +72,7 @@ def _sign(ports: WorkPorts, lead: Lead, space: ClientSpace, job: ClientJob, now:
         if job.party == "client"
         else {"final_key": key, "final_sha256": digest}
     )
-    _save_signature(ports, lead.id, job, done)
+    _save_signature(ports, lead.id, job, done, space)
     ports.leads.add_event(
         lead.id,
         "document_signe",
@@ -110,14 +110,15 @@ def _put_once(files: SignedFiles, key: str, body: bytes, now: datetime) -> str:
     return signing.sha256(files.read(key))
 
 
-def _save_signature(ports: WorkPorts, lead_id: str, job: ClientJob, done: dict[str, str]) -> None:
+def _save_signature(ports: WorkPorts, lead_id: str, job: ClientJob, done: dict[str, str], read: ClientSpace) -> None:
     def stamped(space: ClientSpace) -> ClientSpace:
         sig = space.signature(job.version, job.document)
         if sig is None:
             raise ValueError("signature vanished")
         return space.with_signature(sig.model_copy(update=done))
 
-    ports.spaces.update(lead_id, stamped)  # the client or a consultant may act meanwhile
+    # The client or a consultant may have acted since `read`: the store then re-reads and re-applies.
+    ports.spaces.update(lead_id, stamped, read=read)
 
 
 def _check_upload(ports: WorkPorts, lead: Lead, space: ClientSpace) -> bool:
