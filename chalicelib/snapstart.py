@@ -48,9 +48,6 @@ from chalicelib.leads.model import Provenance
 from chalicelib.observability import logger
 from chalicelib.secret_store import form_token_secret
 
-# The AWS operations of POST /leads (rate limit, pointer claims, the lead's put, the job).
-DYNAMODB_OPERATIONS = ("PutItem", "GetItem", "UpdateItem")
-SQS_OPERATIONS = ("SendMessage",)
 _PRIMING_KEY = {"pk": {"S": "PRIMING"}, "sk": {"S": "PRIMING"}}
 
 
@@ -101,27 +98,22 @@ def prime() -> None:
 
 
 def _prime_calls(item: dict[str, Any]) -> None:
-    """Each call of POST /leads once through the SDK, answered in process (aws.answered_in_process):
-    validation, serialisation, endpoint rules, signing, handlers and parsing do their first-call work
-    (caches, lazy imports) before the snapshot; nothing is sent and no connection is opened."""
+    """Each AWS call of POST /leads (rate limit, pointer claims, the lead's put, the job) once through
+    the SDK, answered in process (aws.answered_in_process): validation, serialisation, endpoint rules,
+    signing, handlers and parsing do their first-call work (caches, lazy imports) before the snapshot;
+    nothing is sent and no connection is opened."""
     table, ddb, sqs = settings().table_name, aws.dynamodb(), aws.sqs()
-    calls: dict[str, Any] = {
-        "PutItem": lambda: ddb.put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)"),
-        "GetItem": lambda: ddb.get_item(TableName=table, Key=_PRIMING_KEY, ConsistentRead=True),
-        "UpdateItem": lambda: ddb.update_item(
+    with aws.answered_in_process(ddb):
+        ddb.put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(pk)")
+        ddb.get_item(TableName=table, Key=_PRIMING_KEY, ConsistentRead=True)
+        ddb.update_item(
             TableName=table,
             Key=_PRIMING_KEY,
             UpdateExpression="ADD hits :one",
             ExpressionAttributeValues={":one": {"N": "1"}},
-        ),
-        "SendMessage": lambda: sqs.send_message(
-            QueueUrl=settings().jobs_queue_url, MessageBody=DossierJob("priming", 1).to_body()
-        ),
-    }
-    for client, operations in ((ddb, DYNAMODB_OPERATIONS), (sqs, SQS_OPERATIONS)):
-        with aws.answered_in_process(client):
-            for operation in operations:
-                calls[operation]()
+        )
+    with aws.answered_in_process(sqs):
+        sqs.send_message(QueueUrl=settings().jobs_queue_url, MessageBody=DossierJob("priming", 1).to_body())
 
 
 def refresh() -> None:
