@@ -49,13 +49,10 @@ def countersign(lead_id: str) -> Response:
 
 
 @bp.route(BASE + "/confirmer/{what}", methods=["POST"], content_types=[FORM])
+@form_errors
 def confirm(lead_id: str, what: str) -> Response:
-    @form_errors
-    def run(lead_id: str) -> Response:
-        client_panel.confirm(lead_id, what, parse_rev(form_fields().get("rev")), _who())
-        return _back(lead_id, "statut")
-
-    return run(lead_id)
+    client_panel.confirm(lead_id, what, parse_rev(form_fields().get("rev")), _who())
+    return _back(lead_id, "statut")
 
 
 @bp.route(BASE + "/signes/{document}/{party}", methods=["GET"])

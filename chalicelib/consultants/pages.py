@@ -133,13 +133,13 @@ def _detail(lead_id: str, status: int = 200, **extra: Any) -> Response:
     )
 
 
-def form_errors(view: Callable[[str], Response]) -> Callable[[str], Response]:
+def form_errors(view: Callable[..., Response]) -> Callable[..., Response]:
     """Re-render the detail page with French messages instead of a bare error."""
 
     @functools.wraps(view)
-    def wrapper(lead_id: str) -> Response:
+    def wrapper(lead_id: str, **params: Any) -> Response:
         try:
-            return view(lead_id)
+            return view(lead_id, **params)
         except LeadNotFound:
             return consultant_page("missing.html", 404)
         except InvalidEdit as exc:
