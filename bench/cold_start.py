@@ -10,11 +10,10 @@ app's own work, less sensitive to the other tenants of a shared machine) is repo
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, median, run_measured, simulated_aws
+from common import ROOT, command_line, medians, run_measured, side_by_side, simulated_aws
 
 FLOOR = str(ROOT / "bench" / "floor")
 
@@ -31,22 +30,13 @@ def measure(runs: int) -> dict[str, Any]:
             ours.append(run_once(str(ROOT), env))
             floor.append(run_once(FLOOR, env))
 
-    def m(runs: list[dict[str, Any]], key: str) -> float:
-        return round(median([r[key] for r in runs]), 1)
-
     return {
         "runs": runs,
-        "ours_median_cpu_ms": m(ours, "process_cpu_ms"),
-        "floor_median_cpu_ms": m(floor, "process_cpu_ms"),
-        "ours_median_ms": m(ours, "process_ms"),
-        "floor_median_ms": m(floor, "process_ms"),
-        "ours_import_median_ms": m(ours, "import_ms"),
-        "floor_import_median_ms": m(floor, "import_ms"),
-        "ours_first_request_median_ms": m(ours, "first_ms"),
-        "floor_first_request_median_ms": m(floor, "first_ms"),
-        "ratio": round(m(ours, "process_ms") / m(floor, "process_ms"), 3),
-        "cpu_ratio": round(m(ours, "process_cpu_ms") / m(floor, "process_cpu_ms"), 3),
-        "target_ratio": 1.4,
+        "ours_import_median_ms": medians(ours, "import_ms"),
+        "floor_import_median_ms": medians(floor, "import_ms"),
+        "ours_first_request_median_ms": medians(ours, "first_ms"),
+        "floor_first_request_median_ms": medians(floor, "first_ms"),
+        **side_by_side(ours, floor, wall="process_ms", cpu="process_cpu_ms", target=1.4),
     }
 
 
@@ -59,10 +49,4 @@ def profile(path: Path) -> None:
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=10)
-    p.add_argument("--profile", type=Path, default=None, help="write one cold start's profile there instead")
-    a = p.parse_args()
-    if a.profile:
-        profile(a.profile)
-        print(a.profile.read_text())
-    else:
-        print(json.dumps(measure(a.runs), indent=2))
+    command_line(p, lambda a: measure(a.runs), profile, "write one cold start's profile there instead")

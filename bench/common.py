@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -196,3 +196,37 @@ def median(values: list[float]) -> float:
     import statistics  # not at the top: a measured process imports this module before its clock starts
 
     return statistics.median(values)
+
+
+def medians(runs: list[dict[str, Any]], key: str) -> float:
+    """The median of one figure (ms) over runs, to 0.1 ms."""
+    return round(median([r[key] for r in runs]), 1)
+
+
+def side_by_side(
+    ours: list[dict[str, Any]], floor: list[dict[str, Any]], *, wall: str, cpu: str, target: float
+) -> dict[str, float]:
+    """Ours against the floor: each side's median wall and CPU times, the wall-time ratio (the one the
+    target bounds) and the CPU-time ratio."""
+    return {
+        "ours_median_cpu_ms": medians(ours, cpu),
+        "floor_median_cpu_ms": medians(floor, cpu),
+        "ours_median_ms": medians(ours, wall),
+        "floor_median_ms": medians(floor, wall),
+        "ratio": round(medians(ours, wall) / medians(floor, wall), 3),
+        "cpu_ratio": round(medians(ours, cpu) / medians(floor, cpu), 3),
+        "target_ratio": target,
+    }
+
+
+def command_line(
+    parser: Any, measure: Callable[[Any], dict[str, Any]], profile: Callable[[Path], None], profile_help: str
+) -> None:
+    """A benchmark's command: its figures as JSON, or with --profile PATH one profiled run of ours."""
+    parser.add_argument("--profile", type=Path, default=None, help=profile_help)
+    args = parser.parse_args()
+    if args.profile:
+        profile(args.profile)
+        print(args.profile.read_text())
+    else:
+        print(json.dumps(measure(args), indent=2))

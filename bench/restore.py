@@ -11,11 +11,10 @@ Parents alternate; ratio of the medians of the child's wall time; its CPU time (
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, median, run_measured, simulated_aws
+from common import ROOT, command_line, run_measured, side_by_side, simulated_aws
 
 FLOOR = str(ROOT / "bench" / "floor")
 
@@ -28,19 +27,7 @@ def measure(rounds: int, forks: int) -> dict[str, Any]:
             ours += run_measured(str(ROOT), "restore", forks, env)["runs"]
             floor += run_measured(FLOOR, "restore", forks, env)["runs"]
 
-    def m(runs: list[dict[str, float]], key: str) -> float:
-        return round(median([r[key] for r in runs]), 1)
-
-    return {
-        "restores": len(ours),
-        "ours_median_cpu_ms": m(ours, "cpu_ms"),
-        "floor_median_cpu_ms": m(floor, "cpu_ms"),
-        "ours_median_ms": m(ours, "ms"),
-        "floor_median_ms": m(floor, "ms"),
-        "ratio": round(m(ours, "ms") / m(floor, "ms"), 3),
-        "cpu_ratio": round(m(ours, "cpu_ms") / m(floor, "cpu_ms"), 3),
-        "target_ratio": 1.1,
-    }
+    return {"restores": len(ours), **side_by_side(ours, floor, wall="ms", cpu="cpu_ms", target=1.1)}
 
 
 def profile(path: Path) -> None:
@@ -53,10 +40,4 @@ if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--rounds", type=int, default=4)
     p.add_argument("--forks", type=int, default=5)
-    p.add_argument("--profile", type=Path, default=None, help="write one restore's profile there instead")
-    a = p.parse_args()
-    if a.profile:
-        profile(a.profile)
-        print(a.profile.read_text())
-    else:
-        print(json.dumps(measure(a.rounds, a.forks), indent=2))
+    command_line(p, lambda a: measure(a.rounds, a.forks), profile, "write one restore's profile there instead")

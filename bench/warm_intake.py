@@ -9,11 +9,10 @@ server stands in for AWS in another process. Ratio of the medians of the wall ti
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, run_measured, simulated_aws
+from common import ROOT, command_line, run_measured, simulated_aws
 
 FLOOR = str(ROOT / "bench" / "floor")
 
@@ -47,10 +46,4 @@ def profile(path: Path) -> None:
 if __name__ == "__main__":
     p = argparse.ArgumentParser()
     p.add_argument("--requests", type=int, default=500)
-    p.add_argument("--profile", type=Path, default=None, help="write the profile of 200 requests there instead")
-    a = p.parse_args()
-    if a.profile:
-        profile(a.profile)
-        print(a.profile.read_text())
-    else:
-        print(json.dumps(measure(a.requests), indent=2))
+    command_line(p, lambda a: measure(a.requests), profile, "write the profile of 200 requests there instead")
